@@ -1,0 +1,143 @@
+"""Typed errors raised by the mxgw library.
+
+    MxGatewayError                      anything the gateway or the channel refused
+    ├── MxGatewayTransportError         unavailable, deadline, TLS, name resolution, dropped stream
+    ├── MxGatewayAuthenticationError    missing, malformed or unknown API key (UNAUTHENTICATED)
+    ├── MxGatewayAuthorizationError     key lacks the scope (PERMISSION_DENIED)
+    ├── MxGatewaySessionError           session not found, not ready, faulted or closed
+    ├── MxGatewayWorkerError            the session's worker is unavailable or failed
+    ├── MxGatewayCommandError           the gateway refused a command (invalid request,
+    │   │                               protocol status other than MXAccess failure); `.reply`
+    │   └── MxAccessError               MXAccess reported failure: `.hresult`, `.statuses`
+    └── MxGatewayStreamGapError         events were lost (sequence gap or replay gap)
+
+gRPC status codes and protocol status codes are mapped to these classes in exactly one
+place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
+so the CLI can name these classes without paying for grpc at start-up.
+
+Messages never contain an API key or a password: the library builds them from status
+details and names only, and `redact()` scrubs anything that looks like a key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
+_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)\S+")
+
+
+def redact(text: str) -> str:
+    """Replace anything shaped like an API key or bearer token with `<redacted>`."""
+    text = _KEY_PATTERN.sub("<redacted>", text)
+    return _BEARER_PATTERN.sub(r"\1<redacted>", text)
+
+
+class MxGatewayError(Exception):
+    """Base class: the gateway, or the channel to it, refused or failed a call.
+
+    Attributes are `None` when they do not apply:
+        grpc_code:        the gRPC status name, e.g. "UNAVAILABLE"
+        protocol_status:  the protocol status name, e.g. "PROTOCOL_STATUS_CODE_INVALID_REQUEST"
+        hresult:          the HRESULT of an MXAccess failure, as a signed 32-bit int
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        grpc_code: str | None = None,
+        protocol_status: str | None = None,
+        hresult: int | None = None,
+    ) -> None:
+        message = redact(message)
+        super().__init__(message)
+        self.message = message
+        self.grpc_code = grpc_code
+        self.protocol_status = protocol_status
+        self.hresult = hresult
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields the CLI prints in its one-line JSON error (exit code added there)."""
+        return {
+            "type": type(self).__name__,
+            "message": self.message,
+            "grpcCode": self.grpc_code,
+            "protocolStatus": self.protocol_status,
+            "hresult": self.hresult,
+        }
+
+
+class MxGatewayTransportError(MxGatewayError):
+    """The channel failed: gateway unreachable, deadline exceeded, TLS or name resolution."""
+
+
+class MxGatewayAuthenticationError(MxGatewayError):
+    """The API key is missing, malformed or unknown (gRPC UNAUTHENTICATED)."""
+
+
+class MxGatewayAuthorizationError(MxGatewayError):
+    """The API key is valid but lacks the scope for the call (gRPC PERMISSION_DENIED)."""
+
+
+class MxGatewaySessionError(MxGatewayError):
+    """The session is not found, not ready, faulted, or already closed."""
+
+
+class MxGatewayWorkerError(MxGatewayError):
+    """The session's worker process is unavailable or failed."""
+
+
+class MxGatewayCommandError(MxGatewayError):
+    """The gateway refused a command; `reply` holds the raw MxCommandReply when there is one."""
+
+    def __init__(self, message: str, *, reply: Any = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.reply = reply
+
+
+class MxAccessError(MxGatewayCommandError):
+    """MXAccess reported a failure: `hresult` and the decoded failing `statuses`.
+
+    `statuses` holds `mxgw.StatusInfo` records (category and detail names decoded from
+    the MX_E_ table) for the entries that are real failures.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        statuses: Sequence[Any] = (),
+        reply: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, reply=reply, **kwargs)
+        self.statuses = tuple(statuses)
+
+
+class MxGatewayStreamGapError(MxGatewayError):
+    """Events were lost: a worker_sequence gap or a replay gap the caller asked to see.
+
+    `expected` is the sequence that should have come next, `received` the one that did.
+    """
+
+    def __init__(self, message: str, *, expected: int, received: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.expected = expected
+        self.received = received
+
+
+__all__ = [
+    "MxAccessError",
+    "MxGatewayAuthenticationError",
+    "MxGatewayAuthorizationError",
+    "MxGatewayCommandError",
+    "MxGatewayError",
+    "MxGatewaySessionError",
+    "MxGatewayStreamGapError",
+    "MxGatewayTransportError",
+    "MxGatewayWorkerError",
+    "redact",
+]

@@ -1,0 +1,49 @@
+"""The committed generated code is exactly what `build.py proto` produces from proto/."""
+
+from __future__ import annotations
+
+import filecmp
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = ROOT / "src" / "mxgw" / "_proto"
+
+
+def _load_build() -> object:
+    spec = importlib.util.spec_from_file_location("mxgw_build_script", ROOT / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def test_committed_generated_code_is_up_to_date(tmp_path: Path) -> None:
+    build = _load_build()
+    out = tmp_path / "_proto"
+    build.generate(out, python=Path(sys.executable))  # type: ignore[attr-defined]
+    fresh, committed = _tree(out), _tree(COMMITTED)
+    assert sorted(fresh) == sorted(committed), "generated file set differs: run build.py proto"
+    stale = [name for name in fresh if fresh[name] != committed[name]]
+    assert not stale, f"generated code is stale, run `python3 build.py proto`: {stale}"
+    assert not filecmp.dircmp(out, COMMITTED).diff_files
+
+
+def test_generate_refuses_a_contract_without_our_packages(tmp_path: Path) -> None:
+    build = _load_build()
+    protos = tmp_path / "protos"
+    protos.mkdir()
+    (protos / "other.proto").write_text('syntax = "proto3";\npackage other.v1;\nmessage X {}\n')
+    with pytest.raises(build.BuildError):  # type: ignore[attr-defined]
+        build.generate(tmp_path / "out", proto_dir=protos, python=Path(sys.executable))
