@@ -1,0 +1,52 @@
+"""The local audit log of writes and alarm acknowledgements (JSON Lines).
+
+Location: `mxgw._paths.audit_log_file()` (MXGW_HOME/audit.jsonl when MXGW_HOME is set).
+One line per write attempt, dry runs included. Never credentials: the caller passes
+names, tags and values only, and every string is scrubbed of anything key-shaped.
+A log that cannot be written is reported on stderr and does not stop the write.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import json
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import _paths
+from ._exit import scrub
+from ._output import to_jsonable
+
+log = logging.getLogger("mxgw.cli.audit")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+def append(action: str, details: dict[str, Any], *, endpoint: str | None,
+           profile: str | None, secrets: Iterable[str] = ()) -> None:
+    record = {
+        "time": _dt.datetime.now(_dt.timezone.utc).isoformat().replace("+00:00", "Z"),
+        "action": action,
+        "endpoint": endpoint,
+        "profile": profile,
+        "osUser": _user(),
+        "pid": os.getpid(),
+        **details,
+    }
+    line = scrub(json.dumps(to_jsonable(record), sort_keys=True, ensure_ascii=True), secrets)
+    path = Path(_paths.audit_log_file())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    except OSError as exc:
+        log.warning("audit log %s not written: %s", path, exc)

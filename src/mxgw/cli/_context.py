@@ -1,0 +1,208 @@
+"""CommandContext: what a command's `run(ctx, args)` gets from the dispatcher.
+
+    ctx.options     ClientOptions, resolved: flags > environment > profile > defaults
+                    (`--endpoint sim` starts the built-in simulator and fills endpoint,
+                    API key and plaintext from it)
+    ctx.profile     the profile name or None;  ctx.debug: --debug was given
+    ctx.sim         RunningSimulator when `--endpoint sim`, else None
+    ctx.out         the Output that owns stdout (emit / line / item / finish)
+    await ctx.client()          the connected GatewayClient (one per options; the
+                                dispatcher closes it; `batch` reuses it across lines)
+    ctx.session_id()            --session-id or MXGW_SESSION_ID (usage error if neither)
+    async with ctx.transient_session() as session:   opened here, closed in finally
+    ctx.check_writable()        usage error (exit 2) when the profile is read-only
+    ctx.audit(action, details)  append to the audit log unless --no-audit
+
+A command module provides `add_arguments(parser)` and `async run(ctx, args) -> int`, or,
+for a family of commands, `COMMANDS = {name: Command(add_arguments, run)}`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ._exit import UsageError
+from ._output import Output
+from ._table import CommandSpec
+
+if TYPE_CHECKING:
+    from .._client import GatewayClient
+    from .._options import ClientOptions
+    from .._session import Session
+    from ..testing import RunningSimulator
+
+SESSION_ENV = "MXGW_SESSION_ID"
+DEFAULT_KEY_ENV = "MXGATEWAY_API_KEY"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of a family module."""
+
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[CommandContext, argparse.Namespace], Awaitable[int]]
+
+
+class Runtime:
+    """Connections and simulators shared by the commands of one process (or one batch)."""
+
+    def __init__(self) -> None:
+        self.stack = AsyncExitStack()
+        self.in_batch = False
+        self._clients: dict[Any, GatewayClient] = {}
+        self._sim: RunningSimulator | None = None
+        self.secrets: set[str] = set()
+
+    async def simulator(self) -> RunningSimulator:
+        if self._sim is None:
+            from ..testing import run_simulator
+
+            self._sim = await self.stack.enter_async_context(run_simulator())
+            self.secrets.update({self._sim.api_key, self._sim.read_only_api_key})
+        return self._sim
+
+    async def client(self, options: ClientOptions) -> GatewayClient:
+        client = self._clients.get(options)
+        if client is None:
+            from .._client import GatewayClient
+
+            client = await GatewayClient.connect(options)
+            self.stack.push_async_callback(client.close)
+            self._clients[options] = client
+        return client
+
+    async def aclose(self) -> None:
+        await self.stack.aclose()
+
+
+def split_scheme(endpoint: str, plaintext: bool | None) -> tuple[str, bool | None]:
+    """`http://` means plaintext and `https://` TLS; a contradicting flag is a usage error."""
+    for scheme, implied in (("http://", True), ("https://", False)):
+        if endpoint.lower().startswith(scheme):
+            if plaintext is not None and plaintext != implied:
+                flag = "--tls" if implied else "--plaintext"
+                raise UsageError(f"{flag} contradicts the {scheme} endpoint; drop one of them")
+            return endpoint[len(scheme):].rstrip("/"), implied
+    return endpoint, plaintext
+
+
+class CommandContext:
+    """See the module docstring. Created by the dispatcher for each command run."""
+
+    def __init__(self, spec: CommandSpec, args: argparse.Namespace, runtime: Runtime,
+                 out: Output) -> None:
+        self.spec = spec
+        self.args = args
+        self.runtime = runtime
+        self.out = out
+        self.debug: bool = bool(getattr(args, "debug", False))
+        self.profile: str | None = getattr(args, "profile", None)
+        self.sim: RunningSimulator | None = None
+        self._options: ClientOptions | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def options(self) -> ClientOptions:
+        if self._options is None:
+            raise UsageError(f"`mxgw {self.name}` does not connect to a gateway")
+        return self._options
+
+    async def prepare(self) -> None:
+        """Resolve the options (and start the simulator) for a connecting command."""
+        if self.spec.kind not in ("connect", "session"):
+            return
+        from .._options import ClientOptions
+
+        args = self.args
+        flags: dict[str, Any] = {
+            "ca_file": args.ca_file,
+            "server_name_override": args.server_name_override,
+            "require_certificate_validation": args.require_cert_validation,
+            "timeout": args.timeout,
+        }
+        if args.api_key:
+            self.runtime.secrets.add(args.api_key)
+            flags["api_key"] = args.api_key
+        elif args.api_key_env != DEFAULT_KEY_ENV:
+            value = os.environ.get(args.api_key_env)
+            if not value:
+                raise UsageError(f"environment variable {args.api_key_env} "
+                                 "(from --api-key-env) is not set")
+            flags["api_key"] = value
+        plaintext = args.plaintext
+        if args.endpoint == "sim":
+            self.sim = await self.runtime.simulator()
+            if plaintext is False and self.sim.plaintext:
+                raise UsageError("--tls: the built-in simulator serves plaintext")
+            flags.update(endpoint=self.sim.endpoint, plaintext=self.sim.plaintext)
+            flags.setdefault("api_key", self.sim.api_key)
+        else:
+            endpoint = args.endpoint
+            if endpoint is not None:
+                endpoint, plaintext = split_scheme(endpoint, plaintext)
+            flags.update(endpoint=endpoint, plaintext=plaintext)
+        try:
+            options = ClientOptions.resolve(
+                flags, profile=args.profile, config_path=args.config)
+        except (ValueError, TypeError, KeyError, OSError) as exc:
+            raise UsageError(str(exc)) from exc
+        if not options.endpoint:
+            raise UsageError("no endpoint: pass --endpoint HOST:PORT, set MXGATEWAY_ENDPOINT, "
+                             "or use --profile")
+        endpoint, implied = split_scheme(options.endpoint, None)
+        if implied is not None and endpoint != options.endpoint:
+            # A scheme that came from the environment or a profile counts as the choice too.
+            import dataclasses
+
+            options = dataclasses.replace(options, endpoint=endpoint, plaintext=implied)
+        if options.api_key:
+            self.runtime.secrets.add(options.api_key)
+        self._options = options
+
+    async def client(self) -> GatewayClient:
+        return await self.runtime.client(self.options)
+
+    def session_id(self) -> str:
+        sid = getattr(self.args, "session_id", None) or os.environ.get(SESSION_ENV)
+        if not sid:
+            raise UsageError(f"`mxgw {self.name}` needs --session-id (or {SESSION_ENV}); "
+                             "get one from `mxgw open-session`")
+        return str(sid)
+
+    async def attached_session(self) -> Session:
+        """The session named by --session-id / MXGW_SESSION_ID (not closed by us)."""
+        sid = self.session_id()
+        return (await self.client()).attach_session(sid)
+
+    @asynccontextmanager
+    async def transient_session(self, name: str | None = None) -> AsyncIterator[Session]:
+        """A session for this one command, closed in finally whatever happens."""
+        client = await self.client()
+        session = await client.open_session(name=name or f"mxgw {self.name}")
+        try:
+            yield session
+        finally:
+            await session.close(reason=f"mxgw {self.name} done")
+
+    def check_writable(self) -> None:
+        if self._options is not None and getattr(self._options, "read_only", False):
+            which = f"profile '{self.profile}'" if self.profile else "the configuration"
+            raise UsageError(f"{which} is read-only (read_only = true): "
+                             f"`mxgw {self.name}` writes and is refused")
+
+    def audit(self, action: str, details: dict[str, Any]) -> None:
+        if getattr(self.args, "no_audit", False):
+            return
+        from ._audit import append
+
+        endpoint = self._options.endpoint if self._options is not None else None
+        append(action, details, endpoint=endpoint, profile=self.profile,
+               secrets=self.runtime.secrets)

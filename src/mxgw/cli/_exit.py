@@ -1,0 +1,122 @@
+"""Exit codes and the one place that turns an exception into a code and a JSON error line.
+
+    0   success (a stream that ended at its own limit, or a reader that closed the pipe)
+    1   internal error (a bug: please report it with the output of --debug)
+    2   usage error (bad flag, bad value, read-only profile, --collect over its cap)
+    3   connection or transport (unavailable, deadline, TLS, name resolution)
+    4   authentication or authorization (API key missing, unknown, or without the scope)
+    5   session (not found, not ready, faulted, closed; events lost)
+    6   the gateway refused the command (invalid request, protocol status)
+    7   MXAccess failure (and, with --strict, any failed item of a bulk result)
+    8   worker error
+    130 interrupted (Ctrl-C)
+
+This module imports only mxgw._errors (no grpc) so `mxgw --help` stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .. import _errors
+
+OK = 0
+INTERNAL = 1
+USAGE = 2
+TRANSPORT = 3
+AUTH = 4
+SESSION = 5
+REFUSED = 6
+MXACCESS = 7
+WORKER = 8
+INTERRUPTED = 130
+
+EXIT_CODES_HELP = """exit codes:
+  0    success (a stream that ended at its own limit counts)
+  1    internal error
+  2    usage error (bad flag or value, read-only profile, --collect cap)
+  3    connection or transport (unavailable, deadline, TLS, name resolution)
+  4    authentication or authorization
+  5    session (not found, not ready, faulted, closed, events lost)
+  6    gateway refused the command (invalid request, protocol status)
+  7    MXAccess failure (with --strict: any failed item in a bulk result)
+  8    worker error
+  130  interrupted (Ctrl-C)"""
+
+
+class UsageError(Exception):
+    """The command line is wrong; the message says what to do instead."""
+
+
+class CollectLimitError(UsageError):
+    """--collect was asked to hold more items than its cap."""
+
+
+class UnavailableError(Exception):
+    """The command is not part of this build (exit 1, with a clear message)."""
+
+
+class StrictFailureError(Exception):
+    """--strict: a bulk result had failed items (exit 7)."""
+
+
+# Most specific first: MxAccessError is a MxGatewayCommandError.
+_TABLE: tuple[tuple[type[BaseException], int], ...] = (
+    (UsageError, USAGE),
+    (UnavailableError, INTERNAL),
+    (StrictFailureError, MXACCESS),
+    (_errors.MxAccessError, MXACCESS),
+    (_errors.MxGatewayCommandError, REFUSED),
+    (_errors.MxGatewayTransportError, TRANSPORT),
+    (_errors.MxGatewayAuthenticationError, AUTH),
+    (_errors.MxGatewayAuthorizationError, AUTH),
+    (_errors.MxGatewaySessionError, SESSION),
+    (_errors.MxGatewayStreamGapError, SESSION),
+    (_errors.MxGatewayWorkerError, WORKER),
+)
+
+
+def _read_only_error() -> type[BaseException] | None:
+    # Added to _errors.py by the client library; named here without a hard dependency.
+    found = getattr(_errors, "MxGatewayReadOnlyError", None)
+    return found if isinstance(found, type) else None
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """The documented exit code for an exception (1 for anything unexpected)."""
+    read_only = _read_only_error()
+    if read_only is not None and isinstance(exc, read_only):
+        return USAGE
+    for cls, code in _TABLE:
+        if isinstance(exc, cls):
+            return code
+    if isinstance(exc, _errors.MxGatewayError):
+        return REFUSED
+    if isinstance(exc, KeyboardInterrupt):
+        return INTERRUPTED
+    return INTERNAL
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove API keys, bearer tokens and any known secret value from a message."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return _errors.redact(text)
+
+
+def error_fields(exc: BaseException, secrets: Iterable[str] = ()) -> dict[str, Any]:
+    """The fields of the JSON error: type, message, exitCode, grpcCode, protocolStatus, hresult."""
+    code = exit_code_for(exc)
+    if isinstance(exc, _errors.MxGatewayError):
+        fields = exc.to_dict()
+    else:
+        message = str(exc) or type(exc).__name__
+        if code == INTERNAL and not isinstance(exc, UnavailableError):
+            message = f"internal error: {type(exc).__name__}: {message} (run with --debug)"
+        fields = {"type": type(exc).__name__, "message": message,
+                  "grpcCode": None, "protocolStatus": None, "hresult": None}
+    fields["message"] = scrub(str(fields["message"]), secrets)
+    fields["exitCode"] = code
+    return fields

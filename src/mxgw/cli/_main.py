@@ -1,0 +1,153 @@
+"""The dispatcher: find the command, parse, run it, and turn any failure into an exit code.
+
+`main(argv)` is the console script; `run_line(argv, runtime)` is what `batch` calls for
+each stdin line, in the same process, with the same runtime (so connections are reused).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+from . import _exit
+from ._context import CommandContext, Runtime
+from ._exit import UnavailableError, UsageError
+from ._output import Output
+from ._parser import command_parser, split_command, top_level_help, unknown_command
+from ._table import COMMANDS, CommandSpec
+
+# Commands that cannot run as a line of `batch`.
+NOT_IN_BATCH = frozenset({"batch", "sim", "repl"})
+
+
+def argv_secrets(argv: Sequence[str]) -> set[str]:
+    """Values given to --api-key on the command line, to be scrubbed from every message."""
+    found: set[str] = set()
+    for i, word in enumerate(argv):
+        if word == "--api-key" and i + 1 < len(argv):
+            found.add(argv[i + 1])
+        elif word.startswith("--api-key="):
+            found.add(word.split("=", 1)[1])
+    return found
+
+
+def load(spec: CommandSpec) -> Any:
+    """Import the command's module (only now) and return its add_arguments/run holder."""
+    try:
+        module = importlib.import_module(spec.module)
+    except ModuleNotFoundError as exc:
+        if exc.name == spec.module:
+            raise UnavailableError(
+                f"`mxgw {spec.name}` is not available in this build "
+                f"(module {spec.module} is missing)") from exc
+        raise
+    family = getattr(module, "COMMANDS", None)
+    return family[spec.name] if family is not None else module
+
+
+def resolve_spec(argv: Sequence[str]) -> tuple[CommandSpec | None, list[str]]:
+    command, rest = split_command(argv)
+    if command is None:
+        return None, rest
+    spec = COMMANDS.get(command)
+    if spec is None:
+        raise unknown_command(command)
+    return spec, rest
+
+
+async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
+    """Parse and run one command line inside an event loop; exceptions propagate."""
+    spec, rest = resolve_spec(argv)
+    if spec is None:
+        raise UsageError("no command; `mxgw --help` lists the commands")
+    if runtime.in_batch and spec.name in NOT_IN_BATCH:
+        raise UsageError(f"`{spec.name}` cannot run inside `batch`")
+    if spec.kind == "raw":
+        raise UsageError(f"`{spec.name}` must be run on its own")
+    entry = load(spec)
+    parser = command_parser(spec)
+    entry.add_arguments(parser)
+    args = parser.parse_args(rest)
+    out = Output(pretty=args.pretty, collect=bool(getattr(args, "collect", False)))
+    ctx = CommandContext(spec, args, runtime, out)
+    await ctx.prepare()
+    if spec.write:
+        ctx.check_writable()
+    code: int = await entry.run(ctx, args)
+    return code
+
+
+async def _run_main(argv: Sequence[str]) -> int:
+    runtime = Runtime()
+    runtime.secrets.update(argv_secrets(argv))
+    try:
+        return await run_line(argv, runtime)
+    finally:
+        await runtime.aclose()
+
+
+def report(exc: BaseException, *, debug: bool, secrets: set[str]) -> int:
+    """Write the one-line JSON error (and the traceback with --debug) to stderr."""
+    fields = _exit.error_fields(exc, secrets)
+    if debug:
+        text = "".join(traceback.format_exception(exc))
+        sys.stderr.write(_exit.scrub(text, secrets))
+    sys.stderr.write(json.dumps({"error": fields}, sort_keys=True, ensure_ascii=True) + "\n")
+    sys.stderr.flush()
+    code: int = fields["exitCode"]
+    return code
+
+
+def _silence_stdout() -> None:
+    # After a broken pipe, the interpreter's final flush must not raise again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout has no file descriptor (tests): nothing will be flushed at exit
+
+
+def _run_raw(spec: CommandSpec, rest: list[str]) -> int:
+    if spec.name == "sim":
+        try:
+            from ..sim.__main__ import main as sim_main
+        except ModuleNotFoundError as exc:
+            raise UnavailableError("`mxgw sim`: the simulator is not part of this build") from exc
+        return int(sim_main(rest) or 0)
+    raise UnavailableError(f"no runner for `{spec.name}`")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one mxgw command line; return its exit code (see `mxgw --help`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    secrets = argv_secrets(argv)
+    try:
+        spec, rest = resolve_spec(argv)
+        if spec is None:
+            if "--version" in rest:
+                argv = ["version", *[a for a in rest if a != "--version"]]
+            elif rest and rest[0] in ("-h", "--help"):
+                sys.stdout.write(top_level_help())
+                return 0
+            else:
+                sys.stderr.write(top_level_help())
+                raise UsageError("no command; `mxgw --help` lists the commands")
+        elif spec.kind == "raw":
+            return _run_raw(spec, rest)
+        return asyncio.run(_run_main(argv))
+    except SystemExit as exc:  # --help of a command
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return _exit.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return _exit.OK
+    except Exception as exc:
+        return report(exc, debug=debug, secrets=secrets)

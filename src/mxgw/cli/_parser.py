@@ -1,0 +1,182 @@
+"""argparse pieces: a parser that raises instead of exiting, and the shared option groups."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from ._exit import EXIT_CODES_HELP, UsageError
+from ._table import COMMANDS, CommandSpec
+
+# Global options that take a value: needed to find the command word when options come first.
+VALUE_OPTIONS = frozenset({
+    "--endpoint", "--ca-file", "--server-name-override", "--api-key-env", "--api-key",
+    "--profile", "--config", "--timeout",
+})
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors become UsageError (one JSON line, exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = ""
+        if message.startswith("unrecognized arguments:"):
+            unknown = message.split(":", 1)[1].split()
+            known = [o for a in self._actions for o in a.option_strings]
+            for word in unknown:
+                if word.startswith("-"):
+                    flag = word.split("=", 1)[0]
+                    close = difflib.get_close_matches(flag, known, n=1)
+                    if close:
+                        hint = f"; did you mean {close[0]}?"
+                        break
+            # Never echo values: an unknown `--api-kye=SECRET` must not leak.
+            message = "unrecognized arguments: " + " ".join(
+                w.split("=", 1)[0] if w.startswith("-") else "<value>" for w in unknown)
+        raise UsageError(f"{self.prog}: {message}{hint}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if status:
+            raise UsageError(message or f"{self.prog}: usage error")
+        raise SystemExit(0)
+
+
+def top_level_help() -> str:
+    width = max(len(n) for n in COMMANDS) + 2
+    lines = ["usage: mxgw COMMAND [OPTIONS]", "",
+             "Ops tool for the MXAccess Gateway. Every command prints JSON on stdout.",
+             "`mxgw COMMAND --help` lists a command's options.", "", "commands:"]
+    lines += [f"  {name.ljust(width)}{spec.help}" for name, spec in COMMANDS.items()]
+    lines += ["", EXIT_CODES_HELP, "",
+              "On failure stdout stays empty and stderr gets one JSON line:",
+              '  {"error": {"type", "message", "exitCode", "grpcCode", "protocolStatus", '
+              '"hresult"}}']
+    return "\n".join(lines) + "\n"
+
+
+def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """Find the command word; options may come before it. Returns (command, its args)."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
+        if argv[i] in ("-h", "--help", "--version"):
+            return None, list(argv)
+        i += 2 if argv[i] in VALUE_OPTIONS else 1
+    if i >= len(argv):
+        return None, list(argv)
+    return argv[i], list(argv[:i]) + list(argv[i + 1:])
+
+
+def unknown_command(word: str) -> UsageError:
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else "; `mxgw --help` lists the commands"
+    return UsageError(f"unknown command '{word}'{hint}")
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("output")
+    layout = group.add_mutually_exclusive_group()
+    layout.add_argument("--pretty", dest="pretty", action="store_const", const=True,
+                        default=None, help="indented JSON (default when stdout is a terminal)")
+    layout.add_argument("--compact", dest="pretty", action="store_const", const=False,
+                        help="one-line JSON (default when stdout is a pipe or file)")
+    group.add_argument("--debug", action="store_true",
+                       help="print a traceback on errors (secrets still redacted)")
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection")
+    group.add_argument("--endpoint", metavar="HOST:PORT",
+                       help="gateway address (or MXGATEWAY_ENDPOINT, or the profile); "
+                            "http:// means plaintext, https:// TLS; `sim` starts the built-in "
+                            "simulator in-process for this one command")
+    transport = group.add_mutually_exclusive_group()
+    transport.add_argument("--plaintext", dest="plaintext", action="store_const", const=True,
+                           default=None, help="unencrypted h2c channel (never implied)")
+    transport.add_argument("--tls", dest="plaintext", action="store_const", const=False,
+                           help="TLS channel (the default)")
+    group.add_argument("--ca-file", metavar="PEM", help="verify the gateway against this CA")
+    group.add_argument("--server-name-override", metavar="NAME",
+                       help="TLS host name to verify instead of the endpoint's")
+    group.add_argument("--require-cert-validation", action="store_true", default=None,
+                       help="verify against the system trust roots (no trust-on-first-use)")
+    group.add_argument("--api-key-env", metavar="NAME", default="MXGATEWAY_API_KEY",
+                       help="environment variable holding the API key "
+                            "(default MXGATEWAY_API_KEY)")
+    group.add_argument("--api-key", metavar="KEY",
+                       help="the API key itself (discouraged: visible in the process list; "
+                            "redacted in all output)")
+    group.add_argument("--profile", metavar="NAME", help="[profiles.NAME] in config.toml")
+    group.add_argument("--config", metavar="PATH", help="config file instead of the default")
+    group.add_argument("--timeout", metavar="SECONDS", type=positive_float,
+                       help="deadline per call (default 30)")
+
+
+def add_session_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--session-id", metavar="ID",
+                        help="the session to use (or MXGW_SESSION_ID); from `open-session`")
+
+
+def add_write_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("write safety")
+    group.add_argument("--dry-run", action="store_true",
+                       help="print what would be sent and send nothing")
+    group.add_argument("--no-audit", action="store_true",
+                       help="do not append this write to the audit log")
+
+
+def add_stream_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--collect", action="store_true",
+                        help="print one JSON array at the end instead of JSON Lines "
+                             "(at most 10000 items)")
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive finite number: {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def int32(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if not -(2**31) <= value < 2**31:
+        raise argparse.ArgumentTypeError(f"out of int32 range: {text!r}")
+    return value
+
+
+def command_parser(spec: CommandSpec) -> Parser:
+    """The parser for one command, with the option groups its kind asks for."""
+    parser = Parser(prog=f"mxgw {spec.name}", description=spec.help,
+                    epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_output_options(parser)
+    if spec.kind in ("connect", "session"):
+        add_connection_options(parser)
+    if spec.kind == "session":
+        add_session_option(parser)
+    if spec.write:
+        add_write_options(parser)
+    if spec.stream:
+        add_stream_options(parser)
+    return parser
+
+
+def defaults_of(parser: argparse.ArgumentParser) -> dict[str, Any]:
+    return {a.dest: a.default for a in parser._actions if a.dest != "help"}

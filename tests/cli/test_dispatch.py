@@ -1,0 +1,130 @@
+"""The dispatcher without a gateway: startup cost, usage errors, output layout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from mxgw.cli import main
+from mxgw.cli._output import Output, dumps
+from mxgw.cli._exit import CollectLimitError
+
+HEAVY = ("grpc", "google.protobuf", "ptpython", "prompt_toolkit", "mxgw.sim", "mxgw.testing")
+
+
+def error_of(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    doc = json.loads(lines[0])
+    assert set(doc["error"]) == {"type", "message", "exitCode", "grpcCode", "protocolStatus",
+                                 "hresult"}
+    return doc["error"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["version"]])
+def test_startup_does_not_import_heavy_modules(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from mxgw.cli import main\n"
+        f"rc = main({argv!r})\n"
+        f"heavy = sorted(m for m in sys.modules if m.startswith({HEAVY!r}))\n"
+        "print('HEAVY', heavy, rc, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert "HEAVY [] 0" in done.stderr, done.stderr
+
+
+def test_python_dash_m_runs_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "mxgw", "version"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["version"]
+
+
+def test_version_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["version", "--compact"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert set(json.loads(out)) == {"version", "python", "platform", "executable"}
+
+
+def test_help_lists_every_command_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    from mxgw.cli._table import COMMANDS
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        assert f"  {name} " in out
+    assert "130  interrupted" in out
+
+
+def test_unknown_command_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pign"]) == 2
+    err = error_of(capsys)
+    assert err["type"] == "UsageError"
+    assert "did you mean 'ping'" in str(err["message"])
+
+
+def test_unknown_flag_suggests_and_hides_value(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ping", "--api-kye=mxgw_abc_secretvalue", "--endpoint", "x:1"]) == 2
+    err = error_of(capsys)
+    assert "did you mean --api-key" in str(err["message"])
+    assert "secretvalue" not in str(err["message"])
+
+
+def test_no_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    captured = capsys.readouterr()
+    assert "usage: mxgw" in captured.err
+    assert json.loads(captured.err.strip().splitlines()[-1])["error"]["exitCode"] == 2
+
+
+def test_plaintext_and_tls_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ping", "--endpoint", "h:1", "--plaintext", "--tls"]) == 2
+    assert "not allowed with" in str(error_of(capsys)["message"])
+
+
+@pytest.mark.parametrize("endpoint,flag", [("https://h:1", "--plaintext"),
+                                           ("http://h:1", "--tls")])
+def test_scheme_contradicting_flag(endpoint: str, flag: str,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ping", "--endpoint", endpoint, flag]) == 2
+    assert "contradicts" in str(error_of(capsys)["message"])
+
+
+def test_options_before_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--compact", "version"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"]
+
+
+def test_missing_command_module_is_a_clear_error(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from mxgw.cli import _table
+
+    spec = _table.CommandSpec("nothing", "mxgw.cli.cmd_does_not_exist", "x", "local")
+    monkeypatch.setitem(_table.COMMANDS, "nothing", spec)
+    assert main(["nothing"]) == 1
+    err = error_of(capsys)
+    assert "not available in this build" in str(err["message"])
+
+
+def test_dumps_is_sorted_ascii_and_finite() -> None:
+    text = dumps({"b": "\u00e9", "a": float("nan")})
+    assert text == '{"a":"nan","b":"\\u00e9"}'
+
+
+def test_collect_is_capped() -> None:
+    import io
+
+    out = Output(io.StringIO(), collect=True, collect_limit=3)
+    for i in range(3):
+        out.item({"i": i})
+    with pytest.raises(CollectLimitError, match="at most 3"):
+        out.item({"i": 3})
