@@ -80,15 +80,17 @@ class Runtime:
         await self.stack.aclose()
 
 
-def split_scheme(endpoint: str, plaintext: bool | None) -> tuple[str, bool | None]:
+def check_scheme(endpoint: str, plaintext: bool | None) -> None:
     """`http://` means plaintext and `https://` TLS; a contradicting flag is a usage error."""
-    for scheme, implied in (("http://", True), ("https://", False)):
-        if endpoint.lower().startswith(scheme):
-            if plaintext is not None and plaintext != implied:
-                flag = "--tls" if implied else "--plaintext"
-                raise UsageError(f"{flag} contradicts the {scheme} endpoint; drop one of them")
-            return endpoint[len(scheme):].rstrip("/"), implied
-    return endpoint, plaintext
+    from .._endpoint import parse_endpoint
+
+    try:
+        scheme = parse_endpoint(endpoint).scheme
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if scheme is not None and plaintext is not None and plaintext != (scheme == "http"):
+        flag = "--plaintext" if plaintext else "--tls"
+        raise UsageError(f"{flag} contradicts the {scheme}:// endpoint; drop one of them")
 
 
 class CommandContext:
@@ -145,24 +147,15 @@ class CommandContext:
             flags.update(endpoint=self.sim.endpoint, plaintext=self.sim.plaintext)
             flags.setdefault("api_key", self.sim.api_key)
         else:
-            endpoint = args.endpoint
-            if endpoint is not None:
-                endpoint, plaintext = split_scheme(endpoint, plaintext)
-            flags.update(endpoint=endpoint, plaintext=plaintext)
+            if args.endpoint is not None:
+                check_scheme(args.endpoint, plaintext)
+            flags.update(endpoint=args.endpoint, plaintext=plaintext)
         try:
             options = ClientOptions.resolve(
                 flags, profile=args.profile, config_path=args.config)
-        except (ValueError, TypeError, KeyError, OSError) as exc:
+        except (ValueError, TypeError) as exc:
             raise UsageError(str(exc)) from exc
-        if not options.endpoint:
-            raise UsageError("no endpoint: pass --endpoint HOST:PORT, set MXGATEWAY_ENDPOINT, "
-                             "or use --profile")
-        endpoint, implied = split_scheme(options.endpoint, None)
-        if implied is not None and endpoint != options.endpoint:
-            # A scheme that came from the environment or a profile counts as the choice too.
-            import dataclasses
-
-            options = dataclasses.replace(options, endpoint=endpoint, plaintext=implied)
+        self.profile = options.profile
         if options.api_key:
             self.runtime.secrets.add(options.api_key)
         self._options = options

@@ -1,0 +1,171 @@
+"""Pieces several command families share: handle and value options, credentials, the
+write wrapper (read-only check, --dry-run, audit), and bounded stream loops."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+from ._context import CommandContext
+from ._exit import StrictFailureError, UsageError
+from ._parser import int32, non_negative_int, positive_float
+from ._values import TYPE_NAMES, expand_arguments, parse_value
+
+T = TypeVar("T")
+
+
+def add_server_handle(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server-handle", type=int32, required=True, metavar="N",
+                        help="from `mxgw register`")
+
+
+def add_item_handle(parser: argparse.ArgumentParser) -> None:
+    add_server_handle(parser)
+    parser.add_argument("--item-handle", type=int32, required=True, metavar="N",
+                        help="from `mxgw add-item`")
+
+
+def add_typed_value(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument("--type", required=required, metavar="TYPE",
+                        help=f"value type: {', '.join(TYPE_NAMES)}")
+    parser.add_argument("--value", action="append", required=required, metavar="TEXT",
+                        help="the value (arrays: 1,2,3 or --value repeated)")
+
+
+def typed_value(args: argparse.Namespace) -> Any:
+    return parse_value(args.value, args.type)
+
+
+def add_strict(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 7 when any item of the bulk result failed")
+
+
+def add_bounds(parser: argparse.ArgumentParser, count_flag: str = "--count") -> None:
+    parser.add_argument(count_flag, dest="count", type=non_negative_int, default=0,
+                        metavar="N", help="stop after N items (0 = no limit)")
+    parser.add_argument("--duration", type=positive_float, metavar="SECONDS",
+                        help="stop after this many seconds")
+
+
+def words(ctx: CommandContext, items: list[str]) -> list[str]:
+    """Positional words with `@file` and `-` expanded (`-` is not allowed inside batch)."""
+    if "-" in items and ctx.runtime.in_batch:
+        raise UsageError("`-` (stdin) cannot be used inside batch: stdin holds the batch")
+    result = expand_arguments(items)
+    if not result:
+        raise UsageError(f"`mxgw {ctx.name}` needs at least one entry")
+    return result
+
+
+def handles(texts: list[str]) -> list[int]:
+    try:
+        return [int32(t) for t in texts]
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"item handle {exc}") from None
+
+
+def check_strict(args: argparse.Namespace, results: list[Any]) -> None:
+    if not getattr(args, "strict", False):
+        return
+    failed = [r for r in results if not _succeeded(r)]
+    if failed:
+        raise StrictFailureError(f"{len(failed)} of {len(results)} items failed (--strict)")
+
+
+def _succeeded(result: Any) -> bool:
+    for name in ("was_successful", "ok"):
+        if hasattr(result, name):
+            return bool(getattr(result, name))
+    return True
+
+
+# ------------------------------------------------------------------ credentials
+
+
+def add_credentials(parser: argparse.ArgumentParser, *, verifier: bool = False) -> None:
+    group = parser.add_argument_group("credentials (passwords never on the command line)")
+    group.add_argument("--user", metavar="NAME", help="user for a secured write")
+    group.add_argument("--password-env", metavar="VAR", default="MXGW_PASSWORD",
+                       help="environment variable with the user's password "
+                            "(default MXGW_PASSWORD; else a prompt on a terminal)")
+    if verifier:
+        group.add_argument("--verifier", metavar="NAME", help="verifier for a verified write")
+        group.add_argument("--verifier-password-env", metavar="VAR",
+                           default="MXGW_VERIFIER_PASSWORD",
+                           help="environment variable with the verifier's password "
+                                "(default MXGW_VERIFIER_PASSWORD)")
+
+
+def password(ctx: CommandContext, user: str, env_name: str, role: str = "user") -> str:
+    """From the environment, else a no-echo prompt on a terminal; never from argv."""
+    value = os.environ.get(env_name)
+    if not value and sys.stdin.isatty() and not ctx.runtime.in_batch:
+        value = getpass.getpass(f"password for {role} {user}: ")
+    if not value:
+        raise UsageError(f"no password for {role} '{user}': set {env_name}, or run in a "
+                         "terminal to be asked (passwords are never taken from argv)")
+    ctx.runtime.secrets.add(value)
+    return value
+
+
+# ------------------------------------------------------------------ writes
+
+
+async def guarded_write(ctx: CommandContext, action: str, details: dict[str, Any],
+                        operation: Callable[[], Awaitable[T]]) -> tuple[bool, T | None]:
+    """Run a write: refuse on read-only, show instead of send on --dry-run, audit always.
+
+    Returns (sent, result); on a dry run the plan has been printed and nothing was sent.
+    """
+    ctx.check_writable()
+    if getattr(ctx.args, "dry_run", False):
+        ctx.audit(action, {**details, "dryRun": True, "outcome": "dry-run"})
+        ctx.out.emit({"dryRun": True, "action": action, **details})
+        return False, None
+    try:
+        result = await operation()
+    except BaseException as exc:
+        ctx.audit(action, {**details, "dryRun": False, "outcome": type(exc).__name__})
+        raise
+    ctx.audit(action, {**details, "dryRun": False, "outcome": "ok"})
+    return True, result
+
+
+# ------------------------------------------------------------------ streams
+
+
+async def bounded(source: AsyncIterator[T], count: int = 0,
+                  duration: float | None = None) -> AsyncIterator[T]:
+    """Items of `source` until `count` items (0 = all) or `duration` seconds have passed.
+
+    The source is closed on the way out (so the gRPC stream is cancelled) whatever happens.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = None if duration is None else loop.time() + duration
+    seen = 0
+    try:
+        while count == 0 or seen < count:
+            if deadline is None:
+                item = await anext(source)
+            else:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                try:
+                    item = await asyncio.wait_for(anext(source), remaining)
+                except TimeoutError:
+                    break
+            seen += 1
+            yield item
+    except StopAsyncIteration:
+        return
+    finally:
+        aclose = getattr(source, "aclose", None)
+        if aclose is not None:
+            await aclose()

@@ -1,0 +1,105 @@
+"""Galaxy Repository commands: test connection, last deploy, discover, browse, watch."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ._common import add_bounds, bounded
+from ._context import Command, CommandContext
+from ._parser import non_negative_int
+
+
+def _none(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    ctx.out.emit(await client.galaxy.test_connection())
+    return 0
+
+
+async def last_deploy(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    ctx.out.emit(await client.galaxy.last_deploy_time())
+    return 0
+
+
+def add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--glob", metavar="PATTERN", help="tag name glob, e.g. Pump*")
+    parser.add_argument("--no-attributes", action="store_true",
+                        help="leave out the attribute lists")
+    parser.add_argument("--alarm-bearing-only", action="store_true")
+    parser.add_argument("--historized-only", action="store_true")
+
+
+def filters(args: argparse.Namespace) -> dict[str, Any]:
+    found: dict[str, Any] = {"include_attributes": not args.no_attributes}
+    if args.glob:
+        found["tag_name_glob"] = args.glob
+    if args.alarm_bearing_only:
+        found["alarm_bearing_only"] = True
+    if args.historized_only:
+        found["historized_only"] = True
+    return found
+
+
+def _discover_arguments(parser: argparse.ArgumentParser) -> None:
+    root = parser.add_mutually_exclusive_group()
+    root.add_argument("--root-tag", metavar="TAG", help="start at this object (tag name)")
+    root.add_argument("--root-path", metavar="PATH", help="start at this contained path")
+    parser.add_argument("--max-depth", type=non_negative_int, metavar="N")
+    add_filters(parser)
+
+
+async def discover(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    kwargs = filters(args)
+    if args.root_tag:
+        kwargs["root_tag_name"] = args.root_tag
+    if args.root_path:
+        kwargs["root_contained_path"] = args.root_path
+    if args.max_depth is not None:
+        kwargs["max_depth"] = args.max_depth
+    async for obj in bounded(client.galaxy.iter_hierarchy(**kwargs)):
+        ctx.out.item(obj)
+    ctx.out.finish()
+    return 0
+
+
+def _browse_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("parent", nargs="?", metavar="TAG",
+                        help="parent object tag name (default: the top level)")
+    add_filters(parser)
+
+
+async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    kwargs = filters(args)
+    if args.parent:
+        kwargs["parent_tag_name"] = args.parent
+    ctx.out.emit(await client.galaxy.browse_children(**kwargs))
+    return 0
+
+
+def _watch_arguments(parser: argparse.ArgumentParser) -> None:
+    add_bounds(parser)
+
+
+async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    async for event in bounded(client.galaxy.watch_deploy_events(), args.count,
+                               args.duration):
+        ctx.out.item(event)
+    ctx.out.finish()
+    return 0
+
+
+COMMANDS = {
+    "galaxy-test-connection": Command(_none, test_connection),
+    "galaxy-last-deploy": Command(_none, last_deploy),
+    "galaxy-discover": Command(_discover_arguments, discover),
+    "galaxy-browse": Command(_browse_arguments, browse),
+    "galaxy-watch": Command(_watch_arguments, watch),
+}
