@@ -11,7 +11,6 @@ has no representation for them.
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import re
 import sys
 from collections.abc import Iterable
@@ -36,8 +35,7 @@ _ALIASES = {
     "elapsed_time": "elapsed", "elapsedtime": "elapsed", "mxelapsedtime": "elapsed",
     "mx_data_type_elapsed_time": "elapsed", "duration": "elapsed",
 }
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
+_FLOAT32_MAX = 3.4028235e38
 _ELAPSED = re.compile(r"^(?:(?P<d>\d+)\.)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
 
 
@@ -54,68 +52,32 @@ def normalize_type(name: str) -> tuple[str, bool]:
 
 
 def parse_scalar(text: str, scalar: str) -> Any:
+    """One value of a CLI type. The library converts the common cases (one set of rules
+    for the CLI, the REPL and scripts); the CLI adds `now`, UTC for naive datetimes,
+    `[D.]HH:MM:SS` elapsed times and the float32 range."""
+    text = text.strip() if scalar != "string" else text
+    if scalar == "datetime":
+        if text.lower() == "now":
+            return _dt.datetime.now(_dt.timezone.utc)
+        try:
+            value = _dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise UsageError(f"{text!r} is not a valid datetime: {exc}") from None
+        return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+    if scalar == "elapsed":
+        match = _ELAPSED.match(text)
+        if match:
+            return _dt.timedelta(days=int(match["d"] or 0), hours=int(match["h"]),
+                                 minutes=int(match["m"]), seconds=float(match["s"]))
+    from .._values import _coerce
+
     try:
-        return _PARSERS[scalar](text)
-    except UsageError:
-        raise
+        value = _coerce(text, scalar)
     except (ValueError, OverflowError) as exc:
         raise UsageError(f"{text!r} is not a valid {scalar}: {exc}") from None
-
-
-def _bool(text: str) -> bool:
-    low = text.strip().lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise ValueError("use true/false, 1/0, yes/no or on/off")
-
-
-def _int(bits: int) -> Any:
-    def parse(text: str) -> int:
-        value = int(text.strip(), 0)
-        if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
-            raise ValueError(f"out of the int{bits} range")
-        return value
-    return parse
-
-
-def _real(limit: float) -> Any:
-    def parse(text: str) -> float:
-        value = float(text.strip())
-        if not math.isfinite(value):
-            raise UsageError(f"{text!r}: NaN and infinities cannot be written to MXAccess")
-        if abs(value) > limit:
-            raise ValueError("out of range")
-        return value
-    return parse
-
-
-def _datetime(text: str) -> _dt.datetime:
-    text = text.strip()
-    if text.lower() == "now":
-        return _dt.datetime.now(_dt.timezone.utc)
-    value = _dt.datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
-
-
-def _elapsed(text: str) -> _dt.timedelta:
-    text = text.strip()
-    match = _ELAPSED.match(text)
-    if match:
-        return _dt.timedelta(days=int(match["d"] or 0), hours=int(match["h"]),
-                             minutes=int(match["m"]), seconds=float(match["s"]))
-    seconds = float(text)
-    if not math.isfinite(seconds):
-        raise UsageError(f"{text!r}: NaN and infinities are not elapsed times")
-    return _dt.timedelta(seconds=seconds)
-
-
-_PARSERS: dict[str, Any] = {
-    "bool": _bool, "int32": _int(32), "int64": _int(64), "float": _real(3.4028235e38),
-    "double": _real(sys.float_info.max), "string": str, "datetime": _datetime,
-    "elapsed": _elapsed,
-}
+    if scalar == "float" and abs(value) > _FLOAT32_MAX:
+        raise UsageError(f"{text!r} is out of the float (32-bit) range; use double")
+    return value
 
 
 def parse_value(texts: str | list[str], type_name: str) -> Any:
@@ -159,8 +121,8 @@ def expand_arguments(words: Iterable[str], *, stdin_text: str | None = None) -> 
 
 
 def library_type(type_name: str | None) -> str | None:
-    """The data type name the client library takes for a CLI type name."""
+    """The data type name the client library takes (arrays are the list of values)."""
     if type_name is None:
         return None
-    scalar, is_array = normalize_type(type_name)
-    return scalar + ("[]" if is_array else "")
+    scalar, _ = normalize_type(type_name)
+    return "time" if scalar == "datetime" else scalar

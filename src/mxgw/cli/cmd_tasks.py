@@ -1,0 +1,185 @@
+"""Engineers' tasks, each in a transient session that is always closed:
+get, put, watch, browse, alarms, ack."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ._common import add_bounds, bounded, guarded_write, words
+from ._context import Command, CommandContext
+from ._exit import UsageError
+from ._values import TYPE_NAMES, library_type, normalize_type, parse_value, split_assignment
+from .cmd_alarms import acknowledge, add_ack_operator, add_prefix
+
+# GalaxyAttribute.security_classification -> how it can be written.
+_WRITABILITY = {0: "yes", 1: "yes", 2: "secured", 3: "verified", 4: "tune",
+                5: "configure", 6: "no"}
+
+
+def _tags_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tags", nargs="+", metavar="TAG",
+                        help="tags, @FILE (one per line) or - (stdin)")
+
+
+def _get_arguments(parser: argparse.ArgumentParser) -> None:
+    _tags_arguments(parser)
+    parser.add_argument("--allow-bad", action="store_true",
+                        help="print bad values and exit 0 (default: exit 7 when any is bad)")
+
+
+def _bad_tags_error(bad: dict[str, Any]) -> Exception:
+    from .._errors import MxAccessError
+
+    detail = "; ".join(f"{tag}: {tv.error or tv.quality_text}" for tag, tv in bad.items())
+    statuses = [s for tv in bad.values() for s in tv.statuses]
+    return MxAccessError(f"{len(bad)} tag(s) bad: {detail} (--allow-bad prints them anyway)",
+                         statuses=statuses)
+
+
+async def get(ctx: CommandContext, args: argparse.Namespace) -> int:
+    tags = words(ctx, args.tags)
+    async with ctx.transient_session() as session:
+        values = await session.read(*tags)
+    bad = {tag: tv for tag, tv in values.items() if not tv.ok}
+    if bad and not args.allow_bad:
+        raise _bad_tags_error(bad)
+    ctx.out.emit({"values": [{"tag": tag, **values[tag].to_dict()} for tag in tags]})
+    return 0
+
+
+def _put_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignments", nargs="+", metavar="TAG=VALUE",
+                        help="assignments, @FILE (one per line) or - (stdin)")
+    parser.add_argument("--type", metavar="TYPE",
+                        help=f"type of every value ({', '.join(TYPE_NAMES)}); "
+                             "default: the type of the tag's current value")
+
+
+async def _types_from_current(session: Any, tags: list[str]) -> dict[str, str]:
+    """The type of each tag's current value (one read); arrays get their `[]`."""
+    current = await session.read(*tags)
+    bad = {tag: current[tag] for tag in tags if not current[tag].ok}
+    if bad:
+        raise _bad_tags_error(bad)
+    found: dict[str, str] = {}
+    for tag in tags:
+        tv = current[tag]
+        if not tv.data_type:
+            raise UsageError(f"cannot tell the type of {tag}: pass --type")
+        scalar, _ = normalize_type(tv.data_type)
+        found[tag] = scalar + ("[]" if isinstance(tv.value, list) else "")
+    return found
+
+
+def _plan(pairs: list[tuple[str, str]], types: dict[str, str]) -> list[dict[str, Any]]:
+    # Every value is parsed before anything is written: a typo in the last pair must not
+    # leave the first ones written.
+    return [{"tag": tag, "type": types[tag], "value": parse_value([text], types[tag])}
+            for tag, text in pairs]
+
+
+def _emit_dry_run(ctx: CommandContext, writes: list[dict[str, Any]]) -> int:
+    ctx.audit("put", {"dryRun": True, "outcome": "dry-run", "writes": writes})
+    ctx.out.emit({"dryRun": True, "action": "put", "writes": writes})
+    return 0
+
+
+async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
+    pairs = [split_assignment(w) for w in words(ctx, args.assignments)]
+    tags = [tag for tag, _ in pairs]
+    ctx.check_writable()
+    if args.dry_run and args.type:
+        return _emit_dry_run(ctx, _plan(pairs, {tag: args.type for tag in tags}))
+    async with ctx.transient_session() as session:
+        types = ({tag: args.type for tag in tags} if args.type
+                 else await _types_from_current(session, tags))
+        writes = _plan(pairs, types)
+        if args.dry_run:
+            return _emit_dry_run(ctx, writes)
+        for write in writes:
+            async def send(write: dict[str, Any] = write) -> None:
+                await session.write_tag(write["tag"], write["value"],
+                                        data_type=library_type(write["type"]))
+
+            await guarded_write(ctx, "put", {"command": "put", **write}, send)
+    ctx.out.emit({"ok": True, "writes": writes})
+    return 0
+
+
+def _watch_arguments(parser: argparse.ArgumentParser) -> None:
+    _tags_arguments(parser)
+    add_bounds(parser)
+
+
+async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
+    tags = words(ctx, args.tags)
+    async with ctx.transient_session() as session:
+        async for change in bounded(session.subscribe(tags), args.count, args.duration):
+            ctx.out.item(change)
+    ctx.out.finish()
+    return 0
+
+
+def _browse_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", metavar="PATH",
+                        help="object tag name or contained path (a/b); default: top level")
+
+
+def _attribute(attr: Any) -> dict[str, Any]:
+    return {
+        "name": attr.attribute_name,
+        "reference": attr.full_tag_reference,
+        "type": attr.data_type_name + ("[]" if attr.is_array else ""),
+        "writable": _WRITABILITY.get(attr.security_classification, "unknown"),
+        "isAlarm": attr.is_alarm,
+        "isHistorized": attr.is_historized,
+    }
+
+
+async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    kwargs: dict[str, Any] = {"include_attributes": True}
+    if args.path and "/" in args.path:
+        kwargs["parent_contained_path"] = args.path
+    elif args.path:
+        kwargs["parent_tag_name"] = args.path
+    children = await client.galaxy.browse_children(**kwargs)
+    ctx.out.emit({"parent": args.path, "children": [
+        {"tagName": child.tag_name, "isArea": child.is_area,
+         "template": child.template_chain[0] if child.template_chain else None,
+         "attributes": [_attribute(a) for a in child.attributes]}
+        for child in children]})
+    return 0
+
+
+def _alarms_arguments(parser: argparse.ArgumentParser) -> None:
+    add_prefix(parser)
+    parser.add_argument("--follow", action="store_true",
+                        help="after the active alarms, stream transitions as JSON Lines")
+    add_bounds(parser)
+
+
+async def alarms(ctx: CommandContext, args: argparse.Namespace) -> int:
+    client = await ctx.client()
+    source = (client.stream_alarms(prefix=args.prefix) if args.follow
+              else client.query_active_alarms(prefix=args.prefix))
+    async for message in bounded(source, args.count, args.duration):
+        ctx.out.item(message)
+    ctx.out.finish()
+    return 0
+
+
+def _ack_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", help="alarm GUID or full reference")
+    add_ack_operator(parser)
+
+
+COMMANDS = {
+    "get": Command(_get_arguments, get),
+    "put": Command(_put_arguments, put),
+    "watch": Command(_watch_arguments, watch),
+    "browse": Command(_browse_arguments, browse),
+    "alarms": Command(_alarms_arguments, alarms),
+    "ack": Command(_ack_arguments, acknowledge),
+}
