@@ -1,0 +1,196 @@
+"""The interactive prompt: ptpython's PythonRepl on the loop that owns the channel.
+
+`ptpython.repl.embed(..., return_asyncio_coroutine=True)` builds a `PythonRepl` and
+awaits its `run_async()`. We build the `PythonRepl` ourselves (a subclass), because
+embed() cannot take the input/output (tests), the history (filtered), the toolbar or
+the completer, and we replace the two methods that need to differ:
+
+- `run_and_show_expression_async`: ptpython's calls `loop.add_signal_handler`, which
+  raises NotImplementedError on Windows (ptpython #582). Ours evaluates in a task
+  that Ctrl-C cancels through `_signals` (which works on every platform), shows
+  results with `_display` and gateway errors as one line.
+- `run_async`: the same read-eval loop, plus a clean way out on SIGTERM or when the
+  terminal goes away (the read runs in a thread; a loop that only cancels its future
+  would leave that thread blocked and asyncio.run() waiting for it forever).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from typing import Any
+
+from prompt_toolkit.completion import merge_completers
+from prompt_toolkit.history import History
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+from prompt_toolkit.patch_stdout import patch_stdout
+from ptpython.repl import PythonRepl, ReplExit
+
+from ._completion import TagCache, TagCompleter
+from ._display import format_error, format_result
+from ._signals import signal_handlers, termination_signals
+from ._toolbar import ReplInfo, banner, toolbar_window
+
+Write = Callable[[str], None]
+
+
+class _Exit(Exception):
+    """The evaluated code asked to leave (exit(), quit(), SystemExit)."""
+
+
+class ReplConsole(PythonRepl):
+    """ptpython's REPL with mxgw's display, errors, completion, history and toolbar."""
+
+    def __init__(
+        self,
+        namespace: dict[str, Any],
+        info: ReplInfo,
+        write: Write,
+        *,
+        history: History | None = None,
+        tag_cache: TagCache | None = None,
+        debug: bool = False,
+        input: Input | None = None,
+        output: Output | None = None,
+    ) -> None:
+        super().__init__(
+            get_globals=lambda: namespace,
+            get_locals=lambda: namespace,
+            input=input,
+            output=output,
+            _extra_toolbars=[toolbar_window(info)],
+        )
+        self.info = info
+        self._write = write
+        self._debug = debug
+        self._eval_task: asyncio.Task[Any] | None = None
+        self._stopping = False
+        self.exit_reason = "exit"
+        if history is not None:
+            # The buffer was built with ptpython's history in __init__; it loads
+            # lazily when the first prompt starts, so swapping it here is complete.
+            self.history = history
+            self.default_buffer.history = history
+        if tag_cache is not None:
+            self.completer = merge_completers([TagCompleter(tag_cache), self.completer])
+        # Ctrl-D quits at once: the session is closed for the user, nothing is lost.
+        self.confirm_exit = False
+        self.insert_blank_line_after_output = False
+        self.title = "mxgw"
+
+    # -- signals ---------------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """Ctrl-C: cancel the running evaluation; nothing else (the prompt survives)."""
+        if self._eval_task is not None and not self._eval_task.done():
+            self._eval_task.cancel()
+
+    def terminate(self, reason: str = "terminated") -> None:
+        """SIGTERM / SIGHUP: stop evaluating, leave the prompt, let the caller close."""
+        self._stopping = True
+        self.exit_reason = reason
+        self.interrupt()
+        self._leave_prompt()
+
+    def _leave_prompt(self) -> None:
+        app = self.app
+        loop = app.loop
+        if not app.is_running or loop is None:
+            return
+
+        def leave() -> None:
+            if app.is_running and app.future is not None and not app.future.done():
+                app.exit(exception=EOFError())
+
+        loop.call_soon_threadsafe(leave)
+
+    # -- read-eval-print -------------------------------------------------------
+
+    async def _evaluate(self, text: str) -> Any:
+        try:
+            return await self.eval_async(text)
+        except (SystemExit, ReplExit) as exc:
+            # SystemExit must not escape a task: asyncio would re-raise it out of
+            # the event loop and skip closing the session.
+            raise _Exit() from exc
+
+    async def run_and_show_expression_async(self, text: str) -> Any:
+        task = asyncio.get_running_loop().create_task(self._evaluate(text))
+        self._eval_task = task
+        try:
+            await asyncio.wait([task])
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            self._eval_task = None
+        if task.cancelled():
+            self._write("cancelled\n")
+            return None
+        error = task.exception()
+        if isinstance(error, _Exit):
+            raise error
+        if error is not None:
+            self._write(format_error(error, self._debug) + "\n")
+            return None
+        result = task.result()
+        if result is not None:
+            self._write(format_result(result) + "\n")
+        self.current_statement_index += 1
+        self.signatures = []
+        return result
+
+    async def run_async(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._add_to_namespace()
+        try:
+            while not self._stopping:
+                try:
+                    text = await loop.run_in_executor(None, self.read)
+                except EOFError:
+                    return
+                except OSError:
+                    # The terminal is gone (EIO on a closed pty): nothing more to read.
+                    self.exit_reason = "terminal closed"
+                    return
+                if self._stopping:
+                    return
+                try:
+                    await self.run_and_show_expression_async(text)
+                except _Exit:
+                    return
+        finally:
+            self._leave_prompt()
+            self._remove_from_namespace()
+
+
+async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> str:
+    """Show the banner and run the prompt until the user leaves; return why.
+
+    Ctrl-C cancels the running call; SIGTERM and SIGHUP end the prompt so that the
+    caller's `finally` closes the session.
+    """
+    loop = asyncio.get_running_loop()
+    handlers: dict[int, Callable[[], None]] = {int(signal.SIGINT): console.interrupt}
+    for signum in termination_signals():
+        handlers[signum] = lambda name=signal.Signals(signum).name: console.terminate(name)
+    with signal_handlers(loop, handlers):
+        if use_patch_stdout:
+            with patch_stdout():
+                console._write(banner(console.info))
+                await console.run_async()
+        else:
+            console._write(banner(console.info))
+            await console.run_async()
+    return console.exit_reason
+
+
+def start_tag_cache(client: Any, debug: bool = False) -> TagCache:
+    """Start loading the Galaxy's tag names for completion (in the background)."""
+    from ._completion import galaxy_tag_names
+
+    cache = TagCache()
+    cache.start(lambda: galaxy_tag_names(client.galaxy), debug)
+    return cache

@@ -1,0 +1,154 @@
+"""How results and errors look at the prompt.
+
+Values read from the gateway come back as `TagValue` records, dictionaries of them,
+`DataChange`s and protobuf messages. A raw protobuf text dump is several screens of
+`{ ... }` for one reply, so messages are shown as `Name{"field": value}` with default
+fields left out, and tag values as one aligned line each:
+
+    Pump001.Speed      42.5  Double  Good  2026-11-21T00:41:02.123Z
+
+Secrets never reach the screen: fields named like passwords or API keys are replaced
+with `<redacted>`, and every line goes through `mxgw._errors.redact()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import json
+import reprlib
+import sys
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+from .._errors import MxGatewayError, redact
+
+_SECRET_FIELDS = ("password", "apikey", "api_key", "secret", "token")
+_REDACTED = "<redacted>"
+_repr = reprlib.Repr()
+_repr.maxstring = 200
+_repr.maxother = 200
+_repr.maxlist = _repr.maxdict = _repr.maxtuple = _repr.maxset = 50
+
+
+def _is_message(obj: Any) -> bool:
+    if "google.protobuf.message" not in sys.modules:
+        return False
+    from google.protobuf.message import Message
+
+    return isinstance(obj, Message)
+
+
+def _is_tag_value(obj: Any) -> bool:
+    # Duck-typed so this module does not import the client library's value types.
+    return all(hasattr(obj, name) for name in ("value", "quality_text", "timestamp", "data_type"))
+
+
+def _is_data_change(obj: Any) -> bool:
+    return hasattr(obj, "tag") and _is_tag_value(getattr(obj, "value", None))
+
+
+def scrub_secrets(doc: Any) -> Any:
+    """Replace the values of secret-named keys in a JSON-like document."""
+    if isinstance(doc, Mapping):
+        return {
+            k: _REDACTED if any(s in str(k).lower() for s in _SECRET_FIELDS) else scrub_secrets(v)
+            for k, v in doc.items()
+        }
+    if isinstance(doc, list):
+        return [scrub_secrets(v) for v in doc]
+    if isinstance(doc, str):
+        return redact(doc)
+    return doc
+
+
+def format_message(message: Any) -> str:
+    """`Name{...}` with only the fields that are set, on one line."""
+    from google.protobuf import json_format
+
+    body = scrub_secrets(json_format.MessageToDict(message, preserving_proto_field_name=True))
+    text = json.dumps(body, ensure_ascii=False, separators=(", ", ": "), default=str)
+    if len(text) > 2000:
+        text = text[:2000] + " ...}"
+    return f"{type(message).__name__}{text}"
+
+
+def _timestamp(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="milliseconds") + "Z"
+    return "-" if value is None else str(value)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(redact(value))
+    return _repr.repr(value)
+
+
+def format_tag_value(tag_value: Any, tag: str | None = None, width: int = 0) -> str:
+    """One line: [tag] value data_type quality timestamp."""
+    parts = [
+        _value_text(tag_value.value),
+        str(tag_value.data_type),
+        str(tag_value.quality_text),
+        _timestamp(tag_value.timestamp),
+    ]
+    line = "  ".join(parts)
+    return f"{tag.ljust(width)}  {line}" if tag is not None else line
+
+
+def format_result(obj: Any) -> str:
+    """What the prompt shows for an evaluated expression (no trailing newline)."""
+    if _is_data_change(obj):
+        return format_tag_value(obj.value, obj.tag)
+    if _is_tag_value(obj):
+        return format_tag_value(obj)
+    if _is_message(obj):
+        return format_message(obj)
+    if isinstance(obj, Mapping) and obj and all(_is_tag_value(v) for v in obj.values()):
+        width = max(len(str(k)) for k in obj)
+        return "\n".join(format_tag_value(v, str(k), width) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)) and obj and all(
+        _is_message(v) or _is_tag_value(v) or _is_data_change(v) for v in obj
+    ):
+        return "\n".join(format_result(v) for v in obj)
+    return redact(_repr.repr(obj) if isinstance(obj, (list, tuple, dict, set)) else repr(obj))
+
+
+def _user_traceback(exc: BaseException) -> str:
+    # Drop the frames of the REPL machinery above the user's own code, so a
+    # traceback starts at the line that was typed.
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+_PACKAGE_DIR = __file__.rsplit("_display.py", 1)[0]
+
+
+def format_error(exc: BaseException, debug: bool = False) -> str:
+    """Gateway errors as one readable line (the traceback too with --debug);
+    other exceptions as a Python traceback of the user's code; cancellation as a word."""
+    if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
+        return "cancelled"
+    if isinstance(exc, MxGatewayError):
+        details = [
+            f"{name}={value}"
+            for name, value in (
+                ("grpc", exc.grpc_code),
+                ("status", exc.protocol_status),
+                ("hresult", None if exc.hresult is None else f"0x{exc.hresult & 0xFFFFFFFF:08X}"),
+            )
+            if value is not None
+        ]
+        line = f"{type(exc).__name__}: {exc.message}"
+        if details:
+            line += f" ({', '.join(details)})"
+        if debug:
+            return redact(_user_traceback(exc).rstrip() + "\n" + line)
+        return redact(line)
+    return redact(_user_traceback(exc).rstrip())

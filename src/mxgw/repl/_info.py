@@ -1,0 +1,92 @@
+"""The banner/toolbar facts of a running REPL, and the connection state it shows.
+
+The toolbar is drawn in the prompt's thread and must not touch grpc; a small task
+on the REPL's loop polls the channel's connectivity once a second and leaves a
+plain string for the toolbar to read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ._toolbar import ReplInfo
+
+if TYPE_CHECKING:
+    from ._completion import TagCache
+    from ._main import Connected, ReplSettings
+
+POLL_SECONDS = 1.0
+
+
+class ConnectionMonitor:
+    """`state` is "up", "connecting", "idle", "down" or "unknown"."""
+
+    def __init__(self, probe: Callable[[], str]) -> None:
+        self._probe = probe
+        self.state = "unknown"
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> ConnectionMonitor:
+        self._poll_once()
+        self._task = asyncio.get_running_loop().create_task(self._poll(), name="mxgw-conn")
+        return self
+
+    def _poll_once(self) -> None:
+        try:
+            self.state = self._probe()
+        except Exception:  # noqa: BLE001 - a closed channel while shutting down
+            self.state = "unknown"
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            self._poll_once()
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+_STATES = {
+    "READY": "up",
+    "IDLE": "idle",
+    "CONNECTING": "connecting",
+    "TRANSIENT_FAILURE": "down",
+    "SHUTDOWN": "closed",
+}
+
+
+def channel_probe(client: Any) -> Callable[[], str]:
+    """Read the grpc.aio channel's connectivity without trying to connect."""
+
+    def probe() -> str:
+        channel = getattr(client, "channel", None) or getattr(client, "_channel", None)
+        if channel is None:
+            return "unknown"
+        state = channel.get_state(try_to_connect=False)
+        return _STATES.get(getattr(state, "name", str(state)), "unknown")
+
+    return probe
+
+
+def connection_monitor(client: Any) -> ConnectionMonitor:
+    return ConnectionMonitor(channel_probe(client)).start()
+
+
+def repl_info(
+    connected: Connected, settings: ReplSettings, monitor: ConnectionMonitor, cache: TagCache
+) -> ReplInfo:
+    client = connected.client
+    return ReplInfo(
+        endpoint=str(client.options.endpoint),
+        transport=str(client.transport_description),
+        session_id=str(connected.session.session_id),
+        client_name=settings.client_name,
+        server=connected.server,
+        profile=settings.profile,
+        read_only=connected.helpers.read_only,
+        connection=lambda: monitor.state,
+        tags=lambda: cache.state,
+    )

@@ -1,0 +1,60 @@
+"""Scripted use: statements from stdin or `--exec FILE` in the preloaded namespace.
+
+The source is parsed once and run one top-level statement at a time, each compiled
+with `ast.PyCF_ALLOW_TOP_LEVEL_AWAIT`, so `await session.read(...)` works at the top
+of a script exactly as at the prompt. The value of each top-level expression that is
+not None is handed to `emit` (the CLI prints it as one JSON line). The first failing
+statement stops the run with `ScriptError`, which carries the file and line.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+_FLAGS = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+class ScriptError(Exception):
+    """A statement of the script failed; `error` is what it raised."""
+
+    def __init__(self, error: BaseException, filename: str, lineno: int) -> None:
+        super().__init__(f"{filename}, line {lineno}: {type(error).__name__}: {error}")
+        self.error = error
+        self.filename = filename
+        self.lineno = lineno
+
+
+async def _run_code(code: Any, namespace: dict[str, Any]) -> Any:
+    result = eval(code, namespace)  # noqa: S307 - running the user's own script is the point
+    if code.co_flags & inspect.CO_COROUTINE:
+        result = await result
+    return result
+
+
+async def run_script(
+    source: str, filename: str, namespace: dict[str, Any], emit: Callable[[Any], None]
+) -> int:
+    """Run `source`; return the number of statements run. Raises ScriptError."""
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as exc:
+        raise ScriptError(exc, filename, exc.lineno or 0) from exc
+    count = 0
+    for node in tree.body:
+        try:
+            if isinstance(node, ast.Expr):
+                code = compile(ast.Expression(node.value), filename, "eval", flags=_FLAGS)
+                result = await _run_code(code, namespace)
+                if result is not None:
+                    namespace["_"] = result
+                    emit(result)
+            else:
+                module = ast.Module(body=[node], type_ignores=[])
+                await _run_code(compile(module, filename, "exec", flags=_FLAGS), namespace)
+        except Exception as exc:
+            raise ScriptError(exc, filename, node.lineno) from exc
+        count += 1
+    return count

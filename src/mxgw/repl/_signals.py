@@ -1,0 +1,86 @@
+"""Route SIGINT/SIGTERM/SIGHUP to callbacks on the event loop, on Windows too.
+
+ptpython's async REPL calls `loop.add_signal_handler(SIGINT, ...)` around every
+evaluation. Windows event loops do not implement it and raise NotImplementedError
+(ptpython issue #582), so the first awaited line kills the REPL there. We never
+call that code path: the console installs its handlers through `signal_handlers()`,
+which falls back to `signal.signal()` plus `loop.call_soon_threadsafe()` when the
+loop has no signal support. Python runs `signal.signal()` handlers on the main
+thread between bytecodes, and the Windows proactor loop wakes up on them through
+its wakeup socket, so the callback still runs promptly on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterator, Mapping
+from types import FrameType
+from typing import Any
+
+Callback = Callable[[], None]
+Undo = Callable[[], None]
+
+
+def _restore(signum: int, previous: Any) -> None:
+    # getsignal() returns None for handlers installed from C; SIG_DFL is the
+    # closest thing we can put back.
+    signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+
+
+def install_signal_handler(
+    loop: asyncio.AbstractEventLoop, signum: int, callback: Callback
+) -> Undo:
+    """Run `callback` on `loop` when `signum` arrives; return a function that undoes it.
+
+    The previous Python-level handler (for example asyncio.run's own SIGINT
+    handler) is put back by the undo function on every path.
+    """
+    previous = signal.getsignal(signum)
+    try:
+        loop.add_signal_handler(signum, callback)
+    except NotImplementedError:
+        # Windows (ptpython #582): fall through to signal.signal().
+        pass
+    except RuntimeError:
+        # Not the main thread: no signal can be routed here at all.
+        return lambda: None
+    else:
+
+        def undo_loop() -> None:
+            loop.remove_signal_handler(signum)
+            _restore(signum, previous)
+
+        return undo_loop
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(callback)
+
+    try:
+        signal.signal(signum, handler)
+    except ValueError:
+        return lambda: None
+    return lambda: _restore(signum, previous)
+
+
+@contextlib.contextmanager
+def signal_handlers(
+    loop: asyncio.AbstractEventLoop, handlers: Mapping[int, Callback]
+) -> Iterator[None]:
+    """Install several handlers for the duration of a `with` block."""
+    undos: list[Undo] = []
+    try:
+        for signum, callback in handlers.items():
+            undos.append(install_signal_handler(loop, signum, callback))
+        yield
+    finally:
+        for undo in reversed(undos):
+            undo()
+
+
+def termination_signals() -> tuple[int, ...]:
+    """The signals that mean "close the session and quit": SIGTERM, and SIGHUP
+    (the terminal went away) where the platform has it."""
+    names = ("SIGTERM", "SIGHUP")
+    return tuple(int(getattr(signal, name)) for name in names if hasattr(signal, name))
