@@ -74,7 +74,8 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     parser = command_parser(spec)
     entry.add_arguments(parser)
     args = parser.parse_args(rest)
-    out = Output(pretty=args.pretty, collect=bool(getattr(args, "collect", False)))
+    pretty = False if runtime.in_batch and args.pretty is None else args.pretty
+    out = Output(pretty=pretty, collect=bool(getattr(args, "collect", False)))
     ctx = CommandContext(spec, args, runtime, out)
     await ctx.prepare()
     if spec.write:
