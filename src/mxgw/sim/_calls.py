@@ -1,0 +1,131 @@
+"""What every call goes through: faults, authentication, scope, logging, error mapping.
+
+Servicers describe their rpcs as `Rpc` entries; `generic_handler` wraps each one so that
+state objects can simply raise `RpcError` and never touch the gRPC context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+
+from ._auth import AuthError, KeyStore
+from ._faults import Faults
+from ._rpc import RpcError
+
+log = logging.getLogger("mxgw.sim")
+Scope = str | Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Rpc:
+    name: str
+    handler: Callable[..., Any]  # async fn(request, context) or async generator
+    request_type: Any
+    scope: Scope
+    streaming: bool = False
+    serializer: Callable[[Any], bytes] | None = None  # None: the handler yields bytes
+    own_latency: bool = False  # the handler applies latency itself (Invoke: while pending)
+
+
+class CallContext:
+    """Shared by every call of one simulator."""
+
+    def __init__(self, keys: KeyStore, faults: Faults) -> None:
+        self.keys = keys
+        self.faults = faults
+        self.stopping = False
+
+    async def prologue(self, rpc: Rpc, request: Any, context: grpc.aio.ServicerContext) -> None:
+        if not self.faults.accepting:
+            raise RpcError(grpc.StatusCode.UNAVAILABLE, "gateway is not accepting calls")
+        failure = self.faults.take_failure(rpc.name)
+        if failure is not None:
+            raise RpcError(*failure)
+        authorization = None
+        for key, value in context.invocation_metadata() or ():
+            if key == "authorization":
+                authorization = value if isinstance(value, str) else value.decode()
+        try:
+            scopes = self.keys.authenticate(authorization)
+            scope = rpc.scope if isinstance(rpc.scope, str) else rpc.scope(request)
+            self.keys.authorize(scopes, scope)
+        except AuthError as exc:
+            raise RpcError(getattr(grpc.StatusCode, exc.code), str(exc)) from None
+        if not rpc.own_latency:
+            await self.faults.delay()
+
+
+def _describe(request: Any) -> str:
+    """Names only: never a value, key or password (they do not appear in these fields)."""
+    parts = []
+    session_id = getattr(request, "session_id", "")
+    if session_id:
+        parts.append(session_id)
+    command = getattr(request, "command", None)
+    if command is not None and command.kind:
+        parts.append(type(command).DESCRIPTOR.fields_by_name["kind"].enum_type
+                     .values_by_number[command.kind].name.removeprefix("MX_COMMAND_KIND_"))
+    return " ".join(parts)
+
+
+def _log(rpc: Rpc, request: Any, started: float, outcome: str) -> None:
+    if log.isEnabledFor(logging.INFO):
+        took = (time.perf_counter() - started) * 1000
+        log.info("%s %s -> %s (%.1f ms)", rpc.name, _describe(request), outcome, took)
+
+
+def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[Any]]:
+    async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        started = time.perf_counter()
+        try:
+            await calls.prologue(rpc, request, context)
+            reply = await rpc.handler(request, context)
+        except RpcError as exc:
+            _log(rpc, request, started, exc.code.name)
+            await context.abort(exc.code, exc.details)
+        _log(rpc, request, started, "OK")
+        return reply
+
+    return handle
+
+
+def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., AsyncIterator[Any]]:
+    async def handle(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        started = time.perf_counter()
+        outcome = "OK"
+        try:
+            await calls.prologue(rpc, request, context)
+            async for message in rpc.handler(request, context):
+                yield message
+        except RpcError as exc:
+            outcome = exc.code.name
+            await context.abort(exc.code, exc.details)
+        except asyncio.CancelledError:
+            outcome = "CANCELLED"
+            if not calls.stopping:
+                calls.faults.cancelled_streams += 1
+            raise
+        finally:
+            _log(rpc, request, started, outcome)
+
+    return handle
+
+
+def generic_handler(service: str, rpcs: list[Rpc], calls: CallContext
+                    ) -> grpc.GenericRpcHandler:
+    handlers = {}
+    for rpc in rpcs:
+        if rpc.streaming:
+            handlers[rpc.name] = grpc.unary_stream_rpc_method_handler(
+                _wrap_stream(calls, rpc), rpc.request_type.FromString, rpc.serializer)
+        else:
+            handlers[rpc.name] = grpc.unary_unary_rpc_method_handler(
+                _wrap_unary(calls, rpc), rpc.request_type.FromString, rpc.serializer)
+    return grpc.method_handlers_generic_handler(service, handlers)

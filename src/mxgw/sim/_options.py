@@ -1,0 +1,59 @@
+"""Simulator options: one frozen dataclass, validated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """How the simulator serves and behaves.
+
+    The defaults are the real gateway's limits (contract part A'); tests shrink them with
+    `dataclasses.replace` or keyword overrides to `mxgw.testing.run_simulator`::
+
+        async with run_simulator(tick_interval=None, event_queue_limit=10) as sim: ...
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    objects: int = 10  # pumps + tanks in the demo galaxy
+    tick_interval: float | None = 0.5  # None: values change only via control.tick()
+    seed: int = 0
+    galaxy_file: str | None = None
+    auth: bool = True  # False: no-auth mode, every call allowed
+    tls: bool = False
+    cert_file: str | None = None
+    key_file: str | None = None
+    max_sessions: int = 64
+    event_queue_limit: int = 10_000
+    replay_ring: int = 1024
+    replay_seconds: float = 300.0
+    lease_seconds: float = 1800.0
+    max_pending_commands: int = 128
+    deploy_period: float | None = None
+    verbose: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be 0..65535, not {self.port}")
+        if self.objects < 0:
+            raise ValueError("objects must be >= 0")
+        for name in ("tick_interval", "deploy_period"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name} must be > 0 (or None)")
+        for name in (
+            "max_sessions",
+            "event_queue_limit",
+            "replay_ring",
+            "max_pending_commands",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1")
+        if self.replay_seconds <= 0 or self.lease_seconds <= 0:
+            raise ValueError("replay_seconds and lease_seconds must be > 0")
+        if (self.cert_file is None) != (self.key_file is None):
+            raise ValueError("cert_file and key_file go together")
+        if self.cert_file is not None and not self.tls:
+            raise ValueError("cert_file/key_file need tls=True")

@@ -1,0 +1,114 @@
+"""The `galaxy_repository.v1.GalaxyRepository` service over the simulator's galaxy."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from mxgw._proto import galaxy_pb2 as gpb
+
+from ._auth import METADATA_READ
+from ._browse import (
+    BROWSE_PAGE,
+    DISCOVER_PAGE,
+    Filter,
+    Tree,
+    make_token,
+    page_size,
+    read_token,
+    to_message,
+)
+from ._calls import Rpc
+from ._deploy import DeployState
+from ._galaxy import Galaxy, GObject
+from ._rpc import invalid
+
+SERVICE = "galaxy_repository.v1.GalaxyRepository"
+
+
+class GalaxyServicer:
+    def __init__(self, galaxy: Galaxy, deploys: DeployState) -> None:
+        self.tree = Tree(galaxy)
+        self.deploys = deploys
+
+    def rpcs(self) -> list[Rpc]:
+        return [
+            Rpc("TestConnection", self.test_connection, gpb.TestConnectionRequest,
+                METADATA_READ, serializer=gpb.TestConnectionReply.SerializeToString),
+            Rpc("GetLastDeployTime", self.get_last_deploy_time, gpb.GetLastDeployTimeRequest,
+                METADATA_READ, serializer=gpb.GetLastDeployTimeReply.SerializeToString),
+            Rpc("DiscoverHierarchy", self.discover_hierarchy, gpb.DiscoverHierarchyRequest,
+                METADATA_READ, serializer=gpb.DiscoverHierarchyReply.SerializeToString),
+            Rpc("WatchDeployEvents", self.watch_deploy_events, gpb.WatchDeployEventsRequest,
+                METADATA_READ, streaming=True, serializer=gpb.DeployEvent.SerializeToString),
+            Rpc("BrowseChildren", self.browse_children, gpb.BrowseChildrenRequest,
+                METADATA_READ, serializer=gpb.BrowseChildrenReply.SerializeToString),
+        ]
+
+    def _locate(self, request: Any, which: str) -> GObject:
+        """The object named by the request's root/parent oneof (NOT_FOUND if unknown)."""
+        value = getattr(request, which)
+        if which.endswith("gobject_id"):
+            return self.tree.find(gobject_id=value)
+        if which.endswith("tag_name"):
+            return self.tree.find(tag_name=value)
+        return self.tree.find(path=value)
+
+    async def test_connection(self, request: Any, context: Any) -> gpb.TestConnectionReply:
+        return gpb.TestConnectionReply(ok=True, message="Galaxy Repository cache is healthy")
+
+    async def get_last_deploy_time(self, request: Any, context: Any
+                                   ) -> gpb.GetLastDeployTimeReply:
+        reply = gpb.GetLastDeployTimeReply(cache_state="Healthy")
+        reply.time_of_last_deploy.FromDatetime(self.deploys.deploy_time)
+        return reply
+
+    async def discover_hierarchy(self, request: gpb.DiscoverHierarchyRequest, context: Any
+                                 ) -> gpb.DiscoverHierarchyReply:
+        size = page_size(request.page_size, DISCOVER_PAGE)
+        sequence = self.deploys.cache_sequence
+        offset = read_token(request, sequence)
+        which = request.WhichOneof("root")
+        root = self._locate(request, which) if which is not None else None
+        max_depth = request.max_depth.value if request.HasField("max_depth") else None
+        if max_depth is not None and max_depth < 0:
+            raise invalid("max_depth must not be negative")
+        keep = Filter(request)
+        matches = [o for o in self.tree.walk(root, max_depth) if keep(o)]
+        page = matches[offset:offset + size]
+        reply = gpb.DiscoverHierarchyReply(
+            objects=[to_message(o, keep.attributes) for o in page],
+            total_object_count=len(matches), cache_sequence=sequence)
+        if offset + size < len(matches):
+            reply.next_page_token = make_token(request, sequence, offset + size)
+        return reply
+
+    async def browse_children(self, request: gpb.BrowseChildrenRequest, context: Any
+                              ) -> gpb.BrowseChildrenReply:
+        size = page_size(request.page_size, BROWSE_PAGE)
+        sequence = self.deploys.cache_sequence
+        offset = read_token(request, sequence)
+        which = request.WhichOneof("parent")
+        parent_id = self._locate(request, which).gobject_id if which is not None else 0
+        keep = Filter(request)
+        matches = [o for o in self.tree.children.get(parent_id, []) if keep(o)]
+        page = matches[offset:offset + size]
+        reply = gpb.BrowseChildrenReply(
+            children=[to_message(o, keep.attributes) for o in page],
+            child_has_children=[bool(self.tree.children.get(o.gobject_id)) for o in page],
+            cache_sequence=sequence)
+        if offset + size < len(matches):
+            reply.next_page_token = make_token(request, sequence, offset + size)
+        return reply
+
+    async def watch_deploy_events(self, request: Any, context: Any
+                                  ) -> AsyncIterator[gpb.DeployEvent]:
+        queue = self.deploys.watch()
+        try:
+            while True:
+                event = await queue.get()
+                if event is None:
+                    return
+                yield event
+        finally:
+            self.deploys.unwatch(queue)

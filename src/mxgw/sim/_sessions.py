@@ -1,0 +1,313 @@
+"""Sessions: handles, items, the bounded event queue, the replay ring, the lease.
+
+All state changes happen on the server's event loop and are synchronous; a stream waits
+on the session's `wakeup` event and drains the queue between awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import secrets
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import grpc
+
+from mxgw._proto import gateway_pb2 as pb
+
+from . import _events
+from ._alarms import Alarm
+from ._galaxy import Address, Attribute, Galaxy
+from ._options import SimOptions
+from ._rpc import RpcError, invalid, not_found
+
+READY, CLOSED, FAULTED = pb.SESSION_STATE_READY, pb.SESSION_STATE_CLOSED, pb.SESSION_STATE_FAULTED
+_TOMBSTONES = 4096  # closed session ids remembered, so CloseSession stays idempotent
+
+
+class _Handles:
+    """Handles from 1, the smallest free one reused first (MXAccess behaviour)."""
+
+    def __init__(self) -> None:
+        self._next = 1
+        self._free: list[int] = []
+
+    def take(self) -> int:
+        if self._free:
+            return heapq.heappop(self._free)
+        self._next += 1
+        return self._next - 1
+
+    def give_back(self, handle: int) -> None:
+        heapq.heappush(self._free, handle)
+
+
+@dataclass(eq=False)
+class Item:
+    session: Session
+    server_handle: int
+    handle: int
+    address: Address
+    context: str = ""
+    attr: Attribute | None = None  # resolved on Advise; None there means unknown tag
+    advised: bool = False
+    supervisory: bool = False
+    suspended: bool = False
+    handle_bytes: bytes = b""
+
+
+@dataclass(eq=False)
+class Server:
+    handle: int
+    client_name: str
+    items: dict[int, Item] = field(default_factory=dict)
+    item_handles: _Handles = field(default_factory=_Handles)
+
+
+class Session:
+    def __init__(self, manager: SessionManager, session_id: str, client_name: str,
+                 lease: float) -> None:
+        self.manager = manager
+        self.session_id = session_id
+        self.client_name = client_name
+        self.state = READY
+        self.fault_reason = ""
+        self.fault_code = grpc.StatusCode.FAILED_PRECONDITION
+        self.lease = lease
+        self.lease_expires = manager.clock() + lease
+        self.servers: dict[int, Server] = {}
+        self.server_handles = _Handles()
+        self.users: dict[int, str] = {}  # authenticated user ids
+        self.alarm_filter: str | None = None  # SubscribeAlarms expression
+        self.pending = 0
+        self.subscribed = False
+        self.dropped = False  # control.drop_event_streams: the stream ends UNAVAILABLE
+        self.wakeup = asyncio.Event()
+        self.queue: deque[bytes] = deque()
+        self.queue_first = 1  # sequence of queue[0]
+        self.next_seq = 1
+        self.ring: deque[tuple[int, float, bytes]] = deque(maxlen=manager.options.replay_ring)
+        self._prefix = {
+            family: _events.session_prefix(session_id, family)
+            for family in (pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, pb.MX_EVENT_FAMILY_ON_WRITE_COMPLETE,
+                           pb.MX_EVENT_FAMILY_ON_ALARM_TRANSITION)
+        }
+
+    # -- lease and state
+    def touch(self) -> None:
+        self.lease_expires = self.manager.clock() + self.lease
+
+    def require_ready(self) -> None:
+        if self.state == FAULTED:
+            raise RpcError(grpc.StatusCode.FAILED_PRECONDITION,
+                           f"session faulted: {self.fault_reason}")
+        if self.state != READY:
+            raise RpcError(grpc.StatusCode.FAILED_PRECONDITION, "session not ready")
+
+    def fault(self, reason: str, code: grpc.StatusCode = grpc.StatusCode.FAILED_PRECONDITION
+              ) -> None:
+        if self.state == READY:
+            self.state = FAULTED
+            self.fault_reason = reason
+            self.fault_code = code
+            self._detach_items()
+            self.wakeup.set()
+
+    def close(self) -> None:
+        self.state = CLOSED
+        self._detach_items()
+        self.queue.clear()
+        self.wakeup.set()
+
+    def _detach_items(self) -> None:
+        for server in self.servers.values():
+            for item in server.items.values():
+                if item.attr is not None:
+                    item.attr.subscribers.discard(item)
+
+    # -- handles
+    def server(self, handle: int) -> Server | None:
+        return self.servers.get(handle)
+
+    def item(self, server_handle: int, item_handle: int) -> Item | None:
+        server = self.servers.get(server_handle)
+        return server.items.get(item_handle) if server else None
+
+    def register(self, client_name: str) -> int:
+        handle = self.server_handles.take()
+        self.servers[handle] = Server(handle, client_name)
+        return handle
+
+    def unregister(self, handle: int) -> None:
+        server = self.servers.pop(handle)
+        for item in server.items.values():
+            self.unadvise(item)
+        self.server_handles.give_back(handle)
+
+    def add_item(self, server: Server, address: Address, context: str = "") -> Item:
+        handle = server.item_handles.take()
+        item = Item(self, server.handle, handle, address, context,
+                    handle_bytes=_events.handles(server.handle, handle))
+        server.items[handle] = item
+        return item
+
+    def remove_item(self, item: Item) -> None:
+        self.unadvise(item)
+        server = self.servers[item.server_handle]
+        del server.items[item.handle]
+        server.item_handles.give_back(item.handle)
+
+    def advise(self, item: Item, supervisory: bool = False) -> None:
+        """Advise: the current value (or the unknown-tag status) is the first event."""
+        item.supervisory = supervisory
+        if item.advised:
+            return
+        item.advised = True
+        item.attr = self.manager.galaxy.attribute(item.address.reference)
+        if item.attr is not None:
+            item.attr.subscribers.add(item)
+        self.push_data_change(item)
+
+    def unadvise(self, item: Item) -> None:
+        if item.advised:
+            item.advised = False
+            if item.attr is not None:
+                item.attr.subscribers.discard(item)
+
+    # -- events
+    def push_data_change(self, item: Item) -> None:
+        if item.suspended:
+            return
+        fragment = _events.data_change_fragment(item.attr, item.address.index)
+        self.push(pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, item.handle_bytes + fragment)
+
+    def push(self, family: int, body: bytes) -> None:
+        """Queue one event; past the queue bound the session faults (EventQueueOverflow)."""
+        if self.state != READY:
+            return
+        seq = self.next_seq
+        self.next_seq = seq + 1
+        data = self._prefix[family] + _events.SEQUENCE_TAG + _events.varint(seq) + body
+        self.queue.append(data)
+        self.ring.append((seq, self.manager.clock(), data))
+        if len(self.queue) > self.manager.options.event_queue_limit:
+            self.fault("EventQueueOverflow")
+            return
+        if not self.wakeup.is_set():
+            self.wakeup.set()
+
+    def take(self, limit: int = 0) -> list[bytes]:
+        """Pop up to `limit` queued events (0 = all)."""
+        count = len(self.queue) if limit <= 0 else min(limit, len(self.queue))
+        out = [self.queue.popleft() for _ in range(count)]
+        self.queue_first += count
+        return out
+
+    def replay(self, after: int) -> Iterator[bytes]:
+        """Events after `after` already taken from the queue, with the gap sentinel first
+        when some of them are no longer in the ring (by count or by age)."""
+        if after <= 0 or after + 1 >= self.queue_first:
+            return
+        horizon = self.manager.clock() - self.manager.options.replay_seconds
+        kept = [(seq, data) for seq, when, data in self.ring
+                if when >= horizon and after < seq < self.queue_first]
+        oldest = kept[0][0] if kept else self.queue_first
+        if oldest > after + 1:
+            yield _events.replay_gap(self.session_id, after, oldest)
+        for _, data in kept:
+            yield data
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    session_id: str
+    state: str
+    client_name: str
+
+
+class SessionManager:
+    """Every session; the galaxy listener that turns changes into queued events."""
+
+    def __init__(self, options: SimOptions, galaxy: Galaxy, clock: Callable[[], float]) -> None:
+        self.options = options
+        self.galaxy = galaxy
+        self.clock = clock
+        self.sessions: dict[str, Session] = {}
+        self._closed: OrderedDict[str, int] = OrderedDict()
+        galaxy.listeners.append(self.on_changes)
+
+    def on_changes(self, changed: list[Attribute]) -> None:
+        for attr in changed:
+            for item in attr.subscribers:
+                item.session.push_data_change(item)
+
+    def on_alarm(self, alarm: Alarm, event: pb.OnAlarmTransitionEvent) -> None:
+        """Sessions that ran SubscribeAlarms get transitions as ON_ALARM_TRANSITION events."""
+        fragment = b""
+        for session in self.sessions.values():
+            if session.alarm_filter is not None and alarm.matches(session.alarm_filter):
+                fragment = fragment or _events.alarm_fragment(event)
+                session.push(pb.MX_EVENT_FAMILY_ON_ALARM_TRANSITION, fragment)
+
+    def drop_streams(self, session_id: str | None = None) -> int:
+        dropped = 0
+        for session in self.sessions.values():
+            if session.subscribed and session_id in (None, session.session_id):
+                session.dropped = True
+                session.wakeup.set()
+                dropped += 1
+        return dropped
+
+    def open(self, client_name: str, lease: float | None) -> Session:
+        if len(self.sessions) >= self.options.max_sessions:
+            raise RpcError(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                           f"too many sessions (limit {self.options.max_sessions})")
+        session_id = f"session-{secrets.token_hex(16)}"
+        session = Session(self, session_id, client_name, lease or self.options.lease_seconds)
+        self.sessions[session_id] = session
+        return session
+
+    def get(self, session_id: str) -> Session:
+        if not session_id:
+            raise invalid("session_id is required")
+        session = self.sessions.get(session_id)
+        if session is None:
+            raise not_found(f"session not found: {session_id}")
+        return session
+
+    def close(self, session_id: str) -> int:
+        """Idempotent: a session closed before answers CLOSED again."""
+        if not session_id:
+            raise invalid("session_id is required")
+        session = self.sessions.pop(session_id, None)
+        if session is None:
+            if session_id in self._closed:
+                return CLOSED
+            raise not_found(f"session not found: {session_id}")
+        session.close()
+        self._closed[session_id] = CLOSED
+        while len(self._closed) > _TOMBSTONES:
+            self._closed.popitem(last=False)
+        return CLOSED
+
+    def expire_leases(self) -> list[str]:
+        """Close sessions whose lease ran out; an attached stream keeps a lease alive."""
+        now = self.clock()
+        expired = []
+        for session in list(self.sessions.values()):
+            if session.subscribed:
+                session.touch()
+            elif session.lease_expires <= now:
+                expired.append(session.session_id)
+                self.close(session.session_id)
+        return expired
+
+    def info(self) -> list[SessionInfo]:
+        return [SessionInfo(s.session_id, pb.SessionState.Name(s.state).removeprefix(
+            "SESSION_STATE_"), s.client_name) for s in self.sessions.values()]
+
+    def close_all(self) -> None:
+        for session_id in list(self.sessions):
+            self.close(session_id)

@@ -1,0 +1,54 @@
+"""Start the gateway simulator in-process for tests (yours and ours).
+
+    from mxgw.testing import run_simulator
+
+    async def test_read() -> None:
+        async with run_simulator(tick_interval=None) as sim:
+            # sim.endpoint "127.0.0.1:PORT", sim.api_key, sim.plaintext, sim.control
+            sim.control.set_value("TestChildObject.TestInt", 42)
+            ...
+
+The simulator serves on the running event loop; its control methods are synchronous.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from mxgw.sim import SimControl, SimOptions, Simulator
+
+
+@dataclass(frozen=True)
+class RunningSimulator:
+    """What `run_simulator` yields. The keys are hidden from repr."""
+
+    endpoint: str  # "127.0.0.1:PORT" (host:port, no scheme)
+    api_key: str = field(repr=False)  # every scope
+    read_only_api_key: str = field(repr=False)
+    plaintext: bool
+    ca_pem: bytes | None
+    control: SimControl
+
+
+@asynccontextmanager
+async def run_simulator(options: SimOptions | None = None, **overrides: Any
+                        ) -> AsyncIterator[RunningSimulator]:
+    """Serve a simulator on 127.0.0.1 (port 0 by default) until the block ends."""
+    options = dataclasses.replace(options or SimOptions(), **overrides)
+    simulator = Simulator(options)
+    await simulator.start()
+    try:
+        yield RunningSimulator(
+            endpoint=simulator.endpoint,
+            api_key=simulator.api_key,
+            read_only_api_key=simulator.read_only_api_key,
+            plaintext=not options.tls,
+            ca_pem=simulator.ca_pem,
+            control=SimControl(simulator),
+        )
+    finally:
+        await simulator.stop()
