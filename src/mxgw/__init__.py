@@ -24,41 +24,119 @@ from ._version import __version__
 # Public name -> private module that defines it. tests/test_exports.py keeps this,
 # __all__ and the TYPE_CHECKING imports in step.
 _EXPORTS: dict[str, str] = {
+    "BulkReadResult": "._results",
+    "BulkWriteResult": "._results",
+    "ClientOptions": "._options",
+    "DataChange": "._values",
+    "DeployEvent": "._galaxy",
+    "DeployInfo": "._galaxy",
+    "GalaxyConnection": "._galaxy",
+    "GalaxyRepositoryClient": "._galaxy",
+    "GatewayClient": "._client",
     "MxAccessError": "._errors",
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
     "MxGatewayCommandError": "._errors",
     "MxGatewayError": "._errors",
+    "MxGatewayReadOnlyError": "._errors",
     "MxGatewaySessionError": "._errors",
     "MxGatewayStreamGapError": "._errors",
     "MxGatewayTransportError": "._errors",
     "MxGatewayWorkerError": "._errors",
+    "ResumePolicy": "._streams",
+    "Session": "._session",
+    "StatusInfo": "._status",
+    "StreamGap": "._streams",
+    "SubscribeResult": "._results",
+    "TagValue": "._values",
+    "alarm_feed_kind": "._rpc",
+    "from_mx_value": "._values",
+    "quality_text": "._status",
+    "to_mx_value": "._values",
 }
 
 if TYPE_CHECKING:
+    from ._client import (
+        GatewayClient,
+    )
     from ._errors import (
         MxAccessError,
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
         MxGatewayCommandError,
         MxGatewayError,
+        MxGatewayReadOnlyError,
         MxGatewaySessionError,
         MxGatewayStreamGapError,
         MxGatewayTransportError,
         MxGatewayWorkerError,
     )
+    from ._galaxy import (
+        DeployEvent,
+        DeployInfo,
+        GalaxyConnection,
+        GalaxyRepositoryClient,
+    )
+    from ._options import (
+        ClientOptions,
+    )
+    from ._results import (
+        BulkReadResult,
+        BulkWriteResult,
+        SubscribeResult,
+    )
+    from ._rpc import (
+        alarm_feed_kind,
+    )
+    from ._session import (
+        Session,
+    )
+    from ._status import (
+        StatusInfo,
+        quality_text,
+    )
+    from ._streams import (
+        ResumePolicy,
+        StreamGap,
+    )
+    from ._values import (
+        DataChange,
+        TagValue,
+        from_mx_value,
+        to_mx_value,
+    )
 
 __all__ = [
+    "BulkReadResult",
+    "BulkWriteResult",
+    "ClientOptions",
+    "DataChange",
+    "DeployEvent",
+    "DeployInfo",
+    "GalaxyConnection",
+    "GalaxyRepositoryClient",
+    "GatewayClient",
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
     "MxGatewayCommandError",
     "MxGatewayError",
+    "MxGatewayReadOnlyError",
     "MxGatewaySessionError",
     "MxGatewayStreamGapError",
     "MxGatewayTransportError",
     "MxGatewayWorkerError",
+    "ResumePolicy",
+    "Session",
+    "StatusInfo",
+    "StreamGap",
+    "SubscribeResult",
+    "TagValue",
     "__version__",
+    "alarm_feed_kind",
+    "from_mx_value",
+    "quality_text",
+    "to_mx_value",
 ]
 
 

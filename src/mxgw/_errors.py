@@ -9,7 +9,8 @@
     ├── MxGatewayCommandError           the gateway refused a command (invalid request,
     │   │                               protocol status other than MXAccess failure); `.reply`
     │   └── MxAccessError               MXAccess reported failure: `.hresult`, `.statuses`
-    └── MxGatewayStreamGapError         events were lost (sequence gap or replay gap)
+    ├── MxGatewayStreamGapError         events were lost (sequence gap or replay gap)
+    └── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
 
 gRPC status codes and protocol status codes are mapped to these classes in exactly one
 place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
@@ -129,12 +130,18 @@ class MxGatewayStreamGapError(MxGatewayError):
         self.received = received
 
 
+class MxGatewayReadOnlyError(MxGatewayError):
+    """A write, secured write or alarm acknowledgement on a client whose options say
+    `read_only=True`. Raised before anything is sent; the CLI maps it to exit 2."""
+
+
 __all__ = [
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
     "MxGatewayCommandError",
     "MxGatewayError",
+    "MxGatewayReadOnlyError",
     "MxGatewaySessionError",
     "MxGatewayStreamGapError",
     "MxGatewayTransportError",

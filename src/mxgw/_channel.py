@@ -1,0 +1,195 @@
+"""The gRPC channel: endpoint, TLS (trust-on-first-use, CA file, system roots), proxy, key.
+
+Trust posture, exactly as the design document gives it. When the channel is not
+plaintext and neither `ca_file` nor `require_certificate_validation` is set, the client
+fetches the certificate the gateway presents with one unverified TLS probe, pins it as
+the channel's only trust root, and (because the gateway's self-generated certificate
+always names localhost) sets `grpc.ssl_target_name_override` to `localhost` unless a
+`server_name_override` was given. A failed probe is a transport error naming the endpoint.
+`ca_file` verifies against that CA; `require_certificate_validation` against the system
+roots (on Windows the machine's certificate store, which grpcio ignores on its own).
+
+grpc is imported inside functions: `prepare_grpc_environment` must run before grpc loads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import socket
+import ssl
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import _errors
+from ._endpoint import Endpoint, parse_endpoint
+from ._options import ClientOptions
+
+if TYPE_CHECKING:
+    import grpc
+
+_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
+TOFU_SERVER_NAME = "localhost"
+
+
+def prepare_grpc_environment(
+    env: MutableMapping[str, str] | None = None, os_name: str | None = None
+) -> None:
+    """On Windows resolve host names through the OS (NetBIOS and WINS names work).
+
+    grpc's default c-ares resolver only speaks DNS; the choice is read when grpc starts,
+    so this runs before the first channel. An explicit GRPC_DNS_RESOLVER is kept.
+    """
+    env = os.environ if env is None else env
+    if (os.name if os_name is None else os_name) == "nt":
+        env.setdefault("GRPC_DNS_RESOLVER", "native")
+
+
+def auth_metadata(api_key: str | None) -> tuple[tuple[str, str], ...]:
+    """The metadata every unary and streaming call carries: `authorization: Bearer <key>`."""
+    return (("authorization", f"Bearer {api_key}"),) if api_key else ()
+
+
+def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
+    """grpc channel arguments: message limits and the proxy switch.
+
+    grpc honours http_proxy/https_proxy even for loopback addresses, which silently breaks
+    a gateway on the same machine behind a corporate proxy; so proxies are off unless asked.
+    """
+    size = options.max_message_bytes
+    result: list[tuple[str, Any]] = [
+        ("grpc.max_send_message_length", size),
+        ("grpc.max_receive_message_length", size),
+    ]
+    if not options.use_proxy:
+        result.append(("grpc.enable_http_proxy", 0))
+    return result
+
+
+def windows_root_pems(
+    enum_certificates: Callable[[str], Iterable[tuple[bytes, str, Any]]] | None = None,
+) -> bytes:
+    """PEM bundle of the Windows machine store's trusted roots and CAs (ROOT, CA).
+
+    Certificates whose trust list excludes server authentication are skipped.
+    """
+    enum = enum_certificates or getattr(ssl, "enum_certificates")
+    pems: list[str] = []
+    for store in ("ROOT", "CA"):
+        for der, encoding, trust in enum(store):
+            if encoding != "x509_asn":
+                continue
+            if trust is True or (isinstance(trust, (set, frozenset)) and _SERVER_AUTH in trust):
+                pems.append(ssl.DER_cert_to_PEM_cert(der))
+    return "".join(pems).encode("ascii")
+
+
+def system_root_pems(
+    os_name: str | None = None,
+    enum_certificates: Callable[[str], Iterable[tuple[bytes, str, Any]]] | None = None,
+) -> bytes | None:
+    """The system's trust roots for grpc, or None to use grpc's own bundle."""
+    if (os.name if os_name is None else os_name) == "nt":
+        return windows_root_pems(enum_certificates) or None
+    cafile = ssl.get_default_verify_paths().cafile
+    if cafile and Path(cafile).is_file():
+        return Path(cafile).read_bytes()
+    return None
+
+
+def fingerprint(pem: bytes) -> str:
+    der = ssl.PEM_cert_to_DER_cert(pem.decode("ascii"))
+    digest = hashlib.sha256(der).hexdigest()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the probe only reads the certificate to pin it
+    context.set_alpn_protocols(["h2"])
+    with socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as sock:
+        with context.wrap_socket(sock, server_hostname=endpoint.host) as tls:
+            der = tls.getpeercert(binary_form=True)
+    if not der:
+        raise ssl.SSLError("the server presented no certificate")
+    return ssl.DER_cert_to_PEM_cert(der).encode("ascii")
+
+
+async def probe_certificate(endpoint: Endpoint, timeout: float | None) -> bytes:
+    """Fetch the certificate the gateway presents (trust-on-first-use); map failures."""
+    where = endpoint.target
+    try:
+        return await asyncio.to_thread(_probe_certificate, endpoint, timeout or 30.0)
+    except ssl.SSLError as exc:
+        raise _errors.MxGatewayTransportError(
+            f"TLS handshake with {where} failed ({exc.reason or exc}): the gateway may be "
+            "serving plaintext (h2c, the usual on port 5120); connect with --plaintext "
+            "(ClientOptions(plaintext=True)) or an http:// endpoint"
+        ) from exc
+    except (ConnectionResetError, ConnectionAbortedError) as exc:
+        raise _errors.MxGatewayTransportError(
+            f"TLS handshake with {where} failed: the connection was closed; if the gateway "
+            "serves plaintext (h2c), connect with --plaintext or an http:// endpoint"
+        ) from exc
+    except socket.gaierror as exc:
+        raise _errors.MxGatewayTransportError(
+            f"cannot resolve {endpoint.host}: {exc.strerror}") from exc
+    except TimeoutError as exc:
+        raise _errors.MxGatewayTransportError(f"no answer from {where} (timed out)") from exc
+    except OSError as exc:
+        raise _errors.MxGatewayTransportError(
+            f"cannot connect to {where}: {exc.strerror or exc}") from exc
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """What `open_channel` will build: used by tests to check option construction."""
+
+    target: str
+    tls: bool
+    root_certificates: bytes | None
+    options: list[tuple[str, Any]]
+    description: str
+
+
+async def plan_channel(
+    options: ClientOptions,
+    *,
+    os_name: str | None = None,
+    enum_certificates: Callable[[str], Iterable[tuple[bytes, str, Any]]] | None = None,
+) -> ChannelPlan:
+    endpoint = parse_endpoint(options.endpoint)
+    grpc_options = channel_options(options)
+    if options.uses_plaintext:
+        return ChannelPlan(endpoint.target, False, None, grpc_options, "plaintext (h2c)")
+    name = options.server_name_override
+    if options.ca_file is not None:
+        try:
+            roots: bytes | None = Path(options.ca_file).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"cannot read CA file {options.ca_file}: {exc.strerror}") from exc
+        description = f"TLS (CA file {options.ca_file})"
+    elif options.require_certificate_validation:
+        roots = system_root_pems(os_name, enum_certificates)
+        description = "TLS (system trust roots)"
+    else:
+        roots = await probe_certificate(endpoint, options.timeout)
+        name = name or TOFU_SERVER_NAME
+        description = f"TLS (trust-on-first-use, pinned SHA-256 {fingerprint(roots)})"
+    if name:
+        grpc_options.append(("grpc.ssl_target_name_override", name))
+    return ChannelPlan(endpoint.target, True, roots, grpc_options, description)
+
+
+def open_channel(plan: ChannelPlan) -> grpc.aio.Channel:
+    prepare_grpc_environment()
+    import grpc
+
+    if not plan.tls:
+        return grpc.aio.insecure_channel(plan.target, options=plan.options)
+    credentials = grpc.ssl_channel_credentials(root_certificates=plan.root_certificates)
+    return grpc.aio.secure_channel(plan.target, credentials, options=plan.options)

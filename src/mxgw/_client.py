@@ -1,0 +1,185 @@
+"""GatewayClient: one channel to the gateway, sessions, alarms and the Galaxy browser.
+
+    options = ClientOptions.from_env(endpoint="gateway01:5120", plaintext=True)
+    async with await GatewayClient.connect(options) as client:
+        async with await client.open_session() as session:
+            print(await session.read("TestChildObject.TestInt"))
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from . import _channel, _errors, _rpc, _streams
+from ._galaxy import GalaxyRepositoryClient
+from ._options import ClientOptions
+from ._session import Session
+from ._version import __version__
+
+if TYPE_CHECKING:
+    import grpc
+
+    from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
+        ActiveAlarmSnapshot,
+        AlarmFeedMessage,
+        MxCommandReply,
+        MxCommandRequest,
+    )
+
+log = logging.getLogger("mxgw")
+
+
+class GatewayClient:
+    """A connection to one gateway. Create with `await GatewayClient.connect(options)`;
+    use as an async context manager (closing closes the sessions it opened)."""
+
+    def __init__(self, options: ClientOptions, channel: grpc.aio.Channel, rpc: _rpc.Rpc,
+                 description: str) -> None:
+        self._options = options
+        self._channel = channel
+        self._rpc = rpc
+        self._description = description
+        self._sessions: set[Session] = set()
+        self._calls = _streams.CallRegistry()
+        self._close_task: asyncio.Task[None] | None = None
+        self.galaxy = GalaxyRepositoryClient(rpc, self._calls)
+
+    @classmethod
+    async def connect(cls, options: ClientOptions | None = None, **overrides: Any
+                      ) -> GatewayClient:
+        """Open the channel. With TLS trust-on-first-use this probes the gateway's
+        certificate now (a failure is an MxGatewayTransportError naming the endpoint);
+        otherwise the first call connects.
+
+            client = await GatewayClient.connect(ClientOptions("gw:5120", plaintext=True))
+            client = await GatewayClient.connect(endpoint="gw:5120", plaintext=True)
+        """
+        if options is None:
+            options = ClientOptions(**overrides)
+        elif overrides:
+            options = dataclasses.replace(options, **overrides)
+        plan = await _channel.plan_channel(options)
+        channel = _channel.open_channel(plan)
+        rpc = _rpc.Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
+                       tls=plan.tls, endpoint=plan.target)
+        return cls(options, channel, rpc, plan.description)
+
+    @property
+    def options(self) -> ClientOptions:
+        return self._options
+
+    @property
+    def transport_description(self) -> str:
+        """"plaintext (h2c)", "TLS (CA file ...)", "TLS (trust-on-first-use, pinned SHA-256 ..)"."""
+        return self._description
+
+    @property
+    def closed(self) -> bool:
+        return self._close_task is not None
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<GatewayClient {self._options.endpoint} {self._description} {state}>"
+
+    async def __aenter__(self) -> GatewayClient:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise _errors.MxGatewayTransportError(
+                f"the client for {self._options.endpoint} is closed")
+
+    def _check_writable(self, operation: str) -> None:
+        if self._options.read_only:
+            raise _errors.MxGatewayReadOnlyError(
+                f"{operation}: refused, the client is read-only (read_only=True / profile)")
+
+    # ------------------------------------------------------------ sessions
+
+    async def open_session(self, name: str = "mxgw", lease: float | None = None) -> Session:
+        """Open a session (one MXAccess worker); `lease` in seconds (None = gateway default)."""
+        self._check_open()
+        session_id = await self._rpc.open_session(name, f"mxgw {__version__}", lease)
+        session = Session(self._rpc, session_id, name=name, read_only=self._options.read_only,
+                          on_closed=self._sessions.discard)
+        self._sessions.add(session)
+        return session
+
+    def attach_session(self, session_id: str, name: str = "mxgw") -> Session:
+        """A Session for an existing session id (no RPC). Closing it closes that session."""
+        self._check_open()
+        if not session_id.strip():
+            raise ValueError("session id is empty")
+        return Session(self._rpc, session_id, name=name, read_only=self._options.read_only)
+
+    async def close_session(self, session_id: str, reason: str = "") -> str:
+        """Close a session by id; returns the final state name ("CLOSED")."""
+        self._check_open()
+        return await self._rpc.close_session(session_id, reason)
+
+    async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
+        """Send a prepared command for the session named in it; raise on any failure."""
+        self._check_open()
+        if self._options.read_only and _rpc.is_write(request):
+            self._check_writable("invoke")
+        return await self._rpc.invoke(request, "invoke", strict=True)  # type: ignore[no-any-return]
+
+    async def invoke_raw(self, request: MxCommandRequest) -> MxCommandReply:
+        """Like `invoke`, checking only the protocol status (HRESULT and statuses are yours)."""
+        self._check_open()
+        if self._options.read_only and _rpc.is_write(request):
+            self._check_writable("invoke")
+        return await self._rpc.invoke(request, "invoke", strict=False)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ alarms (session-less)
+
+    async def acknowledge_alarm(self, reference: str, comment: str = "", operator: str = "",
+                                node: str = "", domain: str = "", full_name: str = "") -> int:
+        """Acknowledge an alarm by GUID or `Provider!Group.Tag`; returns the native status."""
+        self._check_open()
+        self._check_writable("acknowledge alarm")
+        return await self._rpc.acknowledge_alarm(reference, comment, operator, node, domain,
+                                                 full_name)
+
+    def stream_alarms(self, prefix: str = "") -> AsyncIterator[AlarmFeedMessage]:
+        """Active alarms, snapshot_complete, provider status, then transitions until you stop.
+
+        `mxgw.alarm_feed_kind(message)` names the member that is set."""
+        self._check_open()
+        return _streams.iterate(self._rpc.stream_alarms(prefix), self._rpc, "stream alarms",
+                                self._calls)
+
+    def query_active_alarms(self, prefix: str = "") -> AsyncIterator[ActiveAlarmSnapshot]:
+        """The currently active alarms (the stream ends after the last one)."""
+        self._check_open()
+        return _streams.iterate(self._rpc.query_active_alarms(prefix), self._rpc,
+                                "query active alarms", self._calls)
+
+    # ------------------------------------------------------------ close
+
+    async def close(self) -> None:
+        """Close the sessions this client opened, cancel its streams, close the channel.
+        Safe to call more than once and from several tasks at the same time."""
+        if self._close_task is None:
+            self._close_task = asyncio.get_running_loop().create_task(self._close())
+        await asyncio.shield(self._close_task)
+
+    async def _close(self) -> None:
+        try:
+            for session in list(self._sessions):
+                try:
+                    await session.close("client closed")
+                except _errors.MxGatewayError as exc:
+                    log.warning("closing session %s failed: %s", session.session_id, exc)
+            self._calls.close()
+        finally:
+            await self._channel.close()

@@ -1,0 +1,144 @@
+"""Galaxy Repository browsing on the client's channel (`client.galaxy`).
+
+    async for obj in client.galaxy.iter_hierarchy(root_tag_name="Area_Tanks"):
+        print(obj.tag_name, [a.attribute_name for a in obj.attributes])
+
+Objects are the contract's GalaxyObject messages (`tag_name`, `contained_name`,
+`is_area`, `template_chain`, `attributes`, ...). `iter_hierarchy` fetches one page at a
+time, so memory stays bounded by a page; `discover_hierarchy` collects them in a list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from . import _errors, _rpc, _streams
+
+if TYPE_CHECKING:
+    from ._proto.galaxy_repository.v1.galaxy_repository_pb2 import GalaxyObject
+
+
+@dataclass(frozen=True)
+class GalaxyConnection:
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class DeployInfo:
+    time_of_last_deploy: datetime | None
+    cache_state: str  # "Healthy", "Stale"
+
+
+@dataclass(frozen=True)
+class DeployEvent:
+    """A deploy notification; `missed` counts events this subscriber dropped before it."""
+
+    sequence: int
+    time_of_last_deploy: datetime | None
+    observed_at: datetime | None
+    missed: int = 0
+
+
+def _root(gobject_id: int | None, tag_name: str | None,
+          contained_path: str | None) -> _rpc.RootSpec:
+    given = [(k, v) for k, v in (("id", gobject_id), ("tag_name", tag_name),
+                                 ("contained_path", contained_path)) if v is not None]
+    if len(given) > 1:
+        raise ValueError("give at most one of the id, tag name and contained path")
+    return _rpc.RootSpec(*given[0]) if given else _rpc.RootSpec(None, None)
+
+
+class GalaxyRepositoryClient:
+    """The GalaxyRepository service. Filters: category_ids, template_chain_contains,
+    tag_name_glob, include_attributes, alarm_bearing_only, historized_only."""
+
+    def __init__(self, rpc: _rpc.Rpc, calls: _streams.CallRegistry) -> None:
+        self._rpc = rpc
+        self._calls = calls
+
+    def _check_open(self) -> None:
+        if self._calls.closed:
+            raise _errors.MxGatewayTransportError("the client is closed")
+
+    async def test_connection(self) -> GalaxyConnection:
+        self._check_open()
+        return GalaxyConnection(*await self._rpc.galaxy_test_connection())
+
+    async def last_deploy_time(self) -> DeployInfo:
+        self._check_open()
+        return DeployInfo(*await self._rpc.galaxy_last_deploy())
+
+    async def iter_hierarchy(
+        self, *, root_gobject_id: int | None = None, root_tag_name: str | None = None,
+        root_contained_path: str | None = None, max_depth: int | None = None,
+        page_size: int = 0, category_ids: Sequence[int] = (),
+        template_chain_contains: Sequence[str] = (), tag_name_glob: str = "",
+        include_attributes: bool | None = None, alarm_bearing_only: bool = False,
+        historized_only: bool = False,
+    ) -> AsyncIterator[GalaxyObject]:
+        """Objects of the hierarchy (areas first), one page fetched at a time."""
+        self._check_open()
+        root = _root(root_gobject_id, root_tag_name, root_contained_path)
+        filters = _rpc.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
+                                     include_attributes, alarm_bearing_only, historized_only)
+        token = ""
+        seen: set[str] = set()
+        while True:
+            objects, token, _ = await self._rpc.galaxy_discover(page_size, token, root, filters,
+                                                                max_depth)
+            for obj in objects:
+                yield obj
+            if not token:
+                return
+            if token in seen:
+                raise _errors.MxGatewayCommandError("discover hierarchy: the gateway repeated "
+                                                    "a page token")
+            seen.add(token)
+
+    async def discover_hierarchy(self, **kwargs: Any) -> list[GalaxyObject]:
+        """All objects of `iter_hierarchy(**kwargs)` in one list (large galaxies: iterate)."""
+        return [obj async for obj in self.iter_hierarchy(**kwargs)]
+
+    async def browse_children(
+        self, *, parent_gobject_id: int | None = None, parent_tag_name: str | None = None,
+        parent_contained_path: str | None = None, page_size: int = 0,
+        category_ids: Sequence[int] = (), template_chain_contains: Sequence[str] = (),
+        tag_name_glob: str = "", include_attributes: bool | None = None,
+        alarm_bearing_only: bool = False, historized_only: bool = False,
+    ) -> list[tuple[GalaxyObject, bool]]:
+        """Children of a parent (no parent: the top level) as (object, has_children) pairs,
+        all pages collected."""
+        self._check_open()
+        parent = _root(parent_gobject_id, parent_tag_name, parent_contained_path)
+        filters = _rpc.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
+                                     include_attributes, alarm_bearing_only, historized_only)
+        children: list[tuple[Any, bool]] = []
+        token = ""
+        seen: set[str] = set()
+        while True:
+            page, token = await self._rpc.galaxy_browse(page_size, token, parent, filters)
+            children.extend(page)
+            if not token:
+                return children
+            if token in seen:
+                raise _errors.MxGatewayCommandError("browse children: the gateway repeated "
+                                                    "a page token")
+            seen.add(token)
+
+    async def watch_deploy_events(self) -> AsyncIterator[DeployEvent]:
+        """The current deploy state at once, then one event per deploy, until you stop."""
+        self._check_open()
+        last: int | None = None
+        stream = _streams.iterate(self._rpc.galaxy_watch(), self._rpc, "watch deploy events",
+                                  self._calls)
+        async with contextlib.aclosing(stream):
+            async for message in stream:
+                sequence, deployed, observed = _rpc.deploy_event_parts(message)
+                missed = sequence - last - 1 if last is not None and sequence > last + 1 else 0
+                last = sequence
+                yield DeployEvent(sequence, deployed, observed, missed)

@@ -1,0 +1,195 @@
+"""Client options: one frozen dataclass, resolved from flags, environment and a profile.
+
+Precedence, highest first: explicit flags > environment (`MXGATEWAY_ENDPOINT`,
+`MXGATEWAY_API_KEY`) > the named profile in config.toml > defaults. No grpc here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import _paths
+from ._endpoint import parse_endpoint
+
+ENV_ENDPOINT = "MXGATEWAY_ENDPOINT"
+ENV_API_KEY = "MXGATEWAY_API_KEY"
+ENV_PROFILE = "MXGATEWAY_PROFILE"
+
+# Profile keys that are not option fields: the name of an environment variable holding
+# the key, so config.toml need not contain the secret itself.
+_PROFILE_EXTRA = ("api_key_env",)
+
+
+@dataclass(frozen=True, repr=False)
+class ClientOptions:
+    """How to reach the gateway. Frozen; derive variants with `dataclasses.replace`.
+
+        options = ClientOptions("gateway01:5120", api_key=key, plaintext=True)
+        options = ClientOptions.resolve({"endpoint": None}, profile="plant")
+
+    TLS is the default. `plaintext=True` or an `http://` endpoint asks for h2c; it is never
+    inferred from the host name. With TLS and neither `ca_file` nor
+    `require_certificate_validation`, the client trusts the certificate the gateway
+    presents on first contact and pins it for the channel (trust-on-first-use).
+    `api_key` never appears in repr(), str() or error messages.
+    """
+
+    endpoint: str
+    api_key: str | None = field(default=None, repr=False)
+    plaintext: bool = False
+    ca_file: str | None = None
+    require_certificate_validation: bool = False
+    server_name_override: str | None = None
+    timeout: float | None = 30.0  # seconds per unary call; None = no deadline
+    max_message_bytes: int = 16 * 1024 * 1024
+    use_proxy: bool = False  # honour http_proxy/https_proxy (grpc would route loopback too)
+    read_only: bool = False  # refuse writes and alarm acknowledgements locally
+    profile: str | None = None  # the profile these options came from, for display
+
+    def __post_init__(self) -> None:
+        endpoint = parse_endpoint(self.endpoint)
+        if self.api_key is not None and not self.api_key.strip():
+            object.__setattr__(self, "api_key", None)
+        tls_asked = self.ca_file is not None or self.require_certificate_validation
+        if (self.plaintext or endpoint.scheme == "http") and tls_asked:
+            raise ValueError("plaintext cannot be combined with ca_file or certificate validation")
+        if self.plaintext and endpoint.scheme == "https":
+            raise ValueError("an https:// endpoint cannot be plaintext")
+        if self.timeout is not None and not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise ValueError("timeout must be a positive number of seconds (or None)")
+        if self.max_message_bytes < 1024:
+            raise ValueError("max_message_bytes must be at least 1024")
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "api_key":
+                parts.append(f"api_key={'<redacted>' if value else None}")
+            else:
+                parts.append(f"{f.name}={value!r}")
+        return f"ClientOptions({', '.join(parts)})"
+
+    __str__ = __repr__
+
+    @property
+    def uses_plaintext(self) -> bool:
+        """True when the channel is h2c: `plaintext=True` or an `http://` endpoint."""
+        return self.plaintext or parse_endpoint(self.endpoint).scheme == "http"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> ClientOptions:
+        """Options from `MXGATEWAY_ENDPOINT` / `MXGATEWAY_API_KEY`, overridden by keywords.
+
+        Reads no config file; use `resolve()` for profiles.
+        """
+        env = os.environ if env is None else env
+        values = _from_env(env)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._build(values)
+
+    @classmethod
+    def resolve(
+        cls,
+        flags: Mapping[str, Any] | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        profile: str | None = None,
+        config_path: str | Path | None = None,
+    ) -> ClientOptions:
+        """Flags beat environment beat profile beat defaults.
+
+        `flags` maps field names to values; None means "not given". The profile is
+        `profile`, else `flags["profile"]`, else `MXGATEWAY_PROFILE`, else the file's
+        `default_profile`; it is read from `config_path` or the user's config.toml:
+
+            default_profile = "plant"
+            [profiles.plant]
+            endpoint = "gateway01:5120"
+            plaintext = true
+            api_key_env = "PLANT_GATEWAY_KEY"   # or api_key = "..." (kept out of output)
+            read_only = true
+        """
+        env = os.environ if env is None else env
+        flags = dict(flags or {})
+        unknown = set(flags) - _FIELD_NAMES
+        if unknown:
+            raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
+        name = profile or flags.get("profile") or env.get(ENV_PROFILE) or None
+        path = Path(config_path) if config_path else Path(_paths.default_config_file(env))
+        values, name = _load_profile(path, name, env, explicit=config_path is not None)
+        values.update(_from_env(env))
+        values.update({k: v for k, v in flags.items() if v is not None})
+        if name is not None:
+            values["profile"] = name
+        return cls._build(values)
+
+    @classmethod
+    def _build(cls, values: dict[str, Any]) -> ClientOptions:
+        if not values.get("endpoint"):
+            raise ValueError(
+                f"no gateway endpoint: pass --endpoint, set {ENV_ENDPOINT} or use a profile"
+            )
+        return cls(**values)
+
+
+_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(ClientOptions))
+_TYPES: dict[str, tuple[type, ...]] = {
+    "endpoint": (str,), "api_key": (str,), "plaintext": (bool,), "ca_file": (str,),
+    "require_certificate_validation": (bool,), "server_name_override": (str,),
+    "timeout": (int, float), "max_message_bytes": (int,), "use_proxy": (bool,),
+    "read_only": (bool,), "api_key_env": (str,),
+}
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if env.get(ENV_ENDPOINT):
+        values["endpoint"] = env[ENV_ENDPOINT]
+    if env.get(ENV_API_KEY):
+        values["api_key"] = env[ENV_API_KEY]
+    return values
+
+
+def _load_profile(
+    path: Path, name: str | None, env: Mapping[str, str], *, explicit: bool
+) -> tuple[dict[str, Any], str | None]:
+    if not path.exists():
+        if name is not None or explicit:
+            raise ValueError(f"profile {name!r} needs {path}, which does not exist"
+                             if name else f"config file {path} does not exist")
+        return {}, None
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from exc
+    profiles = doc.get("profiles", {})
+    if name is None:
+        name = doc.get("default_profile")
+        if name is None:
+            return {}, None
+    if not isinstance(profiles, dict) or not isinstance(profiles.get(name), dict):
+        known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) else ""
+        raise ValueError(f"no profile {name!r} in {path} (known: {known or 'none'})")
+    raw = dict(profiles[name])
+    allowed = (_FIELD_NAMES - {"profile"}) | set(_PROFILE_EXTRA)
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ValueError(f"profile {name!r} in {path}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key, value in raw.items():
+        types = _TYPES[key]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise ValueError(f"profile {name!r} in {path}: {key} has the wrong type")
+    key_env = raw.pop("api_key_env", None)
+    if key_env and env.get(key_env):
+        raw.setdefault("api_key", env[key_env])
+    return raw, name

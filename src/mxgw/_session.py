@@ -1,0 +1,365 @@
+"""A gateway session: every MXAccess command, events, and the tag conveniences.
+
+    async with await client.open_session(name="nightly-check") as session:
+        values = await session.read("Pump001.Speed", "Tank001.Level")
+        await session.write_tag("TestChildObject.TestInt", 42)
+
+Every command method raises the typed errors of `mxgw._errors`; the `*_raw` methods
+(`invoke_raw`) check only the protocol status and leave HRESULTs and statuses to you.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+
+from . import _errors, _rpc, _streams, _tags
+from ._results import MAX_BULK_ITEMS, BulkReadResult, BulkWriteResult, SubscribeResult
+from ._values import DataChange, TagValue, to_mx_value
+
+if TYPE_CHECKING:
+    from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
+        MxCommandReply,
+        MxCommandRequest,
+        MxEvent,
+    )
+
+log = logging.getLogger("mxgw")
+T = TypeVar("T")
+WriteValues = Mapping[int, Any] | Sequence[tuple[int, Any]]
+
+
+def _pairs(values: WriteValues) -> list[tuple[int, Any]]:
+    return list(values.items()) if isinstance(values, Mapping) else [tuple(v) for v in values]  # type: ignore[misc]
+
+
+class Session:
+    """An open gateway session (one MXAccess worker). Use it as an async context manager:
+    it is always closed on exit. Methods raise MxGatewaySessionError once it is closed."""
+
+    MAX_BULK_ITEMS = MAX_BULK_ITEMS  # most items one bulk command may carry
+
+    def __init__(
+        self,
+        rpc: _rpc.Rpc,
+        session_id: str,
+        *,
+        name: str = "mxgw",
+        read_only: bool = False,
+        on_closed: Callable[[Session], None] | None = None,
+    ) -> None:
+        self._rpc = rpc
+        self._id = session_id
+        self._name = name
+        self._read_only = read_only
+        self._on_closed = on_closed
+        self._state = "open"
+        self._close_task: asyncio.Task[str] | None = None
+        self._calls = _streams.CallRegistry()
+        self._hub = _streams.EventHub(self._hub_events)
+        self.tags = _tags.TagCache(self)
+
+    @property
+    def session_id(self) -> str:
+        return self._id
+
+    @property
+    def closed(self) -> bool:
+        return self._state != "open"
+
+    def __repr__(self) -> str:
+        return f"<Session {self._id} {self._state}>"
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        try:
+            await self.close()
+        except _errors.MxGatewayError as error:
+            if exc is None:
+                raise
+            # Do not hide the exception that ended the block behind a failed close.
+            log.warning("closing session %s failed: %s", self._id, error)
+
+    def _check_open(self) -> None:
+        if self._state != "open":
+            raise _errors.MxGatewaySessionError(f"session {self._id} is {self._state}")
+
+    # ------------------------------------------------------------ raw commands
+
+    async def _send(self, request: Any, operation: str, *, strict: bool,
+                    timeout: float | None = None) -> Any:
+        self._check_open()
+        if self._read_only and _rpc.is_write(request):
+            raise _errors.MxGatewayReadOnlyError(
+                f"{operation}: refused, the client is read-only (read_only=True / profile)")
+        return await self._rpc.invoke(request, operation, strict=strict, timeout=timeout)
+
+    async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
+        """Send a prepared MxCommandRequest (session_id filled in when empty); raise on any
+        failure: protocol status, negative HRESULT or a failing status entry."""
+        if not _rpc.request_session_id(request):
+            _rpc.set_request_session_id(request, self._id)
+        return await self._send(request, "invoke", strict=True)  # type: ignore[no-any-return]
+
+    async def invoke_raw(self, request: MxCommandRequest) -> MxCommandReply:
+        """Like `invoke`, but only the protocol status is checked: an OK reply is returned
+        even with a negative HRESULT or failing statuses, for you to inspect."""
+        if not _rpc.request_session_id(request):
+            _rpc.set_request_session_id(request, self._id)
+        return await self._send(request, "invoke", strict=False)  # type: ignore[no-any-return]
+
+    async def _command(self, op: str, *args: Any, timeout: float | None = None) -> Any:
+        request = _rpc.command(self._id, op, *args)
+        return await self._send(request, op.replace("_", " "), strict=True, timeout=timeout)
+
+    async def register(self, client_name: str) -> int:
+        """Register with MXAccess; returns the server handle."""
+        return _rpc.reply_scalar(await self._command("register", client_name), "register")
+
+    async def unregister(self, server_handle: int) -> None:
+        await self._command("unregister", server_handle)
+
+    async def add_item(self, server_handle: int, tag: str) -> int:
+        """Add an item (syntax check only: an unknown tag shows up on advise); returns its handle."""
+        return _rpc.reply_scalar(await self._command("add_item", server_handle, tag), "add_item")
+
+    async def add_item2(self, server_handle: int, tag: str, context: str) -> int:
+        reply = await self._command("add_item2", server_handle, tag, context)
+        return _rpc.reply_scalar(reply, "add_item2")
+
+    async def remove_item(self, server_handle: int, item_handle: int) -> None:
+        await self._command("remove_item", server_handle, item_handle)
+
+    async def advise(self, server_handle: int, item_handle: int) -> None:
+        await self._command("advise", server_handle, item_handle)
+
+    async def advise_supervisory(self, server_handle: int, item_handle: int) -> None:
+        await self._command("advise_supervisory", server_handle, item_handle)
+
+    async def unadvise(self, server_handle: int, item_handle: int) -> None:
+        await self._command("unadvise", server_handle, item_handle)
+
+    async def write(self, server_handle: int, item_handle: int, value: Any, *, user_id: int = 0,
+                    data_type: str | None = None) -> None:
+        """Write a value; the outcome arrives later as an OnWriteComplete event
+        (`write_tag` waits for it)."""
+        await self._command("write", server_handle, item_handle, to_mx_value(value, data_type),
+                            user_id)
+
+    async def write2(self, server_handle: int, item_handle: int, value: Any, timestamp: datetime,
+                     *, user_id: int = 0, data_type: str | None = None) -> None:
+        await self._command("write2", server_handle, item_handle, to_mx_value(value, data_type),
+                            to_mx_value(timestamp, "time"), user_id)
+
+    async def write_secured(self, server_handle: int, item_handle: int, value: Any, *,
+                            current_user_id: int, verifier_user_id: int = 0,
+                            data_type: str | None = None) -> None:
+        await self._command("write_secured", server_handle, item_handle,
+                            to_mx_value(value, data_type), current_user_id, verifier_user_id)
+
+    async def write_secured2(self, server_handle: int, item_handle: int, value: Any,
+                             timestamp: datetime, *, current_user_id: int,
+                             verifier_user_id: int = 0, data_type: str | None = None) -> None:
+        await self._command("write_secured2", server_handle, item_handle,
+                            to_mx_value(value, data_type), current_user_id, verifier_user_id,
+                            to_mx_value(timestamp, "time"))
+
+    async def authenticate_user(self, server_handle: int, user: str, password: str) -> int:
+        """Authenticate an ArchestrA user for secured writes; returns the user id.
+        The password goes to the gateway only; it is never logged or kept."""
+        reply = await self._command("authenticate_user", server_handle, user, password)
+        return _rpc.reply_scalar(reply, "authenticate_user")
+
+    # ------------------------------------------------------------ bulk commands
+
+    def _check_size(self, op: str, items: Sequence[Any]) -> None:
+        if len(items) > MAX_BULK_ITEMS:
+            raise ValueError(f"{op}: {len(items)} items is over the limit of {MAX_BULK_ITEMS} "
+                             "per command; use session.chunked(...) to split it")
+
+    async def _subscribe_like(self, op: str, server_handle: int,
+                              items: Sequence[Any]) -> list[SubscribeResult]:
+        self._check_size(op, items)
+        reply = await self._command(op, server_handle, list(items))
+        return [SubscribeResult.from_row(r) for r in _rpc.subscribe_rows(reply)]
+
+    async def add_item_bulk(self, server_handle: int, tags: Sequence[str]) -> list[SubscribeResult]:
+        return await self._subscribe_like("add_item_bulk", server_handle, tags)
+
+    async def advise_item_bulk(self, server_handle: int,
+                               item_handles: Sequence[int]) -> list[SubscribeResult]:
+        return await self._subscribe_like("advise_item_bulk", server_handle, item_handles)
+
+    async def remove_item_bulk(self, server_handle: int,
+                               item_handles: Sequence[int]) -> list[SubscribeResult]:
+        return await self._subscribe_like("remove_item_bulk", server_handle, item_handles)
+
+    async def unadvise_item_bulk(self, server_handle: int,
+                                 item_handles: Sequence[int]) -> list[SubscribeResult]:
+        return await self._subscribe_like("unadvise_item_bulk", server_handle, item_handles)
+
+    async def subscribe_bulk(self, server_handle: int,
+                             tags: Sequence[str]) -> list[SubscribeResult]:
+        """Add and advise each tag; results in input order."""
+        return await self._subscribe_like("subscribe_bulk", server_handle, tags)
+
+    async def unsubscribe_bulk(self, server_handle: int,
+                               item_handles: Sequence[int]) -> list[SubscribeResult]:
+        return await self._subscribe_like("unsubscribe_bulk", server_handle, item_handles)
+
+    async def read_bulk(self, server_handle: int, tags: Sequence[str],
+                        timeout_ms: int = 0) -> list[BulkReadResult]:
+        """Read tags (from the cache when advised in this session); results in input order."""
+        self._check_size("read_bulk", tags)
+        deadline = None
+        if timeout_ms and self._rpc.timeout is not None:
+            deadline = max(self._rpc.timeout, timeout_ms / 1000 + 5)
+        reply = await self._command("read_bulk", server_handle, list(tags), timeout_ms,
+                                    timeout=deadline)
+        return [BulkReadResult.from_row(r) for r in _rpc.read_rows(reply)]
+
+    async def _write_bulk(self, op: str, server_handle: int, rows: list[tuple[Any, ...]]
+                          ) -> list[BulkWriteResult]:
+        self._check_size(op, rows)
+        reply = await self._command(op, server_handle, rows)
+        return [BulkWriteResult.from_row(r) for r in _rpc.write_rows(reply)]
+
+    async def write_bulk(self, server_handle: int, values: WriteValues, *, user_id: int = 0,
+                         data_type: str | None = None) -> list[BulkWriteResult]:
+        """Write {item_handle: value} (or (handle, value) pairs); per-item results."""
+        rows = [(h, to_mx_value(v, data_type), user_id) for h, v in _pairs(values)]
+        return await self._write_bulk("write_bulk", server_handle, rows)
+
+    async def write2_bulk(self, server_handle: int,
+                          entries: Sequence[tuple[int, Any, datetime]], *, user_id: int = 0,
+                          data_type: str | None = None) -> list[BulkWriteResult]:
+        rows = [(h, to_mx_value(v, data_type), to_mx_value(t, "time"), user_id)
+                for h, v, t in entries]
+        return await self._write_bulk("write2_bulk", server_handle, rows)
+
+    async def write_secured_bulk(self, server_handle: int, values: WriteValues, *,
+                                 current_user_id: int, verifier_user_id: int = 0,
+                                 data_type: str | None = None) -> list[BulkWriteResult]:
+        rows = [(h, to_mx_value(v, data_type), current_user_id, verifier_user_id)
+                for h, v in _pairs(values)]
+        return await self._write_bulk("write_secured_bulk", server_handle, rows)
+
+    async def write_secured2_bulk(self, server_handle: int,
+                                  entries: Sequence[tuple[int, Any, datetime]], *,
+                                  current_user_id: int, verifier_user_id: int = 0,
+                                  data_type: str | None = None) -> list[BulkWriteResult]:
+        rows = [(h, to_mx_value(v, data_type), to_mx_value(t, "time"), current_user_id,
+                 verifier_user_id) for h, v, t in entries]
+        return await self._write_bulk("write_secured2_bulk", server_handle, rows)
+
+    async def chunked(self, method: Callable[..., Awaitable[list[T]]], server_handle: int,
+                      items: Sequence[Any], *args: Any, chunk_size: int = MAX_BULK_ITEMS,
+                      **kwargs: Any) -> list[T]:
+        """Call a bulk method on slices of `items`, one after another; results keep order.
+
+            results = await session.chunked(session.read_bulk, server, tags_10k)
+        """
+        if not 0 < chunk_size <= MAX_BULK_ITEMS:
+            raise ValueError(f"chunk_size must be 1..{MAX_BULK_ITEMS}")
+        results: list[T] = []
+        for start in range(0, len(items), chunk_size):
+            chunk = items[start:start + chunk_size]
+            results.extend(await method(server_handle, chunk, *args, **kwargs))
+        return results
+
+    # ------------------------------------------------------------ events
+
+    async def drain_events(self, max_events: int = 0) -> list[MxEvent]:
+        """Take up to `max_events` queued events (0 = all) without a stream."""
+        return _rpc.drained_events(await self._command("drain_events", max_events))
+
+    @overload
+    def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
+                      on_gap: Literal["raise"] = "raise",
+                      policy: _streams.ResumePolicy | None = None) -> AsyncIterator[MxEvent]: ...
+
+    @overload
+    def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
+                      on_gap: Literal["event"],
+                      policy: _streams.ResumePolicy | None = None
+                      ) -> AsyncIterator[MxEvent | _streams.StreamGap]: ...
+
+    def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
+                      on_gap: Literal["raise", "event"] = "raise",
+                      policy: _streams.ResumePolicy | None = None) -> AsyncIterator[Any]:
+        """The session's events as an async iterator (one stream per session).
+
+        `after_sequence` asks the gateway to replay events after that worker_sequence.
+        `resume=True` reconnects after UNAVAILABLE or a dropped stream with bounded backoff.
+        Lost events raise MxGatewayStreamGapError, or arrive as `StreamGap` items with
+        `on_gap="event"`. Cancelling the consuming task cancels the gRPC call.
+        Do not combine with `subscribe()`/`write_tag()` on the same session: those share
+        the session's one stream.
+        """
+        self._check_open()
+        return _streams.events(
+            lambda after: self._rpc.stream_events(self._id, after), self._rpc, self._calls,
+            after_sequence=after_sequence, resume=resume, on_gap=on_gap,
+            policy=policy or _streams.ResumePolicy())
+
+    def _hub_events(self) -> AsyncIterator[Any]:
+        return self.stream_events(resume=True)
+
+    def listen(self, accept: Callable[[_rpc.EventInfo], bool]) -> _streams.Listener:
+        """A listener on the shared event stream (used by `subscribe` and `write_tag`)."""
+        self._check_open()
+        return self._hub.listen(accept)
+
+    def unlisten(self, listener: _streams.Listener) -> None:
+        self._hub.remove(listener)
+
+    # ------------------------------------------------------------ conveniences
+
+    async def read(self, *tags: str | Sequence[str], timeout_ms: int = 0) -> dict[str, TagValue]:
+        """Current value, quality and timestamp of each tag, keyed by tag, in input order.
+
+            values = await session.read("Pump001.Speed", "Tank001.Level")
+            values["Pump001.Speed"].quality_text   # "Good"
+
+        A tag that cannot be read is returned with `ok` false and `error` set.
+        """
+        return await _tags.read(self, _tags.flatten(tags), timeout_ms)
+
+    def subscribe(self, tags: str | Sequence[str]) -> AsyncIterator[DataChange]:
+        """Data changes of `tags` (the current value first), with the tag name resolved."""
+        return _tags.subscribe(self, _tags.flatten([tags]))
+
+    async def write_tag(self, tag: str, value: Any, *, data_type: str | None = None,
+                        timeout: float | None = None) -> None:
+        """Advise the tag if needed, write, and wait for its OnWriteComplete.
+
+        Raises MxAccessError when MXAccess refuses the write (e.g. MX_E_NotWriteable).
+        """
+        await _tags.write_tag(self, tag, value, data_type, timeout)
+
+    # ------------------------------------------------------------ close
+
+    async def close(self, reason: str = "") -> str:
+        """Close the session (CloseSession once, even under concurrent calls); returns the
+        final state name, e.g. "CLOSED". Further calls return the same result."""
+        if self._close_task is None:
+            self._state = "closing"
+            self._close_task = asyncio.get_running_loop().create_task(self._close(reason))
+        return await asyncio.shield(self._close_task)
+
+    async def _close(self, reason: str) -> str:
+        try:
+            await self._hub.close()
+            self._calls.close()
+            return await self._rpc.close_session(self._id, reason)
+        finally:
+            self._state = "closed"
+            if self._on_closed is not None:
+                self._on_closed(self)

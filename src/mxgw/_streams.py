@@ -1,0 +1,235 @@
+"""Server streams: one cancelling iterator for every stream, event resume, and the hub
+that lets `subscribe()` and `write_tag()` share a session's single event stream.
+
+Leaving an iteration for any reason (break, an error, task cancellation) cancels the gRPC
+call, so the gateway sees the subscriber go at once. Closing the session or client cancels
+the calls it still has open; their iterators then end quietly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from . import _errors, _rpc
+
+log = logging.getLogger("mxgw")
+
+
+class CallRegistry:
+    """The open stream calls of a session or client, cancelled when it closes."""
+
+    def __init__(self) -> None:
+        self._calls: set[Any] = set()
+        self.closed = False
+
+    def add(self, call: Any) -> None:
+        if self.closed:
+            call.cancel()
+            raise _errors.MxGatewaySessionError("cannot open a stream: already closed")
+        self._calls.add(call)
+
+    def discard(self, call: Any) -> None:
+        self._calls.discard(call)
+
+    def close(self) -> None:
+        self.closed = True
+        for call in list(self._calls):
+            call.cancel()
+        self._calls.clear()
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+
+async def iterate(
+    call: Any, rpc: _rpc.Rpc, operation: str, calls: CallRegistry, *, session: bool = False
+) -> AsyncIterator[Any]:
+    """Yield a stream call's messages with errors mapped; always cancel the call on exit."""
+    calls.add(call)
+    try:
+        with rpc.errors(operation, session=session):
+            async for message in call:
+                yield message
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if calls.closed and task is not None and not task.cancelling():
+            return  # our own close() cancelled the call: end quietly
+        raise
+    finally:
+        calls.discard(call)
+        call.cancel()
+
+
+@dataclass(frozen=True)
+class StreamGap:
+    """Events were lost between `expected` and `received` (exclusive).
+
+    kind "sequence": worker_sequence jumped; kind "replay": the gateway's replay ring no
+    longer held the events asked for with `after_sequence` (its replay_gap sentinel).
+    """
+
+    expected: int
+    received: int
+    kind: Literal["sequence", "replay"]
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.received - self.expected)
+
+    def error(self) -> _errors.MxGatewayStreamGapError:
+        what = "replay gap" if self.kind == "replay" else "sequence gap"
+        return _errors.MxGatewayStreamGapError(
+            f"events lost ({what}): expected worker_sequence {self.expected}, "
+            f"got {self.received}", expected=self.expected, received=self.received)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gap": self.kind, "expected": self.expected, "received": self.received,
+                "lost": self.lost}
+
+
+@dataclass(frozen=True)
+class ResumePolicy:
+    """Bounded reconnects with exponential backoff (seconds)."""
+
+    max_retries: int = 5
+    initial_backoff: float = 0.1
+    max_backoff: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        return float(min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1)))
+
+
+async def events(
+    open_call: Callable[[int], Any],
+    rpc: _rpc.Rpc,
+    calls: CallRegistry,
+    *,
+    after_sequence: int,
+    resume: bool,
+    on_gap: Literal["raise", "event"],
+    policy: ResumePolicy,
+) -> AsyncIterator[Any]:
+    """MxEvents, checking worker_sequence continuity; with `resume`, reconnect after
+    UNAVAILABLE or a stream the gateway ended, passing the last sequence seen.
+
+    Lost events are never silent: a gap raises MxGatewayStreamGapError, or with
+    `on_gap="event"` is yielded as a StreamGap. Only UNAVAILABLE/ABORTED and clean ends are
+    retried (never UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT or NOT_FOUND).
+    """
+    last = after_sequence
+    attempt = 0
+    while True:
+        failure: _errors.MxGatewayError | None = None
+        stream = iterate(open_call(last), rpc, "stream events", calls, session=True)
+        try:
+            async with contextlib.aclosing(stream):
+                async for event in stream:
+                    info = _rpc.event_info(event)
+                    attempt = 0
+                    gap: StreamGap | None = None
+                    if info.replay_gap is not None:
+                        requested, oldest = info.replay_gap
+                        gap = StreamGap(requested + 1, oldest, "replay")
+                        last = max(last, oldest - 1)
+                    elif last and info.sequence and info.sequence <= last:
+                        continue  # replayed again after a reconnect: already delivered
+                    elif last and info.sequence > last + 1:
+                        gap = StreamGap(last + 1, info.sequence, "sequence")
+                    if gap is not None:
+                        if on_gap == "raise":
+                            raise gap.error()
+                        yield gap
+                        if info.replay_gap is not None:
+                            continue
+                    last = info.sequence or last
+                    yield event
+        except _errors.MxGatewayStreamGapError:
+            raise
+        except _errors.MxGatewayError as exc:
+            if not resume or exc.grpc_code not in _rpc.RETRYABLE_STREAM_CODES:
+                raise
+            failure = exc
+        if not resume or calls.closed:
+            return
+        attempt += 1
+        if attempt > policy.max_retries:
+            raise _errors.MxGatewayTransportError(
+                f"event stream lost: gave up after {policy.max_retries} reconnects"
+                + (f" ({failure.message})" if failure else ""), grpc_code=(
+                    failure.grpc_code if failure else None)) from failure
+        log.info("event stream dropped; reconnecting after sequence %d (attempt %d)",
+                 last, attempt)
+        await asyncio.sleep(policy.delay(attempt))
+
+
+class Listener:
+    """A queue of (EventInfo, MxEvent) the hub fills for events `accept` wants."""
+
+    def __init__(self, accept: Callable[[_rpc.EventInfo], bool]) -> None:
+        self.accept = accept
+        self._queue: asyncio.Queue[tuple[_rpc.EventInfo, Any] | BaseException | None] = (
+            asyncio.Queue())
+
+    def offer(self, info: _rpc.EventInfo, event: Any) -> None:
+        if self.accept(info):
+            self._queue.put_nowait((info, event))
+
+    def fail(self, error: BaseException) -> None:
+        self._queue.put_nowait(error)
+
+    def end(self) -> None:
+        self._queue.put_nowait(None)
+
+    async def get(self) -> tuple[_rpc.EventInfo, Any] | None:
+        """The next accepted event; None once the session is closed."""
+        item = await self._queue.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+class EventHub:
+    """One resuming event stream per session, fanned out to listeners."""
+
+    def __init__(self, open_events: Callable[[], AsyncIterator[Any]]) -> None:
+        self._open_events = open_events
+        self._listeners: set[Listener] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def listen(self, accept: Callable[[_rpc.EventInfo], bool]) -> Listener:
+        listener = Listener(accept)
+        self._listeners.add(listener)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._pump())
+        return listener
+
+    def remove(self, listener: Listener) -> None:
+        self._listeners.discard(listener)
+
+    async def _pump(self) -> None:
+        error: BaseException
+        try:
+            async for event in self._open_events():
+                info = _rpc.event_info(event)
+                for listener in list(self._listeners):
+                    listener.offer(info, event)
+            error = _errors.MxGatewaySessionError("the session's event stream ended")
+        except _errors.MxGatewayError as exc:
+            error = exc
+        for listener in list(self._listeners):
+            listener.fail(error)
+
+    async def close(self) -> None:
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for listener in list(self._listeners):
+            listener.end()
+        self._listeners.clear()

@@ -1,0 +1,126 @@
+"""Tag conveniences on a session: read by name, subscribe by name, write and wait.
+
+They register one MXAccess server handle per session (named after the session) and keep
+the handles of items they advised, so repeated calls cost one command, not three.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import _errors, _rpc
+from ._values import DataChange, TagValue
+
+if TYPE_CHECKING:
+    from ._session import Session
+
+log = logging.getLogger("mxgw")
+
+
+def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
+    """Accept read("a", "b"), read(["a", "b"]) and read("a", ["b"])."""
+    result: list[str] = []
+    for tag in tags:
+        if isinstance(tag, str):
+            result.append(tag)
+        else:
+            result.extend(tag)
+    if not result:
+        raise ValueError("name at least one tag")
+    return result
+
+
+class TagCache:
+    """The session's convenience server handle and the items advised through it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._server: int | None = None
+        self._items: dict[str, int] = {}
+        self._lock = asyncio.Lock()
+
+    async def server(self) -> int:
+        async with self._lock:
+            if self._server is None:
+                self._server = await self._session.register(self._session._name)
+            return self._server
+
+    async def advised_item(self, tag: str) -> tuple[int, int]:
+        server = await self.server()
+        async with self._lock:
+            item = self._items.get(tag)
+            if item is None:
+                item = await self._session.add_item(server, tag)
+                try:
+                    await self._session.advise(server, item)
+                except _errors.MxGatewayError:
+                    await self._session.remove_item(server, item)
+                    raise
+                self._items[tag] = item
+            return server, item
+
+
+async def read(session: Session, tags: list[str], timeout_ms: int) -> dict[str, TagValue]:
+    server = await session.tags.server()
+    results = await session.chunked(session.read_bulk, server, tags, timeout_ms)
+    return {r.tag_address or tag: r.value for tag, r in zip(tags, results)}
+
+
+async def subscribe(session: Session, tags: list[str]) -> AsyncIterator[DataChange]:
+    server = await session.tags.server()
+    handles: dict[int, str] = {}
+    # Accept every data change of the server now and filter when consuming: the first
+    # values may arrive before subscribe_bulk has told us the item handles.
+    listener = session.listen(lambda info: info.server_handle == server
+                              and info.family == "ON_DATA_CHANGE")
+    try:
+        results = await session.chunked(session.subscribe_bulk, server, tags)
+        handles.update((r.item_handle, r.tag_address or tag)
+                       for tag, r in zip(tags, results) if r.was_successful)
+        refused = [f"{r.tag_address}: {r.error_message}" for r in results if not r.was_successful]
+        if refused:
+            raise _errors.MxGatewayCommandError("subscribe refused " + "; ".join(refused))
+        while True:
+            got = await listener.get()
+            if got is None:
+                return
+            info, event = got
+            tag = handles.get(info.item_handle)
+            if tag is not None:
+                yield DataChange(tag, TagValue.from_message(event), info.sequence)
+    finally:
+        session.unlisten(listener)
+        if handles and not session.closed:
+            try:
+                await session.chunked(session.unsubscribe_bulk, server, list(handles))
+            except _errors.MxGatewayError as exc:
+                log.warning("unsubscribing %d tags failed: %s", len(handles), exc)
+
+
+async def write_tag(session: Session, tag: str, value: Any, data_type: str | None,
+                    timeout: float | None) -> None:
+    server, item = await session.tags.advised_item(tag)
+    listener = session.listen(lambda info: info.family == "ON_WRITE_COMPLETE"
+                              and info.server_handle == server and info.item_handle == item)
+    try:
+        await session.write(server, item, value, data_type=data_type)
+        wait = timeout if timeout is not None else session._rpc.timeout
+        try:
+            got = await asyncio.wait_for(listener.get(), wait)
+        except TimeoutError:
+            raise _errors.MxGatewayWorkerError(
+                f"write {tag}: no OnWriteComplete within {wait} s") from None
+        if got is None:
+            raise _errors.MxGatewaySessionError(f"write {tag}: the session was closed")
+        info, event = got
+        status = TagValue.from_message(event).statuses
+        failed = tuple(s for s in status if s.is_failure)
+        if failed or (info.hresult is not None and info.hresult < 0):
+            detail = _rpc.describe_failure(info.hresult, failed)
+            raise _errors.MxAccessError(f"write {tag} failed: {detail}", statuses=failed,
+                                        hresult=info.hresult)
+    finally:
+        session.unlisten(listener)
