@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """Build, test and regenerate mxgw. Standard library only, so it runs on a fresh machine.
 
+    python3 build.py                      build dist/mxgw.pyz for this machine and run it
+                                          once against the embedded simulator
+    python3 build.py --target win-amd64 --python 3.11,3.12,3.13
+                                          build dist/mxgw-win-amd64.pyz for a gateway host
+                                          (targets: win-amd64, win32, linux-x86_64)
+    python3 build.py --protoset FILE | --proto-dir DIR
+                                          build against the gateway's own contract
     python3 build.py test [PYTEST ARGS]   create .venv if needed, install, run the test suite
     python3 build.py proto                regenerate src/mxgw/_proto from proto/
     python3 build.py proto --protoset FILE | --proto-dir DIR
@@ -14,13 +21,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import zipfile
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -226,12 +238,439 @@ def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.call([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
 
 
+# ------------------------------------------------------------------ pyz
+
+DIST = ROOT / "dist"
+LAUNCHER = ROOT / "src" / "mxgw" / "_launcher.py"
+BUILD_CACHE = VENV / "mxgw-build-cache"
+# pip --platform tags per cross target. pip does not widen manylinux_2_N to older glibc
+# versions by itself, so every tag up to the ceiling (glibc 2.28, RHEL 8) is listed.
+PLATFORM_TAGS: dict[str, list[str]] = {
+    "win-amd64": ["win_amd64"],
+    "win32": ["win32"],
+    "linux-x86_64": [f"manylinux_2_{n}_x86_64" for n in range(28, 4, -1)]
+    + ["manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64"],
+}
+# What the pyz never uses, relative to site-packages, and why it goes.
+PRUNE: tuple[tuple[str, str], ...] = (
+    ("bin", "console scripts pip wrote for the build machine"),
+    ("jedi/third_party/typeshed/stubs",
+     "third-party stubs; REPL completion works without them (jedi needs typeshed/stdlib: kept)"),
+)
+# Install bookkeeping: differs between the per-Python trees and nothing reads it at run time.
+BOOKKEEPING = frozenset({"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"})
+NEVER_BUNDLED = ("grpc_tools", "pip", "setuptools", "pytest", "_pytest", "shiv")
+# The README's first command ends by running this from the built pyz.
+SMOKE = ["version"]
+SHEBANG = b"#!/usr/bin/env python3\n"
+
+
+def load_launcher() -> ModuleType:
+    """src/mxgw/_launcher.py, stdlib-only: its host_target() names targets for both sides."""
+    spec = importlib.util.spec_from_file_location("mxgw_launcher", LAUNCHER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def parse_pythons(text: str) -> list[str]:
+    versions = sorted({v.strip() for v in text.split(",") if v.strip()},
+                      key=lambda v: tuple(int(p) for p in v.split(".")))
+    bad = [v for v in versions if not re.fullmatch(r"3\.\d{1,2}", v) or int(v[2:]) < 11]
+    if bad or not versions:
+        raise argparse.ArgumentTypeError(f"want CPython versions >= 3.11 like 3.11,3.12: {text}")
+    return versions
+
+
+def ensure_build_venv() -> Path:
+    """.venv with shiv and grpcio-tools. The test extras include the build's, so inside a
+    `build.py test` run (tests/pkg builds pyz files) this installs nothing."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    test_stamp = VENV / ".mxgw-installed-test"
+    if test_stamp.exists() and test_stamp.read_text().strip() == wanted:
+        return venv_python()
+    return ensure_venv("build")
+
+
+def python_version_of(python: Path) -> str:
+    out = subprocess.run([str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def git_commit() -> tuple[str | None, bool | None]:
+    """HEAD and whether what goes into the pyz differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--", "src", "proto",
+                                 "pyproject.toml", "README.md"], cwd=ROOT, capture_output=True,
+                                text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None, None  # not a git checkout (a source archive): say so rather than guess
+    return head, bool(status.strip())
+
+
+def contract_label(protoset: Path | None, proto_dir: Path | None) -> str:
+    if protoset is None and proto_dir is None:
+        return "built-in"
+    digest = hashlib.sha256()
+    if protoset is not None:
+        digest.update(Path(protoset).read_bytes())
+        return f"protoset {Path(protoset).name} sha256:{digest.hexdigest()[:16]}"
+    assert proto_dir is not None
+    for path in sorted(Path(proto_dir).rglob("*.proto")):
+        digest.update(path.relative_to(proto_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"proto-dir sha256:{digest.hexdigest()[:16]}"
+
+
+def stage_project(work: Path, python: Path, protoset: Path | None,
+                  proto_dir: Path | None) -> Path:
+    """A copy of the project to build the wheel from, with _proto regenerated if asked.
+
+    Building from a copy keeps setuptools' build/ and egg-info out of the shared tree and
+    lets concurrent builds (tests, a developer) run without stepping on each other.
+    """
+    project = work / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, project / name)
+    shutil.copytree(ROOT / "src", project / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+    if protoset is not None or proto_dir is not None:
+        out = project / "src" / "mxgw" / "_proto"
+        shutil.rmtree(out)
+        generate(out, proto_dir=proto_dir, protoset=protoset, python=python)
+    return project
+
+
+def build_wheel(python: Path, project: Path, out: Path) -> Path:
+    run([python, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", out, project])
+    wheels = sorted(out.glob("mxgw-*.whl"))
+    if len(wheels) != 1:
+        raise BuildError(f"expected one mxgw wheel in {out}, found {wheels}")
+    return wheels[0]
+
+
+def wheel_metadata(wheel: Path) -> tuple[str, list[str]]:
+    """The version and the runtime requirements, from the wheel's METADATA."""
+    from email.parser import HeaderParser
+
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        meta = HeaderParser().parsestr(zf.read(name).decode("utf-8"))
+    requires = [r for r in meta.get_all("Requires-Dist") or [] if "extra ==" not in r]
+    return str(meta["Version"]), requires
+
+
+def install_deps(python: Path, requires: list[str], target: str, version: str, native: bool,
+                 constraints: list[str], refresh: bool) -> Path:
+    """Binary wheels of `requires` for one Python, installed into a cached folder.
+
+    The cache key is everything that decides the result, so the same inputs give the same
+    tree (and a byte-identical pyz) without asking the index again; --refresh-deps re-asks.
+    """
+    spec = {"requires": requires, "target": target, "python": version, "native": native,
+            "constraints": constraints, "tags": PLATFORM_TAGS.get(target, [])}
+    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+    folder = BUILD_CACHE / f"{target}-cp{version.replace('.', '')}-{key}"
+    if folder.is_dir() and not refresh:
+        print(f"  deps for CPython {version}: cached {folder.relative_to(ROOT)}", flush=True)
+        return folder
+    BUILD_CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = Path(f"{folder}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    cmd: list[str | os.PathLike[str]] = [
+        python, "-m", "pip", "install", "--quiet", "--no-compile", "--only-binary=:all:",
+        "--target", tmp]
+    if not native:
+        cmd += ["--python-version", version, "--implementation", "cp",
+                *(f"--platform={tag}" for tag in PLATFORM_TAGS[target])]
+    if constraints:
+        pins = tmp.with_suffix(".constraints.txt")
+        pins.write_text("\n".join(constraints) + "\n")
+        cmd += ["--constraint", pins]
+    try:
+        run([*cmd, *requires])
+    finally:
+        if constraints:
+            pins.unlink(missing_ok=True)
+    if folder.exists():
+        shutil.rmtree(folder)
+    tmp.rename(folder)
+    return folder
+
+
+def installed_pins(tree: Path) -> list[str]:
+    """name==version for every distribution in a --target tree, to pin the next Python."""
+    pins = []
+    for info in sorted(tree.glob("*.dist-info")):
+        name, _, version = info.name[: -len(".dist-info")].partition("-")
+        pins.append(f"{name}=={version}")
+    return pins
+
+
+def merge_tree(source: Path, dest: Path) -> list[str]:
+    """Copy `source` into `dest` file by file; return files that differ (conflicts).
+
+    pip --target skips folders that exist, so several Pythons' trees are merged here:
+    the pure-Python files are identical, the extension modules carry the Python version
+    in their names, and anything else that differs is a conflict that fails the build.
+    """
+    conflicts = []
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if path.is_dir() or "__pycache__" in rel.parts or path.suffix == ".pyc":
+            continue
+        if rel.parent.name.endswith(".dist-info") and rel.name in BOOKKEEPING:
+            continue
+        target = dest / rel
+        if target.exists():
+            if target.read_bytes() != path.read_bytes():
+                conflicts.append(rel.as_posix())
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    return conflicts
+
+
+def install_wheel(wheel: Path, site: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        for name in zf.namelist():
+            parts = name.split("/")
+            if parts[0].endswith(".dist-info") and parts[-1] in BOOKKEEPING:
+                continue
+            zf.extract(name, site)
+
+
+def write_build_info(site: Path, info: dict[str, object]) -> None:
+    """Replace mxgw/_build_info.py in the staging tree (src/ keeps the source default)."""
+    body = "{\n" + "".join(f"    {k!r}: {info[k]!r},\n" for k in sorted(info)) + "}"
+    (site / "mxgw" / "_build_info.py").write_text(
+        '"""Generated by build.py for this pyz: do not edit (see src/mxgw/_build_info.py)."""'
+        "\n\nfrom __future__ import annotations\n\nfrom typing import Any\n\n"
+        f"INFO: dict[str, Any] = {body}\n", newline="\n")
+
+
+def regularize_namespaces(site: Path) -> list[str]:
+    """Give bundled namespace packages (google) an __init__ that extends its path.
+
+    A namespace portion loses to a regular package of the same name anywhere on sys.path,
+    even after it, so a stray google/__init__.py on PYTHONPATH would hide protobuf.
+    A regular package first on sys.path wins; extend_path still finds other portions.
+    """
+    done = []
+    for folder in sorted(p for p in site.iterdir() if p.is_dir()):
+        if "." in folder.name or (folder / "__init__.py").exists():
+            continue
+        if any(folder.glob("*/__init__.py")):
+            (folder / "__init__.py").write_text(
+                "# Added by build.py: see regularize_namespaces.\n"
+                "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
+                newline="\n")
+            done.append(folder.name)
+    return done
+
+
+def prune(site: Path) -> dict[str, int]:
+    """Remove what the pyz never uses; return files removed per reason."""
+    removed: dict[str, int] = {}
+    for rel, reason in PRUNE:
+        path = site / rel
+        if path.exists():
+            removed[f"{rel} ({reason})"] = sum(1 for p in path.rglob("*") if p.is_file())
+            shutil.rmtree(path)
+    caches = [p for p in site.rglob("__pycache__") if p.is_dir()]
+    removed["__pycache__"] = sum(1 for c in caches for p in c.rglob("*") if p.is_file())
+    for cache in caches:
+        shutil.rmtree(cache, ignore_errors=True)
+    return removed
+
+
+def extension_name(target: str, version: str) -> str | None:
+    """grpc's compiled module for one Python on a known target (None: unknown target)."""
+    tag = version.replace(".", "")
+    return {
+        "win-amd64": f"cygrpc.cp{tag}-win_amd64.pyd",
+        "win32": f"cygrpc.cp{tag}-win32.pyd",
+        "linux-x86_64": f"cygrpc.cpython-{tag}-x86_64-linux-gnu.so",
+    }.get(target)
+
+
+def check_contents(site: Path, target: str, pythons: list[str]) -> None:
+    """Fail the build on what must never ship or must always ship."""
+    problems = [f"{name} must not be bundled" for name in NEVER_BUNDLED
+                if (site / name).exists()]
+    cython = site / "grpc" / "_cython"
+    for version in pythons:
+        name = extension_name(target, version)
+        if name is not None and not (cython / name).exists():
+            problems.append(f"grpc's extension module for CPython {version} is missing: {name}")
+    foreign = (".so",) if target.startswith("win") else (".pyd", ".dll")
+    problems += [f"{p.relative_to(site).as_posix()} is not for {target}"
+                 for p in sorted(site.rglob("*")) if p.suffix in foreign]
+    tags = re.compile(r"\.(?:cpython-|cp)(3\d+)")
+    wanted = {v.replace(".", "") for v in pythons}
+    problems += [f"{p.relative_to(site).as_posix()} is for another Python"
+                 for p in sorted(site.rglob("*")) if p.suffix in (".so", ".pyd")
+                 and (m := tags.search(p.name)) and m.group(1) not in wanted]
+    if problems:
+        raise BuildError("the pyz contents are wrong:\n  " + "\n  ".join(problems))
+
+
+def glibc_floor(site: Path) -> str | None:
+    """The newest glibc any bundled manylinux wheel needs (its least demanding tag)."""
+    legacy = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+    floor: tuple[int, int] | None = None
+    for wheel in site.glob("*.dist-info/WHEEL"):
+        needs = []
+        for line in wheel.read_text().splitlines():
+            platform = line.partition("Tag:")[2].strip().rpartition("-")[2]
+            if m := re.match(r"manylinux_(\d+)_(\d+)_", platform):
+                needs.append((int(m.group(1)), int(m.group(2))))
+            elif (base := platform.partition("_")[0]) in legacy:
+                needs.append(legacy[base])
+        if needs and (floor is None or min(needs) > floor):
+            floor = min(needs)
+    return None if floor is None else f"{floor[0]}.{floor[1]}"
+
+
+def launcher_source(build: dict[str, object]) -> str:
+    text = LAUNCHER.read_text()
+    line = "BUILD: dict[str, Any] = {}\n"
+    if text.count(line) != 1:
+        raise BuildError(f"{LAUNCHER} must contain exactly one line {line.strip()!r}")
+    body = "{\n" + "".join(f"    {k!r}: {build[k]!r},\n" for k in sorted(build)) + "}"
+    return text.replace(line, f"BUILD: dict[str, Any] = {body}\n")
+
+
+def make_pyz(python: Path, site: Path, out: Path, build: dict[str, object],
+             work: Path) -> str:
+    """shiv builds the archive; its __main__ and bootstrap are swapped for our launcher.
+
+    shiv --reproducible fixes every timestamp and sorts the entries, and its build id is a
+    hash of the contents; we recompress once while swapping, keeping order and timestamps.
+    Returns the build id.
+    """
+    raw = work / "shiv.pyz"
+    env = {k: v for k, v in os.environ.items() if k != "PIP_REQUIRE_VIRTUALENV"}
+    run([python, "-m", "shiv", "--site-packages", site, "--reproducible", "--uncompressed",
+         "--entry-point", "mxgw.cli:main", "--output-file", raw], env=env)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(f"{out}.{os.getpid()}.tmp")
+    with zipfile.ZipFile(raw) as src:
+        meta = src.getinfo("environment.json")
+        build_id = str(json.loads(src.read(meta))["build_id"])
+        main_py = launcher_source({**build, "build_id": build_id}).encode("utf-8")
+        with open(tmp, "wb") as fd:
+            fd.write(SHEBANG)
+            with zipfile.ZipFile(fd, "w", zipfile.ZIP_DEFLATED) as dst:
+                for info in src.infolist():
+                    if info.filename == "__main__.py" or info.filename.startswith("_bootstrap/"):
+                        continue
+                    entry = zipfile.ZipInfo(info.filename, info.date_time)
+                    entry.external_attr = info.external_attr
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    dst.writestr(entry, src.read(info))
+                entry = zipfile.ZipInfo("__main__.py", meta.date_time)
+                entry.external_attr = 0o644 << 16
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(entry, main_py)
+    tmp.chmod(0o755)
+    os.replace(tmp, out)
+    return build_id
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    launcher = load_launcher()
+    host = str(launcher.host_target())
+    python = ensure_build_venv()
+    host_python = python_version_of(python)
+    target = args.target or host
+    pythons = args.python or [host_python]
+    native = target == host and pythons == [host_python]
+    if not native and target not in PLATFORM_TAGS:
+        raise BuildError(f"cannot cross-build for {target}; targets: {', '.join(PLATFORM_TAGS)}")
+    out = args.output or (DIST / ("mxgw.pyz" if args.target is None and args.python is None
+                                  else f"mxgw-{target}.pyz"))
+    print(f"building {out.name} for {target}, CPython {', '.join(pythons)}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="mxgw-build-") as tmp:
+        work = Path(tmp)
+        project = stage_project(work, python, args.protoset, args.proto_dir)
+        wheel = build_wheel(python, project, work / "wheel")
+        version, requires = wheel_metadata(wheel)
+        site = work / "site-packages"
+        site.mkdir()
+        pins: list[str] = []
+        for py in pythons:
+            tree = install_deps(python, requires, target, py, native, pins, args.refresh_deps)
+            pins = pins or installed_pins(tree)
+            conflicts = merge_tree(tree, site)
+            if conflicts:
+                raise BuildError(f"CPython {py}'s packages differ from the others': "
+                                 + ", ".join(conflicts[:10]))
+        install_wheel(wheel, site)
+        commit, dirty = git_commit()
+        write_build_info(site, {
+            "version": version, "commit": commit, "dirty": dirty, "target": target,
+            "pythons": pythons, "contract": contract_label(args.protoset, args.proto_dir),
+            "pyz": True})
+        regularize_namespaces(site)
+        removed = prune(site)
+        check_contents(site, target, pythons)
+        files = [p for p in site.rglob("*") if p.is_file()]
+        longest = max(len(p.relative_to(site).as_posix()) for p in files)
+        build_id = make_pyz(python, site, out, {
+            "name": out.name, "target": target, "pythons": pythons,
+            "glibc": glibc_floor(site) if target.startswith("linux") else None,
+            "longest_path": longest}, work)
+    for what, count in removed.items():
+        print(f"  pruned {count} files: {what}")
+    size = out.stat().st_size
+    print(f"built {out} ({size / 1e6:.1f} MB, {len(files)} files when extracted, longest path "
+          f"{longest} chars, build id {build_id[:16]}) in {time.monotonic() - started:.0f} s",
+          flush=True)
+    if native and not args.no_run:
+        smoke(out, python, host_python)
+    return 0
+
+
+def smoke(pyz: Path, venv_python: Path, version: str) -> None:
+    """Run one real subcommand from the built pyz and print its JSON."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    python = sys.executable if here == version else str(venv_python)
+    cmd = [python, str(pyz), *SMOKE]
+    print(f"+ {' '.join(cmd)}", flush=True)
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+    sys.stdout.write(result.stdout)
+    if result.returncode != 0:
+        raise BuildError(f"the built pyz failed (exit {result.returncode}): "
+                         f"{result.stderr.strip()[-2000:]}")
+
+
 # ------------------------------------------------------------------ main
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--target", help="win-amd64, win32 or linux-x86_64 (default: this "
+                        "machine); the pyz is then named mxgw-TARGET.pyz")
+    parser.add_argument("--python", type=parse_pythons, metavar="3.11,3.12,3.13",
+                        help="CPython versions to bundle (default: the one running .venv)")
+    contract = parser.add_mutually_exclusive_group()
+    contract.add_argument("--protoset", type=Path,
+                          help="build against this FileDescriptorSet (the gateway's own)")
+    contract.add_argument("--proto-dir", type=Path, help="build against these .proto files")
+    parser.add_argument("--output", type=Path, help="where to write the pyz")
+    parser.add_argument("--no-run", action="store_true",
+                        help="do not run the built pyz against the embedded simulator")
+    parser.add_argument("--refresh-deps", action="store_true",
+                        help="ask the package index again instead of using .venv's cache")
+    parser.set_defaults(func=cmd_build)
     sub = parser.add_subparsers(dest="command")
 
     p_test = sub.add_parser("test", help="run the test suite in .venv")
@@ -256,9 +695,6 @@ def main(argv: list[str] | None = None) -> int:
         args = argparse.Namespace(command="test", func=cmd_test, pytest_args=argv[1:])
     else:
         args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
     try:
         return int(args.func(args))
     except BuildError as exc:
