@@ -79,7 +79,7 @@ def check_strict(args: argparse.Namespace, results: list[Any]) -> None:
 
 
 def _succeeded(result: Any) -> bool:
-    for name in ("was_successful", "ok"):
+    for name in ("ok", "was_successful"):
         if hasattr(result, name):
             return bool(getattr(result, name))
     return True

@@ -71,9 +71,15 @@ def to_jsonable(obj: Any) -> Any:
     if callable(to_dict):
         return to_jsonable(to_dict())
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                if f.repr}
+        return {camel(f.name): to_jsonable(getattr(obj, f.name))
+                for f in dataclasses.fields(obj) if f.repr}
     raise TypeError(f"cannot print a {type(obj).__name__} as JSON")
+
+
+def camel(name: str) -> str:
+    """snake_case -> lowerCamelCase, as the proto3 JSON mapping names fields."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def dumps(obj: Any, pretty: bool = False) -> str:

@@ -27,14 +27,10 @@ _BULKS = {
 }
 
 
-def max_bulk_items() -> int:
-    from .. import _session
-
-    return int(getattr(_session, "MAX_BULK_ITEMS", 5000))
-
-
 def check_size(entries: list[Any]) -> None:
-    limit = max_bulk_items()
+    """One bulk command carries at most MAX_BULK_ITEMS entries; say so before connecting."""
+    from .._results import MAX_BULK_ITEMS as limit
+
     if len(entries) > limit:
         raise UsageError(f"{len(entries)} entries is more than the {limit} one bulk call "
                          "takes; split the list")

@@ -60,14 +60,15 @@ async def write_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
         session = await ctx.attached_session()
         method: Any = getattr(session, _METHODS[ctx.name])
         kwargs: dict[str, Any] = {"data_type": library_type(args.type)}
+        rows: list[Any] = list(entries)
+        if timestamp is not None:
+            rows = [(h, v, timestamp) for h, v in entries]
         if secured:
             current, verifier = await user_ids(ctx, args, session, args.server_handle)
             kwargs.update(current_user_id=current, verifier_user_id=verifier)
         else:
             kwargs["user_id"] = args.user_id
-        if timestamp is not None:
-            kwargs["timestamp"] = timestamp
-        return list(await method(args.server_handle, entries, **kwargs))
+        return list(await method(args.server_handle, rows, **kwargs))
 
     sent, results = await guarded_write(ctx, ctx.name, details, send)
     if sent and results is not None:

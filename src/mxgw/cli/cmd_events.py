@@ -13,12 +13,13 @@ def _stream_arguments(parser: argparse.ArgumentParser) -> None:
     add_bounds(parser, "--max-events")
     parser.add_argument("--after-sequence", type=non_negative_int, default=0, metavar="SEQ",
                         help="replay events after this worker sequence (0 = no replay)")
+    parser.add_argument("--resume", action="store_true",
+                        help="reconnect after a dropped stream (bounded backoff)")
 
 
 async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:
     session = await ctx.attached_session()
-    source = session.stream_events(after_sequence=args.after_sequence,
-                                   resume=args.after_sequence > 0)
+    source = session.stream_events(after_sequence=args.after_sequence, resume=args.resume)
     async for event in bounded(source, args.count, args.duration):
         ctx.out.item(event)
     ctx.out.finish()

@@ -79,7 +79,9 @@ async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
     kwargs = filters(args)
     if args.parent:
         kwargs["parent_tag_name"] = args.parent
-    ctx.out.emit(await client.galaxy.browse_children(**kwargs))
+    children = await client.galaxy.browse_children(**kwargs)
+    ctx.out.emit({"parent": args.parent, "children": [
+        {"object": child, "hasChildren": has_children} for child, has_children in children]})
     return 0
 
 

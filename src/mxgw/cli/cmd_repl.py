@@ -74,8 +74,8 @@ def _stdout_writer(ctx: CommandContext) -> Any:
 async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
     from ..repl._console import ReplConsole, interact, start_tag_cache
     from ..repl._history import open_history
-    from ..repl._main import with_session
     from ..repl._info import connection_monitor, repl_info
+    from ..repl._main import with_session
     from ..repl._watch import print_change
 
     client = await ctx.client()

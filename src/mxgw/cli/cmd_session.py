@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import time
 
 from ._context import Command, CommandContext
@@ -68,16 +69,14 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
         server = await session.register("mxgw-smoke")
         item = await session.add_item(server, args.item)
         await session.advise(server, item)
-        events = session.stream_events()
-        try:
-            first = await asyncio.wait_for(anext(events), args.wait)
-        except TimeoutError:
-            from .._errors import MxGatewayTransportError
+        async with contextlib.aclosing(session.stream_events()) as events:
+            try:
+                first = await asyncio.wait_for(anext(events), args.wait)
+            except TimeoutError:
+                from .._errors import MxGatewayTransportError
 
-            raise MxGatewayTransportError(
-                f"smoke: no event for {args.item} within {args.wait} s") from None
-        finally:
-            await events.aclose()
+                raise MxGatewayTransportError(
+                    f"smoke: no event for {args.item} within {args.wait} s") from None
         ctx.out.emit({
             "ok": True,
             "endpoint": ctx.options.endpoint,

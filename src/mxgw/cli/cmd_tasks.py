@@ -137,19 +137,29 @@ def _attribute(attr: Any) -> dict[str, Any]:
     }
 
 
+def _summary(obj: Any, has_children: bool | None = None) -> dict[str, Any]:
+    found = {"tagName": obj.tag_name, "isArea": obj.is_area,
+             "template": obj.template_chain[0] if obj.template_chain else None}
+    if has_children is not None:
+        found["hasChildren"] = has_children
+    return found
+
+
 async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    kwargs: dict[str, Any] = {"include_attributes": True}
-    if args.path and "/" in args.path:
-        kwargs["parent_contained_path"] = args.path
-    elif args.path:
-        kwargs["parent_tag_name"] = args.path
-    children = await client.galaxy.browse_children(**kwargs)
-    ctx.out.emit({"parent": args.path, "children": [
-        {"tagName": child.tag_name, "isArea": child.is_area,
-         "template": child.template_chain[0] if child.template_chain else None,
-         "attributes": [_attribute(a) for a in child.attributes]}
-        for child in children]})
+    key = "contained_path" if args.path and "/" in args.path else "tag_name"
+    doc: dict[str, Any] = {"path": args.path, "object": None}
+    if args.path:
+        # The object itself (depth 0) carries the attributes; its children are listed below.
+        source = client.galaxy.iter_hierarchy(**{f"root_{key}": args.path}, max_depth=0,
+                                              include_attributes=True)
+        async for obj in bounded(source, 1):
+            doc["object"] = {**_summary(obj),
+                             "attributes": [_attribute(a) for a in obj.attributes]}
+    parent = {f"parent_{key}": args.path} if args.path else {}
+    children = await client.galaxy.browse_children(**parent, include_attributes=False)
+    doc["children"] = [_summary(child, has) for child, has in children]
+    ctx.out.emit(doc)
     return 0
 
 
