@@ -52,7 +52,8 @@ def test_version_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["version", "--compact"]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1
-    assert set(json.loads(out)) == {"version", "python", "platform", "executable"}
+    assert set(json.loads(out)) == {"version", "python", "platform", "executable", "commit",
+                                    "dirty", "target", "pythons", "contract", "pyz"}
 
 
 def test_help_lists_every_command_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

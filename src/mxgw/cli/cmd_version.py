@@ -6,7 +6,7 @@ import argparse
 import platform
 import sys
 
-from .._version import __version__
+from .._build_info import INFO
 from ._context import CommandContext
 
 
@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
     ctx.out.emit({
-        "version": __version__,
+        **INFO,  # version, and in a pyz: commit, dirty, target, pythons, contract
         "python": platform.python_version(),
         "platform": sys.platform,
         "executable": sys.executable,
