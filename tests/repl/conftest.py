@@ -42,9 +42,9 @@ class Screen:
 
 
 def make_info(**overrides: Any) -> ReplInfo:
-    fields: dict[str, Any] = dict(
-        endpoint="127.0.0.1:1", transport="plaintext", session_id="session-test",
-        client_name="mxgw-repl", server=1)
+    fields: dict[str, Any] = {
+        "endpoint": "127.0.0.1:1", "transport": "plaintext", "session_id": "session-test",
+        "client_name": "mxgw-repl", "server": 1}
     fields.update(overrides)
     return ReplInfo(**fields)
 

@@ -23,7 +23,7 @@ class _Value:
     timestamp: dt.datetime | None
 
 
-STAMP = dt.datetime(2026, 11, 21, 0, 41, 2, 123000, tzinfo=dt.timezone.utc)
+STAMP = dt.datetime(2026, 11, 21, 0, 41, 2, 123000, tzinfo=dt.UTC)
 
 
 def test_tag_value_is_one_line() -> None:

@@ -17,6 +17,7 @@ the completer, and we replace the two methods that need to differ:
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
 from collections.abc import Callable
 from typing import Any
@@ -175,7 +176,7 @@ async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> st
     loop = asyncio.get_running_loop()
     handlers: dict[int, Callable[[], None]] = {int(signal.SIGINT): console.interrupt}
     for signum in termination_signals():
-        handlers[signum] = lambda name=signal.Signals(signum).name: console.terminate(name)
+        handlers[signum] = functools.partial(console.terminate, signal.Signals(signum).name)
     with signal_handlers(loop, handlers):
         if use_patch_stdout:
             with patch_stdout():

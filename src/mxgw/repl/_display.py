@@ -35,7 +35,7 @@ _repr.maxlist = _repr.maxdict = _repr.maxtuple = _repr.maxset = 50
 def _is_message(obj: Any) -> bool:
     if "google.protobuf.message" not in sys.modules:
         return False
-    from google.protobuf.message import Message
+    from google.protobuf.message import Message  # type: ignore[import-untyped]
 
     return isinstance(obj, Message)
 
@@ -65,7 +65,7 @@ def scrub_secrets(doc: Any) -> Any:
 
 def format_message(message: Any) -> str:
     """`Name{...}` with only the fields that are set, on one line."""
-    from google.protobuf import json_format
+    from google.protobuf import json_format  # type: ignore[import-untyped]
 
     body = scrub_secrets(json_format.MessageToDict(message, preserving_proto_field_name=True))
     text = json.dumps(body, ensure_ascii=False, separators=(", ", ": "), default=str)
@@ -76,9 +76,10 @@ def format_message(message: Any) -> str:
 
 def _timestamp(value: Any) -> str:
     if isinstance(value, _dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-        return value.isoformat(timespec="milliseconds") + "Z"
+        stamp: _dt.datetime = value
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(_dt.UTC).replace(tzinfo=None)
+        return stamp.isoformat(timespec="milliseconds") + "Z"
     return "-" if value is None else str(value)
 
 

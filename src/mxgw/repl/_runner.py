@@ -28,7 +28,7 @@ class ScriptError(Exception):
 
 
 async def _run_code(code: Any, namespace: dict[str, Any]) -> Any:
-    result = eval(code, namespace)  # noqa: S307 - running the user's own script is the point
+    result = eval(code, namespace)
     if code.co_flags & inspect.CO_COROUTINE:
         result = await result
     return result

@@ -47,8 +47,10 @@ def banner(info: ReplInfo) -> str:
         + (" [read-only: write and ack refused]" if info.read_only else ""),
         "loaded: " + ", ".join(PRELOADED),
         "helpers: " + " ".join(HELPER_NAMES),
-        'Top-level await works: await read("TestChildObject.TestInt"). '
-        "mxhelp for examples, Ctrl-C cancels a call, Ctrl-D or exit() quits.",
+        (
+            'Top-level await works: await read("TestChildObject.TestInt"). '
+            "mxhelp for examples, Ctrl-C cancels a call, Ctrl-D or exit() quits."
+        ),
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,120 @@
+"""Run a command under a pseudo-terminal and wait (bounded) for text on its screen.
+
+Used by the end-to-end REPL tests and by bench_repl_startup.py. POSIX only. The
+child gets the pty as its controlling terminal, so typed Ctrl-C becomes SIGINT and
+closing our end sends it SIGHUP, as with a real terminal window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+import termios
+from collections.abc import Mapping, Sequence
+
+BOUND = 60.0  # seconds: an upper bound on every wait, never an assertion
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]")
+
+
+def plain(text: str) -> str:
+    """Screen text without escape sequences and carriage returns."""
+    return _ANSI.sub("", text).replace("\r", "")
+
+
+def _controlling_tty() -> None:
+    # Runs in the child after setsid(): make stdin (the pty) its controlling terminal.
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class PtySession:
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str] | None = None,
+                 rows: int = 40, cols: int = 160) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        child_env = dict(os.environ if env is None else env)
+        child_env.setdefault("TERM", "xterm")
+        child_env.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
+        self.proc = subprocess.Popen(
+            list(argv), stdin=slave, stdout=slave, stderr=slave, env=child_env,
+            start_new_session=True, close_fds=True,
+            # The only way to give the child a controlling terminal; it only calls ioctl.
+            preexec_fn=_controlling_tty)  # noqa: PLW1509
+        os.close(slave)
+        os.set_blocking(self.master, False)
+        self.raw = ""
+        self._changed = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(self.master, self._on_readable)
+        self._closed = False
+
+    @classmethod
+    def mxgw(cls, *args: str, env: Mapping[str, str] | None = None) -> PtySession:
+        return cls([sys.executable, "-m", "mxgw", *args], env=env)
+
+    def _on_readable(self) -> None:
+        try:
+            data = os.read(self.master, 65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:  # EIO: the child closed the terminal
+            data = b""
+        if not data:
+            self._loop.remove_reader(self.master)
+        self.raw += data.decode("utf-8", "replace")
+        self._changed.set()
+
+    @property
+    def screen(self) -> str:
+        return plain(self.raw)
+
+    async def expect(self, pattern: str, bound: float = BOUND, after: int = 0) -> re.Match[str]:
+        """Wait until `pattern` (a regex) appears in the screen text after offset `after`."""
+        regex = re.compile(pattern)
+
+        async def wait() -> re.Match[str]:
+            while True:
+                found = regex.search(self.screen, after)
+                if found is not None:
+                    return found
+                self._changed.clear()
+                await self._changed.wait()
+
+        try:
+            return await asyncio.wait_for(wait(), bound)
+        except TimeoutError:
+            raise AssertionError(
+                f"{pattern!r} did not appear; screen so far:\n{self.screen[-3000:]}") from None
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    async def wait_exit(self, bound: float = BOUND) -> int:
+        async def wait() -> int:
+            while self.proc.poll() is None:
+                await asyncio.sleep(0.05)
+            return self.proc.returncode
+
+        try:
+            return await asyncio.wait_for(wait(), bound)
+        except TimeoutError:
+            raise AssertionError(f"the process did not exit; screen:\n{self.screen[-3000:]}"
+                                 ) from None
+
+    def hang_up(self) -> None:
+        """Close our end of the terminal, as closing the terminal window does."""
+        if not self._closed:
+            self._closed = True
+            self._loop.remove_reader(self.master)
+            os.close(self.master)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+        self.hang_up()
