@@ -240,8 +240,10 @@ class SessionManager:
 
     def on_changes(self, changed: list[Attribute]) -> None:
         for attr in changed:
-            for item in attr.subscribers:
-                item.session.push_data_change(item)
+            if attr.subscribers:
+                # A copy: an overflowing session faults and detaches its items mid-loop.
+                for item in list(attr.subscribers):
+                    item.session.push_data_change(item)
 
     def on_alarm(self, alarm: Alarm, event: pb.OnAlarmTransitionEvent) -> None:
         """Sessions that ran SubscribeAlarms get transitions as ON_ALARM_TRANSITION events."""

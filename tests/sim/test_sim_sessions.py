@@ -1,0 +1,193 @@
+"""Session limits, errors, the event queue bound, the replay ring, the lease."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import grpc
+import pytest
+from simkit import WAIT, Gw, mx, pb, take
+
+from mxgw.testing import run_simulator
+
+
+@asynccontextmanager
+async def _gw(**options: Any) -> AsyncIterator[Gw]:
+    async with run_simulator(tick_interval=None, **options) as sim, \
+            grpc.aio.insecure_channel(sim.endpoint) as channel:
+        yield Gw(sim, channel, sim.api_key)
+
+
+async def _code(awaitable: Any) -> grpc.StatusCode:
+    try:
+        await awaitable
+    except grpc.aio.AioRpcError as exc:
+        return exc.code()
+    return grpc.StatusCode.OK
+
+
+async def _stream_end(call: Any) -> grpc.StatusCode:
+    async def rest() -> None:
+        while await call.read() != grpc.aio.EOF:
+            pass
+    return await _code(asyncio.wait_for(rest(), WAIT))
+
+
+@pytest.mark.asyncio
+async def test_unknown_session_is_not_found(gw: Gw) -> None:
+    missing = "session-" + "0" * 32
+    assert await _code(gw.register(missing)) == grpc.StatusCode.NOT_FOUND
+    assert await _code(gw.close(missing)) == grpc.StatusCode.NOT_FOUND
+    assert await _code(gw.stream(missing).read()) == grpc.StatusCode.NOT_FOUND
+    assert await _code(gw.register("")) == grpc.StatusCode.INVALID_ARGUMENT
+
+
+@pytest.mark.asyncio
+async def test_malformed_commands_are_invalid_argument(gw: Gw) -> None:
+    session_id = await gw.open()
+    mismatched = pb.MxCommand(kind=pb.MX_COMMAND_KIND_WRITE,
+                              register_command=pb.RegisterCommand())
+    for command in (mismatched, pb.MxCommand(), None):
+        request = pb.MxCommandRequest(session_id=session_id)
+        if command is not None:
+            request.command.CopyFrom(command)
+        assert await _code(gw.stub.Invoke(request, metadata=gw.metadata)) == \
+            grpc.StatusCode.INVALID_ARGUMENT
+    negative = gw.stub.OpenSession(pb.OpenSessionRequest(
+        requested_lease={"seconds": -5}), metadata=gw.metadata)
+    assert await _code(negative) == grpc.StatusCode.INVALID_ARGUMENT
+
+
+@pytest.mark.asyncio
+async def test_session_limit_is_resource_exhausted() -> None:
+    async with _gw(max_sessions=2) as gw:
+        first = await gw.open()
+        await gw.open()
+        assert await _code(gw.open()) == grpc.StatusCode.RESOURCE_EXHAUSTED
+        await gw.close(first)
+        await gw.open()
+
+
+@pytest.mark.asyncio
+async def test_one_event_subscriber_per_session(gw: Gw) -> None:
+    session_id, _, _ = await gw.subscribe("TestChildObject.TestInt")
+    first = gw.stream(session_id)
+    await take(first, 1)
+    assert await _code(gw.stream(session_id).read()) == grpc.StatusCode.ALREADY_EXISTS
+    first.cancel()
+    await asyncio.wait_for(_wait_for(lambda: gw.control.cancelled_streams == 1), WAIT)
+    second = gw.stream(session_id)
+    gw.control.tick()  # TestInt does not move: use a write to see the new stream works
+    gw.control.set_value("TestChildObject.TestInt", 3)
+    (event,) = await take(second, 1)
+    assert event.value.int32_value == 3
+    second.cancel()
+
+
+async def _wait_for(condition: Callable[[], bool]) -> None:
+    while not condition():
+        await asyncio.sleep(0.005)
+
+
+@pytest.mark.asyncio
+async def test_queue_overflow_faults_the_session_and_ends_the_stream() -> None:
+    async with _gw(event_queue_limit=5) as gw:
+        session_id, server, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
+        call = gw.stream(session_id)
+        await take(call, 1)
+        # Nobody reads while ten changes arrive at once: the bounded queue overflows.
+        gw.control.tick(10)
+        assert await _stream_end(call) == grpc.StatusCode.FAILED_PRECONDITION
+        assert "EventQueueOverflow" in (await call.details())
+        (info,) = gw.control.sessions()
+        assert info.state == "FAULTED"
+        assert await _code(gw.register(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
+        assert (await gw.close(session_id)).final_state == pb.SESSION_STATE_CLOSED
+
+
+@pytest.mark.asyncio
+async def test_overflow_without_a_stream_faults_too() -> None:
+    async with _gw(event_queue_limit=3) as gw:
+        session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
+        gw.control.tick(5)
+        assert await _code(gw.drain(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
+
+
+@pytest.mark.asyncio
+async def test_replay_after_sequence_and_gap_sentinel() -> None:
+    async with _gw(replay_ring=4) as gw:
+        session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
+        gw.control.tick(7)  # sequences 1..8
+        assert len(await gw.drain(session_id)) == 8
+        call = gw.stream(session_id, after=5)
+        replayed = await take(call, 3)
+        assert [e.worker_sequence for e in replayed] == [6, 7, 8]
+        call.cancel()
+        call = gw.stream(session_id, after=2)  # 3 and 4 fell out of the 4-event ring
+        gap, *rest = await take(call, 5)
+        assert gap.family == pb.MX_EVENT_FAMILY_UNSPECIFIED and gap.WhichOneof("body") is None
+        assert gap.HasField("replay_gap")
+        assert (gap.replay_gap.requested_after_sequence,
+                gap.replay_gap.oldest_available_sequence) == (2, 5)
+        assert [e.worker_sequence for e in rest] == [5, 6, 7, 8]
+        gw.control.tick()
+        (live,) = await take(call, 1)
+        assert live.worker_sequence == 9
+        call.cancel()
+
+
+@pytest.mark.asyncio
+async def test_replay_ring_ages_out() -> None:
+    async with _gw(replay_seconds=10) as gw:
+        session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
+        gw.control.tick(2)
+        await gw.drain(session_id)
+        gw.control.advance_time(11)
+        call = gw.stream(session_id, after=1)
+        (gap,) = await take(call, 1)
+        assert gap.replay_gap.oldest_available_sequence == 4
+        call.cancel()
+
+
+@pytest.mark.asyncio
+async def test_lease_expiry_closes_idle_sessions_only() -> None:
+    async with _gw(lease_seconds=60) as gw:
+        idle = await gw.open()
+        busy, _, _ = await gw.subscribe("TestChildObject.TestInt")
+        call = gw.stream(busy)
+        await take(call, 1)
+        gw.control.advance_time(61)
+        assert [s.session_id for s in gw.control.sessions()] == [busy]
+        assert await _code(gw.register(idle)) == grpc.StatusCode.NOT_FOUND
+        assert (await gw.close(idle)).final_state == pb.SESSION_STATE_CLOSED
+        call.cancel()
+
+
+@pytest.mark.asyncio
+async def test_requested_lease_is_honoured(gw: Gw) -> None:
+    reply = await gw.stub.OpenSession(pb.OpenSessionRequest(
+        requested_lease={"seconds": 5}), metadata=gw.metadata)
+    assert reply.backend_name == "mxaccess-worker"
+    assert reply.protocol_status.code == pb.PROTOCOL_STATUS_CODE_OK
+    gw.control.advance_time(6)
+    assert gw.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_pending_command_limit() -> None:
+    async with _gw(max_pending_commands=2) as gw:
+        session_id = await gw.open()
+        gw.control.set_latency(0.3)
+        calls = [asyncio.ensure_future(_code(gw.register(session_id))) for _ in range(3)]
+        codes = await asyncio.wait_for(asyncio.gather(*calls), WAIT)
+        assert sorted(c.name for c in codes) == ["OK", "OK", "RESOURCE_EXHAUSTED"]
+
+
+@pytest.mark.asyncio
+async def test_write_with_bad_handles_fails_per_mxaccess(gw: Gw) -> None:
+    session_id = await gw.open()
+    reply = await gw.write(session_id, 5, 1, mx(int32_value=1))
+    assert reply.protocol_status.code == pb.PROTOCOL_STATUS_CODE_MXACCESS_FAILURE
