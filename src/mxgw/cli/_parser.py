@@ -18,7 +18,15 @@ VALUE_OPTIONS = frozenset({
 
 
 class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become UsageError (one JSON line, exit 2)."""
+    """An ArgumentParser whose errors become UsageError (one JSON line, exit 2).
+
+    Abbreviations are off: `--password X` must not quietly become `--password-env X`, and
+    a script keeps working when a longer option is added later.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         hint = ""
