@@ -1,0 +1,163 @@
+"""Task, Galaxy, bench and batch commands through main() against the simulator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_harness import Cli
+
+from mxgw.cli.cmd_batch import END_OF_RECORD
+
+BENCH_KEYS = {"language", "command", "endpoint", "clientName", "bulkSize", "durationSeconds",
+              "warmupSeconds", "durationMs", "tags", "totalCalls", "successfulCalls",
+              "failedCalls", "totalReadResults", "cachedReadResults", "callsPerSecond",
+              "latencyMs"}
+
+
+def test_get(cli: Cli) -> None:
+    doc = cli.ok("get", "TestChildObject.TestString", "TestChildObject.TestIntArray[]").doc
+    assert [v["tag"] for v in doc["values"]] == ["TestChildObject.TestString",
+                                                 "TestChildObject.TestIntArray[]"]
+    assert all(v["quality"] == 192 and v["qualityText"] == "Good" for v in doc["values"])
+    assert isinstance(doc["values"][1]["value"], list)
+
+
+def test_get_unknown_tag_is_exit_7_unless_allowed(cli: Cli) -> None:
+    result = cli("get", "TestChildObject.TestInt", "No.Such.Tag")
+    assert result.code == 7 and result.out == ""
+    assert "No.Such.Tag" in result.error["message"]
+    doc = cli.ok("get", "--allow-bad", "No.Such.Tag").doc
+    assert doc["values"][0]["ok"] is False
+
+
+def test_put_types_from_current_value_and_audit(cli: Cli) -> None:
+    doc = cli.ok("put", "TestChildObject.TestInt=17", "TestChildObject.TestBool=true",
+                 "TestChildObject.TestIntArray[]=4,5,6").doc
+    assert [w["type"] for w in doc["writes"]] == ["int32", "bool", "int32[]"]
+    assert cli.sim.control("get_value", "TestChildObject.TestInt") == 17
+    assert cli.sim.control("get_value", "TestChildObject.TestIntArray") == [4, 5, 6]
+    assert [a["tag"] for a in cli.audit()] == ["TestChildObject.TestInt",
+                                               "TestChildObject.TestBool",
+                                               "TestChildObject.TestIntArray[]"]
+
+
+def test_put_with_type_from_a_file(cli: Cli, tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    values.write_text("# setpoints\nTestChildObject.TestDouble=2.25\n")
+    cli.ok("put", "--type", "double", f"@{values}")
+    assert cli.sim.control("get_value", "TestChildObject.TestDouble") == 2.25
+
+
+def test_put_dry_run_sends_nothing(cli: Cli) -> None:
+    before = cli.sim.control("get_value", "TestChildObject.TestString")
+    doc = cli.ok("put", "--dry-run", "TestChildObject.TestString=changed").doc
+    assert doc == {"dryRun": True, "action": "put", "writes": [
+        {"tag": "TestChildObject.TestString", "type": "string", "value": "changed"}]}
+    assert cli.sim.control("get_value", "TestChildObject.TestString") == before
+    assert cli.audit()[0]["outcome"] == "dry-run"
+
+
+def test_put_not_writeable_is_exit_7(cli: Cli) -> None:
+    result = cli("put", "Pump001.Model=X")
+    assert result.code == 7 and "NotWriteable" in result.error["message"]
+    assert cli.audit()[0]["outcome"] == "MxAccessError"
+
+
+def test_watch_counts(cli: Cli) -> None:
+    lines = cli.ok("watch", "TestMachine_001.TestChangingInt", "--count", "3").lines
+    assert len(lines) == 3
+    assert {line["tag"] for line in lines} == {"TestMachine_001.TestChangingInt"}
+
+
+def test_browse(cli: Cli) -> None:
+    top = cli.ok("browse").doc
+    assert [c["tagName"] for c in top["children"]][:3] == ["Area_Pumps", "Area_Tanks",
+                                                          "Area_Test"]
+    pump = cli.ok("browse", "Pump001").doc
+    writable = {a["name"]: a["writable"] for a in pump["object"]["attributes"]}
+    assert writable["Model"] == "no" and writable["SetPoint"] == "secured"
+    assert writable["Speed"] == "yes"
+    area = cli.ok("browse", "Area_Pumps").doc
+    assert "Pump001" in [c["tagName"] for c in area["children"]]
+
+
+def test_galaxy_commands(cli: Cli) -> None:
+    assert cli.ok("galaxy-test-connection").doc["ok"] is True
+    assert cli.ok("galaxy-last-deploy").doc["cacheState"] == "Healthy"
+    objects = cli.ok("galaxy-discover", "--root-tag", "Area_Tanks", "--no-attributes").lines
+    assert objects[0]["tagName"] == "Area_Tanks" and objects[0]["attributes"] == []
+    browse = cli.ok("galaxy-browse", "Area_Tanks").doc
+    assert all(set(c) == {"object", "hasChildren"} for c in browse["children"])
+    events = cli.ok("galaxy-watch", "--count", "1").lines
+    assert len(events) == 1 and events[0]["sequence"] >= 0
+
+
+def test_galaxy_unknown_parent_is_exit_6(cli: Cli) -> None:
+    result = cli("galaxy-browse", "NoSuchObject")
+    assert result.code == 6 and result.error["grpcCode"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("command", ["bench-read-bulk", "bench-stream-events"])
+def test_bench_schema(cli: Cli, command: str) -> None:
+    doc = cli.ok(command, "--duration", "0.3", "--warmup", "0.1", "--bulk-size", "4").doc
+    assert set(doc) == BENCH_KEYS
+    assert doc["language"] == "python" and doc["command"] == command
+    assert doc["bulkSize"] == 4 and len(doc["tags"]) == 4
+    assert set(doc["latencyMs"]) == {"p50", "p95", "p99", "max", "mean"}
+    assert doc["totalCalls"] == doc["successfulCalls"] + doc["failedCalls"]
+    assert doc["totalCalls"] > 0
+
+
+def test_bench_cleanup_failure_is_logged(cli: Cli, caplog: pytest.LogCaptureFixture,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from mxgw._session import Session
+
+    async def broken(self: Session, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("unsubscribe broke")
+
+    monkeypatch.setattr(Session, "unsubscribe_bulk", broken)
+    with caplog.at_level("WARNING", logger="mxgw.cli.bench"):
+        doc = cli.ok("bench-read-bulk", "--subscribe", "--duration", "0.1", "--warmup",
+                     "0").doc
+    assert doc["cachedReadResults"] == doc["totalReadResults"] > 0
+    assert "unsubscribe broke" in caplog.text
+
+
+def test_batch_reuses_the_connection_and_continues_after_errors(cli: Cli) -> None:
+    from mxgw.cli import _context
+
+    connects: list[object] = []
+    original = _context.Runtime.client
+
+    async def counting(self: _context.Runtime, options: object) -> object:
+        client = await original(self, options)  # type: ignore[arg-type]
+        if client not in connects:
+            connects.append(client)
+        return client
+
+    cli.monkeypatch.setattr(_context.Runtime, "client", counting)
+    script = "\n".join([
+        "get TestChildObject.TestInt",
+        "get No.Such.Tag",
+        "batch",
+        "version --pretty",
+        'put "TestChildObject.TestString=two words"',
+        "",
+        "get TestChildObject.TestInt",
+    ]) + "\n"
+    result = cli("batch", stdin=script)
+    records = result.out.split(END_OF_RECORD + "\n")
+    assert records[-1] == ""
+    records = records[:-1]
+    assert len(records) == 5  # the empty line ended the batch
+    assert json.loads(records[0])["values"][0]["tag"] == "TestChildObject.TestInt"
+    error = json.loads(records[1])
+    assert error["type"] == "error" and error["exitCode"] == 7
+    assert json.loads(records[2])["errorType"] == "UsageError"
+    assert json.loads(records[3])["version"]
+    assert json.loads(records[4])["ok"] is True
+    assert cli.sim.control("get_value", "TestChildObject.TestString") == "two words"
+    assert len(connects) == 1
+    assert result.code == 2  # the exit code of the last failing line
