@@ -1,0 +1,197 @@
+"""Every error class's exit code and one-line stderr JSON, and the bad-input sweep.
+
+The `cli` fixture checks after each test that no session is left open in the simulator.
+"""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from cli_harness import Cli
+
+WRONG_KEY = "mxgw_nokey_" + "x" * 43
+
+
+def assert_error(cli: Cli, code: int, *argv: str, stdin: str | None = None,
+                 type_name: str | None = None, grpc_code: str | None = None) -> dict[str, object]:
+    result = cli(*argv, stdin=stdin)
+    assert result.code == code, result.err
+    assert result.out == ""
+    error = result.error
+    if type_name:
+        assert error["type"] == type_name
+    if grpc_code:
+        assert error["grpcCode"] == grpc_code
+    return error
+
+
+# ------------------------------------------------------------------ the bad-input sweep
+
+
+def test_unknown_command(cli: Cli) -> None:
+    assert "did you mean 'put'" in str(assert_error(cli, 2, "pt", "X=1")["message"])
+
+
+def test_unknown_flag(cli: Cli) -> None:
+    assert_error(cli, 2, "get", "--colour", "TestChildObject.TestInt", type_name="UsageError")
+
+
+def test_missing_required_flag(cli: Cli) -> None:
+    error = assert_error(cli, 2, "add-item", "--session-id", "session-x", "--tag", "A.B")
+    assert "--server-handle" in str(error["message"])
+
+
+def test_bad_type(cli: Cli) -> None:
+    assert "unknown type" in str(assert_error(cli, 2, "put", "--type", "decimal",
+                                              "TestChildObject.TestInt=1")["message"])
+    assert "int32" in str(assert_error(cli, 2, "put", "--type", "int32",
+                                       "TestChildObject.TestInt=1.5")["message"])
+
+
+@pytest.mark.parametrize("argv", [
+    ("put", "--type", "double", "TestChildObject.TestDouble=nan"),
+    ("put", "TestChildObject.TestDouble=NaN"),
+    ("write", "--session-id", "session-x", "--server-handle", "1", "--item-handle", "1",
+     "--type", "double", "--value", "inf"),
+])
+def test_nan(cli: Cli, argv: tuple[str, ...]) -> None:
+    assert "NaN" in str(assert_error(cli, 2, *argv)["message"])
+
+
+def test_oversized_bulk(cli: Cli) -> None:
+    tags = "\n".join(f"Pump{i:03d}.Speed" for i in range(1001)) + "\n"
+    error = assert_error(cli, 2, "read-bulk", "--session-id", "session-x", "--server-handle",
+                         "1", "-", stdin=tags)
+    assert "1001 entries" in str(error["message"])
+
+
+def test_unknown_tag(cli: Cli) -> None:
+    error = assert_error(cli, 7, "put", "--type", "int32", "No.Such.Tag=1",
+                         type_name="MxAccessError")
+    assert "No.Such.Tag" in str(error["message"])
+
+
+def test_wrong_key(cli: Cli) -> None:
+    error = assert_error(cli, 4, "get", "--api-key", WRONG_KEY, "TestChildObject.TestInt",
+                         type_name="MxGatewayAuthenticationError", grpc_code="UNAUTHENTICATED")
+    assert "x" * 43 not in str(error["message"])
+
+
+def test_read_only_key_writing(cli: Cli) -> None:
+    cli.monkeypatch.setenv("MXGATEWAY_API_KEY", cli.sim.read_only_api_key)
+    assert_error(cli, 4, "put", "--type", "int32", "TestChildObject.TestInt=3",
+                 grpc_code="PERMISSION_DENIED")
+    assert cli.audit()[-1]["outcome"] == "MxGatewayAuthorizationError"
+
+
+def test_gateway_down(cli: Cli) -> None:
+    assert_error(cli, 3, "ping", "--endpoint", "127.0.0.1:1", "--plaintext", "--timeout", "5",
+                 type_name="MxGatewayTransportError")
+
+
+def test_tls_against_a_plaintext_simulator(cli: Cli) -> None:
+    assert_error(cli, 3, "ping", "--endpoint", cli.sim.endpoint, "--tls", "--timeout", "5",
+                 type_name="MxGatewayTransportError")
+
+
+def test_no_plaintext_without_asking(cli: Cli) -> None:
+    # A loopback endpoint without --plaintext or http:// is TLS, so it fails like above.
+    cli.monkeypatch.setenv("MXGATEWAY_ENDPOINT", cli.sim.endpoint)
+    assert_error(cli, 3, "ping", "--timeout", "5")
+
+
+# ------------------------------------------------------------------ every error class
+
+
+@pytest.mark.parametrize("code,status,type_name", [
+    (3, grpc.StatusCode.UNAVAILABLE, "MxGatewayTransportError"),
+    (3, grpc.StatusCode.DEADLINE_EXCEEDED, "MxGatewayTransportError"),
+    (4, grpc.StatusCode.UNAUTHENTICATED, "MxGatewayAuthenticationError"),
+    (4, grpc.StatusCode.PERMISSION_DENIED, "MxGatewayAuthorizationError"),
+    (5, grpc.StatusCode.RESOURCE_EXHAUSTED, "MxGatewaySessionError"),
+    (6, grpc.StatusCode.INVALID_ARGUMENT, "MxGatewayCommandError"),
+    (8, grpc.StatusCode.ABORTED, "MxGatewayWorkerError"),
+])
+def test_grpc_errors_map_to_exit_codes(cli: Cli, code: int, status: grpc.StatusCode,
+                                       type_name: str) -> None:
+    cli.sim.control("fail_next", 1, status, "injected", "OpenSession")
+    error = assert_error(cli, code, "get", "TestChildObject.TestInt", type_name=type_name,
+                         grpc_code=status.name)
+    assert "injected" in str(error["message"])
+
+
+def test_session_error_is_exit_5(cli: Cli) -> None:
+    assert_error(cli, 5, "drain-events", "--session-id", "session-" + "f" * 32,
+                 type_name="MxGatewaySessionError")
+
+
+def test_mxaccess_error_carries_hresult(cli: Cli) -> None:
+    sid = cli.ok("open-session").doc["sessionId"]
+    try:
+        cli.ok("register", "--session-id", sid)
+        cli.ok("add-item", "--session-id", sid, "--server-handle", "1", "--tag",
+               "TestChildObject.TestInt")
+        error = assert_error(cli, 7, "write", "--session-id", sid, "--server-handle", "1",
+                             "--item-handle", "1", "--type", "int32", "--value", "1")
+        assert error["hresult"] == -2147024809  # E_INVALIDARG: the item is not advised
+        assert error["protocolStatus"] == "PROTOCOL_STATUS_CODE_MXACCESS_FAILURE"
+    finally:
+        cli.ok("close-session", "--session-id", sid)
+
+
+def test_read_only_profile_refuses_writes(cli: Cli) -> None:
+    config = cli.home / "config.toml"
+    config.write_text(f'[profiles.plant]\nendpoint = "http://{cli.sim.endpoint}"\n'
+                      "read_only = true\n")
+    error = assert_error(cli, 2, "put", "--profile", "plant", "TestChildObject.TestInt=1")
+    assert "read-only" in str(error["message"])
+    assert_error(cli, 2, "ack", "--profile", "plant", "Galaxy!Area_Tanks.Tank001.Level.HiHi")
+    assert cli.ok("get", "--profile", "plant", "TestChildObject.TestInt").doc["values"]
+    assert cli.audit() == []
+
+
+def test_unknown_profile_is_a_usage_error(cli: Cli) -> None:
+    assert "nosuch" in str(assert_error(cli, 2, "ping", "--profile", "nosuch")["message"])
+
+
+def test_internal_error_without_and_with_debug(cli: Cli) -> None:
+    from mxgw.cli import cmd_version
+
+    async def broken(*args: object) -> int:
+        raise RuntimeError("boom " + cli.sim.api_key)
+
+    cli.monkeypatch.setattr(cmd_version, "run", broken)
+    error = assert_error(cli, 1, "version", type_name="RuntimeError")
+    assert "boom" in str(error["message"]) and cli.sim.api_key not in str(error["message"])
+    result = cli("version", "--debug")
+    assert result.code == 1 and "Traceback" in result.err
+    assert cli.sim.api_key not in result.err
+
+
+def test_ctrl_c_closes_the_session_and_exits_130(cli: Cli) -> None:
+    from mxgw.cli import cmd_tasks
+
+    async def interrupted(self: object, *args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    cli.monkeypatch.setattr("mxgw._session.Session.read", interrupted)
+    result = cli("get", "TestChildObject.TestInt")
+    assert (result.code, result.out, result.err) == (130, "", "")
+    assert cmd_tasks  # the transient session was closed: the fixture checks the simulator
+
+
+def test_broken_pipe_is_quiet_and_closes_the_session(cli: Cli) -> None:
+    from mxgw.cli import _output
+
+    def broken_pipe(self: object, text: str) -> None:
+        raise BrokenPipeError
+
+    cli.monkeypatch.setattr(_output.Output, "_write", broken_pipe)
+    result = cli("watch", "TestMachine_001.TestChangingInt")
+    assert (result.code, result.err) == (0, "")
+
+
+def test_api_key_is_redacted_from_argv_errors(cli: Cli) -> None:
+    secret = "not-a-key-shaped-secret"
+    error = assert_error(cli, 4, "ping", "--api-key", secret)
+    assert secret not in str(error)
