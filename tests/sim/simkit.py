@@ -24,15 +24,17 @@ _KIND_BY_PAYLOAD = {field: kind for kind, (field, _) in COMMANDS.items()}
 class Gw:
     """A connected channel plus helpers that keep the tests short."""
 
-    def __init__(self, sim: RunningSimulator, channel: grpc.aio.Channel, key: str) -> None:
-        self.sim = sim
-        self.control = sim.control
+    def __init__(self, sim: RunningSimulator | None, channel: grpc.aio.Channel, key: str
+                 ) -> None:
+        self.sim = sim  # None for a simulator in another process
+        if sim is not None:
+            self.control = sim.control
         self.channel = channel
         self.stub = gateway_pb2_grpc.MxAccessGatewayStub(channel)
         self.galaxy = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
         self.metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {key}"),)
 
-    def with_key(self, key: str | None) -> Gw:
+    def with_key(self, key: str | None) -> Gw:  # noqa: D102
         other = Gw(self.sim, self.channel, "")
         other.metadata = (("authorization", f"Bearer {key}"),) if key else ()
         return other

@@ -90,13 +90,16 @@ class Simulator:
         address = f"{self.options.host}:{self.options.port}"
         if ":" in self.options.host:
             address = f"[{self.options.host}]:{self.options.port}"
-        if self.options.tls:
-            from ._tls import server_credentials
+        try:
+            if self.options.tls:
+                from ._tls import server_credentials
 
-            credentials, self.ca_pem = server_credentials(self.options)
-            self.port = server.add_secure_port(address, credentials)
-        else:
-            self.port = server.add_insecure_port(address)
+                credentials, self.ca_pem = server_credentials(self.options)
+                self.port = server.add_secure_port(address, credentials)
+            else:
+                self.port = server.add_insecure_port(address)
+        except RuntimeError as exc:  # grpc reports a failed bind this way
+            raise OSError(f"cannot listen on {address}: {exc}") from None
         if self.port == 0:
             raise OSError(f"cannot listen on {address}")
         await server.start()

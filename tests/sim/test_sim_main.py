@@ -1,0 +1,152 @@
+"""The standalone server: start line, verbose logs without secrets, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import socket
+import sys
+from pathlib import Path
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import grpc
+import pytest
+from simkit import WAIT, Gw, pb, take
+
+from mxgw.sim.__main__ import install_stop_handlers, main
+from mxgw._proto import galaxy_pb2 as gpb
+from mxgw._proto import galaxy_pb2_grpc
+
+# Runs the server as on Windows: the loop has no add_signal_handler, so Ctrl-C arrives as
+# KeyboardInterrupt. The environment cannot be produced otherwise on Linux.
+_NO_SIGNALS = """
+import asyncio, sys
+def unsupported(*args, **kwargs):
+    raise NotImplementedError
+asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = unsupported
+from mxgw.sim.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+async def _start(*args: str, windows: bool = False) -> tuple[Any, dict[str, Any]]:
+    launcher = ["-c", _NO_SIGNALS] if windows else ["-m", "mxgw.sim"]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, *launcher, "--port", "0", "--tick-interval", "none", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    return proc, json.loads(line)
+
+
+async def _exercise(info: dict[str, Any]) -> tuple[Any, grpc.aio.Channel]:
+    """Open a session, authenticate (a password on the wire), attach a stream."""
+    channel = grpc.aio.insecure_channel(info["endpoint"])
+    gw = Gw(None, channel, info["apiKey"])
+    session_id = await gw.open()
+    server = await gw.register(session_id)
+    reply = await gw.invoke(session_id, authenticate_user_command=pb.AuthenticateUserCommand(
+        server_handle=server, user_name="operator", password="operator-pw"))
+    assert reply.protocol_status.code == pb.PROTOCOL_STATUS_CODE_OK
+    item = await gw.add(session_id, server, "TestChildObject.TestInt")
+    await gw.advise(session_id, server, item)
+    call = gw.stream(session_id)
+    await take(call, 1)
+    return call, channel
+
+
+async def _stop(proc: Any, call: Any, channel: grpc.aio.Channel, sig: int) -> str:
+    proc.send_signal(sig)
+    while await asyncio.wait_for(call.read(), WAIT) != grpc.aio.EOF:
+        pass
+    _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    await channel.close()
+    assert proc.returncode == 0, stderr
+    return str(stderr.decode())
+
+
+@asynccontextmanager
+async def _server(*args: str, windows: bool = False) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
+    proc, info = await _start(*args, windows=windows)
+    try:
+        yield proc, info
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await asyncio.wait_for(proc.communicate(), 30)
+
+
+@pytest.mark.asyncio
+async def test_start_line_verbose_log_and_sigterm() -> None:
+    async with _server("--verbose") as (proc, info):
+        assert info["transport"] == "plaintext" and info["galaxy"]["objects"] == 22
+        assert info["endpoint"].startswith("127.0.0.1:")
+        call, channel = await _exercise(info)
+        log = await _stop(proc, call, channel, signal.SIGTERM)
+    assert "OpenSession" in log and "AUTHENTICATE_USER" in log and "simulator stopped" in log
+    for secret in (info["apiKey"], info["readOnlyApiKey"], "operator-pw", "Bearer"):
+        assert secret not in log
+
+
+@pytest.mark.asyncio
+async def test_ctrl_c_without_loop_signal_handlers_still_stops_cleanly() -> None:
+    async with _server("--verbose", windows=True) as (proc, info):
+        call, channel = await _exercise(info)
+        log = await _stop(proc, call, channel, signal.SIGINT)
+    assert "simulator stopped" in log and "Traceback" not in log
+
+
+def test_install_stop_handlers_reports_unsupported_loops() -> None:
+    class NoSignals:
+        def add_signal_handler(self, *args: Any) -> None:
+            raise NotImplementedError
+
+    assert install_stop_handlers(NoSignals(), lambda: None) is False  # type: ignore[arg-type]
+
+
+def test_bad_options_exit_2_with_one_line(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    assert main(["--objects", "-1"]) == 2
+    assert main(["--cert-file", "c.pem"]) == 2
+    bad = tmp_path / "galaxy.json"
+    bad.write_text("{not json")
+    assert main(["--port", "0", "--galaxy-file", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("mxgw sim: ") for line in err)
+    assert main(["--tick-interval", "-3"]) == 2
+    assert main(["--help"]) == 0
+
+
+def test_port_in_use_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        assert main(["--port", str(sock.getsockname()[1])]) == 3
+    assert "cannot listen" in capsys.readouterr().err
+
+
+def test_every_option_has_a_flag() -> None:
+    import dataclasses
+
+    from mxgw.sim import SimOptions
+    from mxgw.sim.__main__ import build_parser, options_from_args
+
+    args = build_parser().parse_args([])
+    fields = {f.name for f in dataclasses.fields(SimOptions)}
+    assert fields <= set(vars(args))
+    assert options_from_args(args).port == 5120
+
+
+@pytest.mark.asyncio
+async def test_deploy_period_flag_deploys() -> None:
+    async with _server("--deploy-period", "0.05") as (_, info), \
+            grpc.aio.insecure_channel(info["endpoint"]) as channel:
+        stub = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
+        call = stub.WatchDeployEvents(gpb.WatchDeployEventsRequest(), metadata=(
+            ("authorization", f"Bearer {info['apiKey']}"),))
+        first, second = await take(call, 2)
+        assert second.sequence == first.sequence + 1
+        call.cancel()
