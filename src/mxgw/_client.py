@@ -36,7 +36,9 @@ log = logging.getLogger("mxgw")
 
 class GatewayClient:
     """A connection to one gateway. Create with `await GatewayClient.connect(options)`;
-    use as an async context manager (closing closes the sessions it opened)."""
+    use as an async context manager. Closing the client cancels its streams and closes the
+    channel; sessions stay open on the gateway until closed (use `async with session`) or
+    until their lease runs out, so `mxgw open-session` can hand one to a later command."""
 
     def __init__(self, options: ClientOptions, channel: grpc.aio.Channel, rpc: _rpc.Rpc,
                  description: str) -> None:
@@ -166,16 +168,18 @@ class GatewayClient:
 
     # ------------------------------------------------------------ close
 
-    async def close(self) -> None:
-        """Close the sessions this client opened, cancel its streams, close the channel.
-        Safe to call more than once and from several tasks at the same time."""
+    async def close(self, *, close_sessions: bool = False) -> None:
+        """Cancel the client's streams and close the channel; with `close_sessions`, first
+        close the sessions this client opened and has not closed. Safe to call more than
+        once and from several tasks at the same time."""
         if self._close_task is None:
-            self._close_task = asyncio.get_running_loop().create_task(self._close())
+            self._close_task = asyncio.get_running_loop().create_task(
+                self._close(close_sessions))
         await asyncio.shield(self._close_task)
 
-    async def _close(self) -> None:
+    async def _close(self, close_sessions: bool) -> None:
         try:
-            for session in list(self._sessions):
+            for session in list(self._sessions) if close_sessions else []:
                 try:
                     await session.close("client closed")
                 except _errors.MxGatewayError as exc:

@@ -149,9 +149,9 @@ def _scalar(value: Any, key: str) -> Any:
 
 
 def _array_type(values: Sequence[Any]) -> str:
-    kinds = {_infer(v) for v in values}
     if any(isinstance(v, (list, tuple)) for v in values):
         raise ValueError("nested lists cannot be written; arrays are one-dimensional")
+    kinds = {_infer(v) for v in values}
     if kinds <= {"int32", "int64"}:
         return "int64" if "int64" in kinds else "int32"
     if kinds <= {"int32", "int64", "double"}:

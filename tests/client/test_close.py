@@ -1,0 +1,95 @@
+"""Close: once, concurrently, always on context exit; use after close is a clear error."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import grpc
+import pytest
+
+import mxgw
+from mxgw.testing import RunningSimulator
+
+
+@pytest.mark.asyncio
+async def test_context_manager_closes_the_session(client: mxgw.GatewayClient,
+                                                  sim: RunningSimulator) -> None:
+    with pytest.raises(RuntimeError):
+        async with await client.open_session() as session:
+            assert sim.control.open_session_count == 1
+            raise RuntimeError("boom")
+    assert session.closed and sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_concurrent_close_sends_one_close_session(client: mxgw.GatewayClient,
+                                                        sim: RunningSimulator) -> None:
+    session = await client.open_session()
+    # If two CloseSession calls went out, one would fail (injected) and one succeed.
+    sim.control.fail_next(1, grpc.StatusCode.UNAVAILABLE, "once", method="CloseSession")
+    results = await asyncio.gather(*(session.close() for _ in range(5)),
+                                   return_exceptions=True)
+    assert all(isinstance(r, mxgw.MxGatewayTransportError) for r in results)
+    assert sim.control.open_session_count == 1  # the one CloseSession failed
+    assert await client.close_session(session.session_id) == "CLOSED"
+    other = await client.open_session()
+    assert await asyncio.gather(other.close(), other.close()) == ["CLOSED", "CLOSED"]
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_use_after_close_is_a_clear_error(client: mxgw.GatewayClient) -> None:
+    session = await client.open_session()
+    await session.close()
+    with pytest.raises(mxgw.MxGatewaySessionError, match="is closed"):
+        await session.register("x")
+    with pytest.raises(mxgw.MxGatewaySessionError, match="is closed"):
+        session.stream_events()
+    await client.close()
+    await client.close()  # idempotent
+    with pytest.raises(mxgw.MxGatewayTransportError, match="is closed"):
+        await client.open_session()
+    with pytest.raises(mxgw.MxGatewayTransportError, match="is closed"):
+        await client.galaxy.test_connection()
+
+
+@pytest.mark.asyncio
+async def test_closing_a_closed_session_by_id_is_idempotent(client: mxgw.GatewayClient) -> None:
+    session = await client.open_session()
+    assert await client.close_session(session.session_id) == "CLOSED"
+    assert await client.close_session(session.session_id) == "CLOSED"
+
+
+@pytest.mark.asyncio
+async def test_attach_session_drives_an_existing_session(client: mxgw.GatewayClient) -> None:
+    opened = await client.open_session()
+    attached = client.attach_session(opened.session_id)
+    assert await attached.register("attached") == 1
+    assert await attached.close() == "CLOSED"
+    with pytest.raises(ValueError):
+        client.attach_session(" ")
+
+
+@pytest.mark.asyncio
+async def test_client_close_can_close_its_sessions(sim: RunningSimulator,
+                                                   options_for: Any) -> None:
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    kept = await client.open_session()
+    await client.close()  # default: sessions stay open for a later command
+    assert sim.control.open_session_count == 1
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    await client.close_session(kept.session_id)
+    await client.open_session()
+    await client.open_session()
+    await client.close(close_sessions=True)
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_connect_accepts_keywords(sim: RunningSimulator) -> None:
+    client = await mxgw.GatewayClient.connect(endpoint=sim.endpoint, api_key=sim.api_key,
+                                              plaintext=True)
+    async with client:
+        assert client.transport_description == "plaintext (h2c)"
+        assert sim.api_key not in repr(client)
