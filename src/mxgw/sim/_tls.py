@@ -21,7 +21,7 @@ import grpc
 from ._options import SimOptions
 
 
-class TlsSetupError(RuntimeError):
+class TlsSetupError(ValueError):
     """No certificate could be loaded or made; the message says what to do."""
 
 
