@@ -67,7 +67,7 @@ async def acknowledge(ctx: CommandContext, args: argparse.Namespace) -> int:
 
     sent, reply = await guarded_write(ctx, "acknowledge-alarm", details, send)
     if sent:
-        ctx.out.emit({"ok": True, "reference": args.reference, "reply": reply})
+        ctx.out.emit({"ok": True, "reference": args.reference, "nativeStatus": reply})
     return 0
 
 

@@ -97,7 +97,7 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
         return _exit.INTERRUPTED if reason.startswith("SIG") else _exit.OK
 
     return await with_session(client, settings, body, on_change=print_change(write),
-                              notice=lambda text: write(text + "\n"))
+                              notice=lambda text: write(text + "\n"), report_close=True)
 
 
 async def _scripted(ctx: CommandContext, settings: ReplSettings) -> int:
