@@ -76,7 +76,8 @@ def windows_root_pems(
 
     Certificates whose trust list excludes server authentication are skipped.
     """
-    enum = enum_certificates or getattr(ssl, "enum_certificates")
+    # Windows-only attribute: looked up by name so the module imports everywhere.
+    enum = enum_certificates or getattr(ssl, "enum_certificates")  # noqa: B009
     pems: list[str] = []
     for store in ("ROOT", "CA"):
         for der, encoding, trust in enum(store):
@@ -111,9 +112,9 @@ def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # the probe only reads the certificate to pin it
     context.set_alpn_protocols(["h2"])
-    with socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as sock:
-        with context.wrap_socket(sock, server_hostname=endpoint.host) as tls:
-            der = tls.getpeercert(binary_form=True)
+    with (socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as sock,
+          context.wrap_socket(sock, server_hostname=endpoint.host) as tls):
+        der = tls.getpeercert(binary_form=True)
     if not der:
         raise ssl.SSLError("the server presented no certificate")
     return ssl.DER_cert_to_PEM_cert(der).encode("ascii")

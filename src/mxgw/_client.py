@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from . import _channel, _errors, _rpc, _streams
 from ._galaxy import GalaxyRepositoryClient
@@ -88,7 +88,7 @@ class GatewayClient:
         state = "closed" if self.closed else "open"
         return f"<GatewayClient {self._options.endpoint} {self._description} {state}>"
 
-    async def __aenter__(self) -> GatewayClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -179,7 +179,8 @@ def _load_profile(
             return {}, None
     if not isinstance(profiles, dict) or not isinstance(profiles.get(name), dict):
         known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) else ""
-        raise ValueError(f"no profile {name!r} in {path} (known: {known or 'none'})")
+        raise ValueError(  # noqa: TRY004 - a configuration error, like the others here
+            f"no profile {name!r} in {path} (known: {known or 'none'})")
     raw = dict(profiles[name])
     allowed = (_FIELD_NAMES - {"profile"}) | set(_PROFILE_EXTRA)
     unknown = set(raw) - allowed

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any, NamedTuple
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple, cast
 
 from ._channel import prepare_grpc_environment
 
 prepare_grpc_environment()  # before grpc loads: the resolver is chosen at grpc init
 
-import grpc  # noqa: E402
-from google.protobuf.duration_pb2 import Duration  # noqa: E402
+import grpc
+from google.protobuf.duration_pb2 import Duration
 
-from . import _errors  # noqa: E402
-from ._proto import galaxy_pb2, galaxy_pb2_grpc, gateway_pb2, gateway_pb2_grpc  # noqa: E402
-from ._status import StatusInfo, failures  # noqa: E402
+from . import _errors
+from ._proto import galaxy_pb2, galaxy_pb2_grpc, gateway_pb2, gateway_pb2_grpc
+from ._status import StatusInfo, failures
 
 pb = gateway_pb2
 gpb = galaxy_pb2
@@ -178,8 +178,9 @@ class Rpc:
         tls: bool,
         endpoint: str,
     ) -> None:
-        self._gateway = gateway_pb2_grpc.MxAccessGatewayStub(channel)
-        self._galaxy = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
+        # The generated stubs carry no annotations.
+        self._gateway = gateway_pb2_grpc.MxAccessGatewayStub(channel)  # type: ignore[no-untyped-call]
+        self._galaxy = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)  # type: ignore[no-untyped-call]
         self._metadata = metadata  # holds the API key: never printed
         self.timeout = timeout
         self._tls = tls
@@ -410,7 +411,7 @@ def command(session_id: str, op: str, *args: Any) -> Any:
     """
     kind, member, names = _COMMANDS[op]
     request = pb.MxCommandRequest(session_id=session_id)
-    request.command.kind = pb.MxCommandKind.Value("MX_COMMAND_KIND_" + kind)
+    request.command.kind = cast(Any, pb.MxCommandKind.Value("MX_COMMAND_KIND_" + kind))
     payload = getattr(request.command, member)
     payload.SetInParent()
     if op in _ENTRIES:
@@ -535,7 +536,7 @@ def sample(message: Any) -> Sample:
 def timestamp(message: Any, name: str) -> datetime | None:
     if not message.HasField(name):
         return None
-    return getattr(message, name).ToDatetime(tzinfo=timezone.utc)  # type: ignore[no-any-return]
+    return getattr(message, name).ToDatetime(tzinfo=UTC)  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------- values
@@ -545,12 +546,11 @@ _VALUE_FIELDS = {"bool": "bool_value", "int32": "int32_value", "int64": "int64_v
                  "time": "time_value", "elapsed": "elapsed_value", "array": "array_value",
                  "raw": "raw_value"}
 _VALUE_KINDS = {v: k for k, v in _VALUE_FIELDS.items()}
-DATA_TYPES = tuple(n.removeprefix("MX_DATA_TYPE_") for n in pb.MxDataType.keys())
 
 
 def make_value(kind: str | None, payload: Any, data_type: str, variant: str) -> Any:
     """An MxValue. For "array" the payload is (element data type, element variant, [MxValue])."""
-    number = pb.MxDataType.Value("MX_DATA_TYPE_" + data_type)
+    number: Any = pb.MxDataType.Value("MX_DATA_TYPE_" + data_type)
     mx = pb.MxValue(data_type=number, variant_type=variant, raw_data_type=number - 2)
     if kind is None:
         mx.is_null = True
@@ -560,7 +560,8 @@ def make_value(kind: str | None, payload: Any, data_type: str, variant: str) -> 
         mx.elapsed_value.FromTimedelta(payload)
     elif kind == "array":
         element_type, element_variant, values = payload
-        mx.array_value.element_data_type = pb.MxDataType.Value("MX_DATA_TYPE_" + element_type)
+        mx.array_value.element_data_type = cast(
+            Any, pb.MxDataType.Value("MX_DATA_TYPE_" + element_type))
         mx.array_value.element_variant_type = element_variant
         mx.array_value.values.extend(values)
     else:
@@ -575,7 +576,7 @@ def value_parts(mx: Any) -> tuple[str | None, Any, str, bool]:
     data_type = _enum_short(pb.MxDataType, mx.data_type, "MX_DATA_TYPE_")
     payload: Any = None
     if kind == "time":
-        payload = mx.time_value.ToDatetime(tzinfo=timezone.utc)
+        payload = mx.time_value.ToDatetime(tzinfo=UTC)
     elif kind == "elapsed":
         payload = timedelta(seconds=mx.elapsed_value.seconds,
                             microseconds=mx.elapsed_value.nanos // 1000)

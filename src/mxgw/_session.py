@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 from . import _errors, _rpc, _streams, _tags
 from ._results import MAX_BULK_ITEMS, BulkReadResult, BulkWriteResult, SubscribeResult
@@ -34,7 +34,7 @@ WriteValues = Mapping[int, Any] | Sequence[tuple[int, Any]]
 
 
 def _pairs(values: WriteValues) -> list[tuple[int, Any]]:
-    return list(values.items()) if isinstance(values, Mapping) else [tuple(v) for v in values]  # type: ignore[misc]
+    return list(values.items()) if isinstance(values, Mapping) else [tuple(v) for v in values]
 
 
 class Session:
@@ -74,7 +74,7 @@ class Session:
     def __repr__(self) -> str:
         return f"<Session {self._id} {self._state}>"
 
-    async def __aenter__(self) -> Session:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -48,7 +48,7 @@ class CallRegistry:
 
 async def iterate(
     call: Any, rpc: _rpc.Rpc, operation: str, calls: CallRegistry, *, session: bool = False
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """Yield a stream call's messages with errors mapped; always cancel the call on exit."""
     calls.add(call)
     try:

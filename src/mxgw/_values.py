@@ -85,9 +85,9 @@ def _coerce(value: Any, key: str) -> Any:
     """Convert `value` to the Python type of `key`, refusing lossy or unsafe values."""
     if key == "bool":
         if isinstance(value, str):
-            low = value.strip().lower()
-            if low in _TRUE | _FALSE:
-                return low in _TRUE
+            text = value.strip().lower()
+            if text in _TRUE | _FALSE:
+                return text in _TRUE
             raise ValueError(f"{value!r} is not a boolean (true/false)")
         if isinstance(value, (bool, int)) and value in (0, 1):
             return bool(value)
@@ -171,7 +171,7 @@ def to_mx_value(value: Any, data_type: str | None = None) -> Any:
                 raise ValueError("cannot infer the element type of an empty list; pass data_type")
             key = _array_type(value)
         elements = [_scalar(v, key) for v in value]
-        kind, type_name, variant = _TYPES[key]
+        _, type_name, variant = _TYPES[key]
         return _rpc.make_value("array", (type_name, variant, elements), type_name,
                                f"VT_ARRAY|{variant}")
     if value is None:

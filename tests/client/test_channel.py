@@ -13,7 +13,6 @@ import mxgw
 from mxgw import _channel
 from mxgw.testing import RunningSimulator
 
-
 KEY = "mxgw_k1_" + "s" * 43
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -47,7 +47,7 @@ async def test_write_tag_waits_for_completion(session: mxgw.Session,
     await session.write_tag("TestChildObject.TestIntArray[2]", 99)
     assert sim.control.get_value("TestChildObject.TestIntArray")[1] == 99
     await session.write_tag("TestChildObject.TestElapsed", timedelta(seconds=3))
-    when = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    when = datetime(2026, 3, 1, 12, tzinfo=UTC)
     await session.write_tag("TestChildObject.TestDateTime", when)
     assert (await session.read("TestChildObject.TestDateTime"))[
         "TestChildObject.TestDateTime"].value == when

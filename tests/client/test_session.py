@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -71,7 +71,7 @@ def test_every_command_kind_matches_its_payload() -> None:
 
 
 def test_bulk_write_entries_keep_order_and_fields() -> None:
-    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [(5, mxgw.to_mx_value(1), mxgw.to_mx_value(when), 7, 8),
             (6, mxgw.to_mx_value(2), mxgw.to_mx_value(when), 7, 9)]
     request = _rpc.command("s", "write_secured2_bulk", 3, rows)
@@ -108,7 +108,7 @@ async def test_write_variants_and_secured_user(session: mxgw.Session,
     server = await session.register("pytest")
     item = await session.add_item2(server, INT, "context")
     await session.advise_supervisory(server, item)
-    when = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 5, 1, tzinfo=UTC)
     await session.write2(server, item, 5, when)
     user = await session.authenticate_user(server, "operator", "operator-pw")
     assert user > 0
@@ -172,7 +172,7 @@ async def test_bulks_report_per_item_and_keep_order(session: mxgw.Session,
 async def test_bulk_write_variants(session: mxgw.Session, sim: RunningSimulator) -> None:
     server = await session.register("pytest")
     (sub,) = await session.subscribe_bulk(server, [INT])
-    when = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 5, 1, tzinfo=UTC)
     user = await session.authenticate_user(server, "operator", "operator-pw")
     assert (await session.write2_bulk(server, [(sub.item_handle, 1, when)]))[0].ok
     assert (await session.write_secured_bulk(server, [(sub.item_handle, 2)],

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mxgw import StatusInfo, TagValue, from_mx_value, quality_text, to_mx_value
-from mxgw import _rpc
+from mxgw import StatusInfo, TagValue, _rpc, from_mx_value, quality_text, to_mx_value
 from mxgw._proto import gateway_pb2 as pb
 
 
@@ -68,7 +67,7 @@ def test_aware_datetime_round_trips_in_utc() -> None:
     mx = to_mx_value(when)
     assert kind(mx) == "time_value" and dtype(mx) == "MX_DATA_TYPE_TIME"
     back = from_mx_value(mx)
-    assert back == when and back.tzinfo == timezone.utc
+    assert back == when and back.tzinfo == UTC
 
 
 def test_naive_datetime_is_refused_clearly() -> None:
@@ -152,7 +151,7 @@ def test_placeholder_statuses_are_not_failures() -> None:
 
 def test_tag_value_from_event_message() -> None:
     event = pb.MxEvent(value=to_mx_value(5), quality=192)
-    event.source_timestamp.FromDatetime(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    event.source_timestamp.FromDatetime(datetime(2026, 1, 1, tzinfo=UTC))
     event.statuses.add(category=pb.MX_STATUS_CATEGORY_UNSPECIFIED)  # placeholder
     value = TagValue.from_message(event)
     assert (value.value, value.data_type, value.quality_text, value.ok) == (5, "INTEGER",
