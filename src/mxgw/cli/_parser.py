@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from ._exit import EXIT_CODES_HELP, UsageError
@@ -150,24 +150,20 @@ def positive_float(text: str) -> float:
     return value
 
 
-def non_negative_int(text: str) -> int:
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
-    return value
+def _integer(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 0)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what}: {text!r}")
+        return value
+    return parse
 
 
-def int32(text: str) -> int:
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if not -(2**31) <= value < 2**31:
-        raise argparse.ArgumentTypeError(f"out of int32 range: {text!r}")
-    return value
+non_negative_int = _integer(0, 2**63 - 1, "must be 0 or more")
+int32 = _integer(-(2**31), 2**31 - 1, "out of the int32 range")
 
 
 def command_parser(spec: CommandSpec) -> Parser:

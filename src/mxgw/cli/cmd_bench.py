@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -117,33 +118,39 @@ def bench_tags(args: argparse.Namespace) -> list[str]:
     return [tags[i % len(tags)] for i in range(size)]
 
 
-async def _cleanup(ctx: CommandContext, session: Any, steps: list[Any]) -> None:
-    for description, step in steps:
-        try:
-            await step()
-        except Exception as exc:  # the result is still reported; the failure is logged
-            log.warning("%s cleanup (%s) failed: %s", ctx.name, description, exc)
+@contextlib.asynccontextmanager
+async def bench_session(ctx: CommandContext, args: argparse.Namespace, tags: list[str],
+                        subscribe: bool) -> AsyncIterator[tuple[Any, int]]:
+    """(session, server handle), tags subscribed if asked; cleanup failures are logged
+    (the measurement is still reported) and the session is always closed."""
+    client = await ctx.client()
+    session = await client.open_session(name=args.client_name)
+    handles: list[int] = []
     try:
-        await session.close(reason=f"{ctx.name} done")
-    except Exception as exc:
-        log.warning("%s cleanup (close session %s) failed: %s", ctx.name,
-                    session.session_id, exc)
+        server = await session.register(args.client_name)
+        if subscribe:
+            rows = await session.subscribe_bulk(server, tags)
+            handles = [r.item_handle for r in rows if r.was_successful]
+        yield session, server
+    finally:
+        if handles:
+            try:
+                await session.unsubscribe_bulk(server, handles)
+            except Exception as exc:
+                log.warning("%s cleanup (unsubscribe) failed: %s", ctx.name, exc)
+        try:
+            await session.close(reason=f"{ctx.name} done")
+        except Exception as exc:
+            log.warning("%s cleanup (close session %s) failed: %s", ctx.name,
+                        session.session_id, exc)
 
 
 async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
     tags = bench_tags(args)
-    client = await ctx.client()
-    session = await client.open_session(name=args.client_name)
-    cleanup: list[Any] = []
     tally = Tally()
     progress = Progress(ctx.name)
-    try:
-        server = await session.register(args.client_name)
-        if args.subscribe:
-            rows = await session.subscribe_bulk(server, tags)
-            handles = [r.item_handle for r in rows if r.was_successful]
-            cleanup.append(("unsubscribe", lambda: session.unsubscribe_bulk(server, handles)))
-        clock = time.perf_counter
+    clock = time.perf_counter
+    async with bench_session(ctx, args, tags, args.subscribe) as (session, server):
         start = clock()
         warm_until = start + args.warmup
         end = warm_until + args.duration
@@ -157,7 +164,7 @@ async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
             try:
                 results = await session.read_bulk(server, tags)
                 failed = False
-            except Exception as exc:
+            except Exception as exc:  # counted as a failed call; the run goes on
                 log.debug("read_bulk failed: %s", exc)
                 results, failed = [], True
             took = (clock() - began) * 1000.0
@@ -170,9 +177,7 @@ async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
                 tally.latencies.append(took)
             progress.tick(tally, clock())
         elapsed = clock() - (tally.started or start)
-    finally:
         progress.done()
-        await _cleanup(ctx, session, cleanup)
     ctx.out.emit(tally.document(ctx, args, tags, elapsed))
     return 0
 
@@ -185,22 +190,14 @@ def _received_at(event: Any) -> datetime | None:
 
 async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:
     tags = bench_tags(args)
-    client = await ctx.client()
-    session = await client.open_session(name=args.client_name)
-    cleanup: list[Any] = []
     tally = Tally()
     progress = Progress(ctx.name)
     loop = asyncio.get_running_loop()
-    try:
-        server = await session.register(args.client_name)
-        rows = await session.subscribe_bulk(server, tags)
-        handles = [r.item_handle for r in rows if r.was_successful]
-        cleanup.append(("unsubscribe", lambda: session.unsubscribe_bulk(server, handles)))
+    async with bench_session(ctx, args, tags, True) as (session, _):
         start = loop.time()
         warm_until = start + args.warmup
         end = warm_until + args.duration
-        events = session.stream_events()
-        try:
+        async with contextlib.aclosing(session.stream_events()) as events:
             while (remaining := end - loop.time()) > 0:
                 try:
                     event = await asyncio.wait_for(anext(events), remaining)
@@ -218,12 +215,8 @@ async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:
                     delay = datetime.now(timezone.utc) - received
                     tally.latencies.append(max(delay.total_seconds() * 1000.0, 0.0))
                 progress.tick(tally, now)
-        finally:
-            await events.aclose()
         elapsed = loop.time() - (tally.started or warm_until)
-    finally:
         progress.done()
-        await _cleanup(ctx, session, cleanup)
     ctx.out.emit(tally.document(ctx, args, tags, max(elapsed, 0.0)))
     return 0
 

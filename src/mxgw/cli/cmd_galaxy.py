@@ -68,17 +68,22 @@ async def discover(ctx: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def located(prefix: str, path: str | None) -> dict[str, Any]:
+    """`{prefix}_tag_name` for a tag name, `{prefix}_contained_path` for a path with `/`."""
+    if not path:
+        return {}
+    return {f"{prefix}_{'contained_path' if '/' in path else 'tag_name'}": path}
+
+
 def _browse_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("parent", nargs="?", metavar="TAG",
-                        help="parent object tag name (default: the top level)")
+                        help="parent tag name or contained path a/b (default: the top level)")
     add_filters(parser)
 
 
 async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    kwargs = filters(args)
-    if args.parent:
-        kwargs["parent_tag_name"] = args.parent
+    kwargs = {**filters(args), **located("parent", args.parent)}
     children = await client.galaxy.browse_children(**kwargs)
     ctx.out.emit({"parent": args.parent, "children": [
         {"object": child, "hasChildren": has_children} for child, has_children in children]})

@@ -11,6 +11,7 @@ from ._context import Command, CommandContext
 from ._exit import UsageError
 from ._values import TYPE_NAMES, library_type, normalize_type, parse_value, split_assignment
 from .cmd_alarms import acknowledge, add_ack_operator, add_prefix
+from .cmd_galaxy import located
 
 # GalaxyAttribute.security_classification -> how it can be written.
 _WRITABILITY = {0: "yes", 1: "yes", 2: "secured", 3: "verified", 4: "tune",
@@ -147,17 +148,16 @@ def _summary(obj: Any, has_children: bool | None = None) -> dict[str, Any]:
 
 async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    key = "contained_path" if args.path and "/" in args.path else "tag_name"
     doc: dict[str, Any] = {"path": args.path, "object": None}
     if args.path:
         # The object itself (depth 0) carries the attributes; its children are listed below.
-        source = client.galaxy.iter_hierarchy(**{f"root_{key}": args.path}, max_depth=0,
+        source = client.galaxy.iter_hierarchy(**located("root", args.path), max_depth=0,
                                               include_attributes=True)
         async for obj in bounded(source, 1):
             doc["object"] = {**_summary(obj),
                              "attributes": [_attribute(a) for a in obj.attributes]}
-    parent = {f"parent_{key}": args.path} if args.path else {}
-    children = await client.galaxy.browse_children(**parent, include_attributes=False)
+    children = await client.galaxy.browse_children(**located("parent", args.path),
+                                                   include_attributes=False)
     doc["children"] = [_summary(child, has) for child, has in children]
     ctx.out.emit(doc)
     return 0
