@@ -130,17 +130,17 @@ class GatewayClient:
 
     async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
         """Send a prepared command for the session named in it; raise on any failure."""
-        self._check_open()
-        if self._options.read_only and _rpc.is_write(request):
-            self._check_writable("invoke")
-        return await self._rpc.invoke(request, "invoke", strict=True)  # type: ignore[no-any-return]
+        return await self._invoke(request, strict=True)
 
     async def invoke_raw(self, request: MxCommandRequest) -> MxCommandReply:
         """Like `invoke`, checking only the protocol status (HRESULT and statuses are yours)."""
+        return await self._invoke(request, strict=False)
+
+    async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
         self._check_open()
-        if self._options.read_only and _rpc.is_write(request):
+        if _rpc.is_write(request):
             self._check_writable("invoke")
-        return await self._rpc.invoke(request, "invoke", strict=False)  # type: ignore[no-any-return]
+        return await self._rpc.invoke(request, "invoke", strict=strict)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ alarms (session-less)
 

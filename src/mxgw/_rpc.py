@@ -68,7 +68,7 @@ def _tls_hint(details: str, endpoint: str) -> str | None:
     low = details.lower()
     if "certificate verify failed" in low or "certificate_verify_failed" in low:
         return (f"the certificate presented by {endpoint} is not trusted; pass the issuing CA "
-                "with --ca-file, or omit --ca-file/--require-certificate-validation to use "
+                "with --ca-file, or omit --ca-file/--require-cert-validation to use "
                 "trust-on-first-use")
     if "peer name" in low or "hostname" in low:
         return (f"the certificate presented by {endpoint} does not name that host; "

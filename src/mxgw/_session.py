@@ -104,16 +104,17 @@ class Session:
     async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
         """Send a prepared MxCommandRequest (session_id filled in when empty); raise on any
         failure: protocol status, negative HRESULT or a failing status entry."""
-        if not _rpc.request_session_id(request):
-            _rpc.set_request_session_id(request, self._id)
-        return await self._send(request, "invoke", strict=True)  # type: ignore[no-any-return]
+        return await self._invoke(request, strict=True)
 
     async def invoke_raw(self, request: MxCommandRequest) -> MxCommandReply:
         """Like `invoke`, but only the protocol status is checked: an OK reply is returned
         even with a negative HRESULT or failing statuses, for you to inspect."""
+        return await self._invoke(request, strict=False)
+
+    async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
         if not _rpc.request_session_id(request):
             _rpc.set_request_session_id(request, self._id)
-        return await self._send(request, "invoke", strict=False)  # type: ignore[no-any-return]
+        return await self._send(request, "invoke", strict=strict)  # type: ignore[no-any-return]
 
     async def _command(self, op: str, *args: Any, timeout: float | None = None) -> Any:
         request = _rpc.command(self._id, op, *args)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -31,6 +33,35 @@ def _options_for(sim: RunningSimulator, **overrides: object) -> mxgw.ClientOptio
 def options_for() -> OptionsFor:
     """options_for(sim, **overrides): ClientOptions for the simulator."""
     return _options_for
+
+
+CancelConsumer = Callable[[AsyncIterator[Any], RunningSimulator], Awaitable[None]]
+
+
+@pytest.fixture
+def cancel_consumer() -> CancelConsumer:
+    """cancel_consumer(stream, sim): consume in a task, cancel it after the first item,
+    and check the simulator saw the client cancel the call."""
+
+    async def run(stream: AsyncIterator[Any], sim: RunningSimulator) -> None:
+        started = asyncio.Event()
+
+        async def consume() -> None:
+            async for _ in stream:
+                started.set()
+
+        task = asyncio.create_task(consume())
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for _ in range(500):  # the server learns of the cancel asynchronously
+            if sim.control.cancelled_streams:
+                break
+            await asyncio.sleep(0.01)
+        assert sim.control.cancelled_streams == 1
+
+    return run
 
 
 @pytest_asyncio.fixture

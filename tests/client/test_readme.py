@@ -14,7 +14,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def section() -> str:
     text = README.read_text(encoding="utf-8")
-    match = re.search(r"<!-- section: library -->(.*?)<!-- /section: library -->", text, re.S)
+    match = re.search(r"<!-- section: library -->(.*?)<!-- /section: library -->", text, re.DOTALL)
     assert match, "README has no library section"
     return match.group(1)
 
@@ -42,7 +42,7 @@ def test_named_option_fields_exist() -> None:
 
 
 def test_profile_example_resolves(tmp_path: Path) -> None:
-    toml = re.search(r"```toml\n(.*?)```", section(), re.S)
+    toml = re.search(r"```toml\n(.*?)```", section(), re.DOTALL)
     assert toml
     (tmp_path / "config.toml").write_text(toml.group(1), encoding="utf-8")
     env = {"MXGW_HOME": str(tmp_path), "PLANT_GATEWAY_KEY": "mxgw_k_" + "a" * 43}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -40,24 +39,10 @@ async def test_events_arrive_in_sequence(session: mxgw.Session, sim: RunningSimu
 
 @pytest.mark.asyncio
 async def test_cancelling_the_task_cancels_the_call(session: mxgw.Session,
-                                                    sim: RunningSimulator) -> None:
+                                                    sim: RunningSimulator,
+                                                    cancel_consumer: Any) -> None:
     await advised(session)
-    got_one = asyncio.Event()
-
-    async def consume() -> None:
-        async for _ in session.stream_events():
-            got_one.set()
-
-    task = asyncio.create_task(consume())
-    await got_one.wait()
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    for _ in range(100):  # the server learns of the cancel asynchronously
-        if sim.control.cancelled_streams:
-            break
-        await asyncio.sleep(0.01)
-    assert sim.control.cancelled_streams == 1
+    await cancel_consumer(session.stream_events(), sim)
     # the session's one stream slot is free again
     async with contextlib.aclosing(session.stream_events()) as events:
         sim.control.set_value(INT, 9)
