@@ -16,6 +16,7 @@ import pytest
 
 from mxgw.cli import main
 
+
 class SimThread:
     """run_simulator() served by a background loop; `call` runs control methods there."""
 
@@ -47,7 +48,7 @@ class SimThread:
                 self.sim = sim
                 self._ready.set()
                 await self._stop.wait()
-        except BaseException as exc:  # reported to the test thread by __init__
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread by __init__
             self._error = exc
             self._ready.set()
 

@@ -138,7 +138,7 @@ def test_batch_reuses_the_connection_and_continues_after_errors(cli: Cli) -> Non
         return client
 
     cli.monkeypatch.setattr(_context.Runtime, "client", counting)
-    script = "\n".join([
+    script = "\n".join([  # noqa: FLY002 - one command line per row
         "get TestChildObject.TestInt",
         "get No.Such.Tag",
         "batch",

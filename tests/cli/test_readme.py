@@ -33,8 +33,8 @@ EXAMPLES = [
     "mxgw browse Pump001",
     "mxgw put Pump001.PumpFault=true",
     "mxgw alarms --prefix 'Galaxy!Area_Pumps'",
-    "mxgw ack 'Galaxy!Area_Pumps.Pump001.PumpFault' --comment \"checked on site\" "
-    "--operator jdoe",
+    ("mxgw ack 'Galaxy!Area_Pumps.Pump001.PumpFault' --comment \"checked on site\" "
+     "--operator jdoe"),
     "mxgw smoke --item TestChildObject.TestInt",
     "mxgw open-session --name nightly-check",
     "mxgw register --client-name nightly-check",
@@ -43,8 +43,8 @@ EXAMPLES = [
     "mxgw advise --server-handle 1 --item-handle 1",
     "mxgw advise-supervisory --server-handle 1 --item-handle 2",
     "mxgw write --server-handle 1 --item-handle 1 --type int32 --value 123",
-    "mxgw write2 --server-handle 1 --item-handle 1 --type int32 --value 124 "
-    "--timestamp 2026-01-01T08:00:00Z",
+    ("mxgw write2 --server-handle 1 --item-handle 1 --type int32 --value 124 "
+     "--timestamp 2026-01-01T08:00:00Z"),
     "mxgw drain-events --max-events 100",
     "mxgw stream-events --max-events 5 --duration 10",
     "mxgw unadvise --server-handle 1 --item-handle 2",
@@ -55,13 +55,13 @@ EXAMPLES = [
     "mxgw write-bulk --server-handle 1 --type int32 1=7",
     "mxgw write2-bulk --server-handle 1 --type int32 1=8 --timestamp now",
     "mxgw authenticate-user --server-handle 1 --user operator",
-    "mxgw write-secured --server-handle 1 --item-handle 3 --type double --value 55 "
-    "--user operator",
-    "mxgw write-secured2 --server-handle 1 --item-handle 3 --type double --value 56 "
-    "--user operator --timestamp now",
+    ("mxgw write-secured --server-handle 1 --item-handle 3 --type double --value 55 "
+     "--user operator"),
+    ("mxgw write-secured2 --server-handle 1 --item-handle 3 --type double --value 56 "
+     "--user operator --timestamp now"),
     "mxgw write-secured-bulk --server-handle 1 --type double 3=57 --user operator",
-    "mxgw write-secured2-bulk --server-handle 1 --type double 3=58 --user operator "
-    "--timestamp now",
+    ("mxgw write-secured2-bulk --server-handle 1 --type double 3=58 --user operator "
+     "--timestamp now"),
     "mxgw unadvise-item-bulk --server-handle 1 2 3",
     "mxgw remove-item-bulk --server-handle 1 2 3",
     "mxgw subscribe-bulk --server-handle 1 Tank001.Level Tank002.Level",
@@ -70,8 +70,8 @@ EXAMPLES = [
     "mxgw close-session --reason \"nightly check done\"",
     "mxgw query-active-alarms --prefix 'Galaxy!Area_Pumps'",
     "mxgw stream-alarms --max-messages 10 --duration 30",
-    "mxgw acknowledge-alarm --reference 'Galaxy!Area_Pumps.Pump001.PumpFault' "
-    "--comment \"seen\" --operator jdoe",
+    ("mxgw acknowledge-alarm --reference 'Galaxy!Area_Pumps.Pump001.PumpFault' "
+     "--comment \"seen\" --operator jdoe"),
     "mxgw galaxy-test-connection",
     "mxgw galaxy-last-deploy",
     "mxgw galaxy-discover --root-tag Area_Tanks --max-depth 1 --no-attributes",
@@ -91,7 +91,7 @@ def readme_examples() -> list[str]:
     text = README.read_text(encoding="utf-8")
     section = text.split("<!-- section: cli -->", 1)[1].split("<!-- /section: cli -->", 1)[0]
     lines = []
-    for block in re.findall(r"```[a-z]*\n(.*?)```", section, flags=re.S):
+    for block in re.findall(r"```[a-z]*\n(.*?)```", section, flags=re.DOTALL):
         lines += [line for line in block.splitlines() if line.startswith("mxgw ")]
     return lines
 

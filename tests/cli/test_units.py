@@ -26,9 +26,9 @@ from mxgw.cli.cmd_bench import latency_summary, percentile
     (["01:02:03.5"], "elapsed", dt.timedelta(hours=1, minutes=2, seconds=3.5)),
     (["2.5"], "elapsed", dt.timedelta(seconds=2.5)),
     (["2026-01-02T03:04:05"], "datetime",
-     dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)),
+     dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)),
     (["2026-01-02T03:04:05+01:00"], "datetime",
-     dt.datetime(2026, 1, 2, 2, 4, 5, tzinfo=dt.timezone.utc)),
+     dt.datetime(2026, 1, 2, 2, 4, 5, tzinfo=dt.UTC)),
 ])
 def test_parse_value(texts: list[str], type_name: str, expected: object) -> None:
     assert parse_value(texts, type_name) == expected

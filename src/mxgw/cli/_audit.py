@@ -34,7 +34,7 @@ def _user() -> str:
 def append(action: str, details: dict[str, Any], *, endpoint: str | None,
            profile: str | None, secrets: Iterable[str] = ()) -> None:
     record = {
-        "time": _dt.datetime.now(_dt.timezone.utc).isoformat().replace("+00:00", "Z"),
+        "time": _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z"),
         "action": action,
         "endpoint": endpoint,
         "profile": profile,

@@ -150,5 +150,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return _exit.OK
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the one wrapper: every failure becomes an exit code
         return report(exc, debug=debug, secrets=secrets)

@@ -55,7 +55,7 @@ def to_jsonable(obj: Any) -> Any:
         return obj.name
     if isinstance(obj, _dt.datetime):
         if obj.tzinfo is None:
-            obj = obj.replace(tzinfo=_dt.timezone.utc)
+            obj = obj.replace(tzinfo=_dt.UTC)
         return obj.isoformat().replace("+00:00", "Z")
     if isinstance(obj, _dt.timedelta):
         return obj.total_seconds()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -59,8 +60,8 @@ def top_level_help() -> str:
     lines += [f"  {name.ljust(width)}{spec.help}" for name, spec in COMMANDS.items()]
     lines += ["", EXIT_CODES_HELP, "",
               "On failure stdout stays empty and stderr gets one JSON line:",
-              '  {"error": {"type", "message", "exitCode", "grpcCode", "protocolStatus", '
-              '"hresult"}}']
+              ('  {"error": {"type", "message", "exitCode", "grpcCode", "protocolStatus", '
+               '"hresult"}}')]
     return "\n".join(lines) + "\n"
 
 
@@ -145,7 +146,7 @@ def positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
+    if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be a positive finite number: {text!r}")
     return value
 

@@ -58,12 +58,12 @@ def parse_scalar(text: str, scalar: str) -> Any:
     text = text.strip() if scalar != "string" else text
     if scalar == "datetime":
         if text.lower() == "now":
-            return _dt.datetime.now(_dt.timezone.utc)
+            return _dt.datetime.now(_dt.UTC)
         try:
             value = _dt.datetime.fromisoformat(text)
         except ValueError as exc:
             raise UsageError(f"{text!r} is not a valid datetime: {exc}") from None
-        return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=_dt.UTC)
     if scalar == "elapsed":
         match = _ELAPSED.match(text)
         if match:

@@ -47,7 +47,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
             break
         try:
             code = await run_line(split_line(line), runtime)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the batch protocol reports and goes on
             fields = error_fields(exc, runtime.secrets)
             code = fields["exitCode"]
             ctx.out.line({"type": "error", "error": fields["message"],

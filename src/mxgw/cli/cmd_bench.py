@@ -20,7 +20,7 @@ import math
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ._context import Command, CommandContext
@@ -136,11 +136,11 @@ async def bench_session(ctx: CommandContext, args: argparse.Namespace, tags: lis
         if handles:
             try:
                 await session.unsubscribe_bulk(server, handles)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - logged; the result is still reported
                 log.warning("%s cleanup (unsubscribe) failed: %s", ctx.name, exc)
         try:
             await session.close(reason=f"{ctx.name} done")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - logged; the result is still reported
             log.warning("%s cleanup (close session %s) failed: %s", ctx.name,
                         session.session_id, exc)
 
@@ -164,7 +164,7 @@ async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
             try:
                 results = await session.read_bulk(server, tags)
                 failed = False
-            except Exception as exc:  # counted as a failed call; the run goes on
+            except Exception as exc:  # noqa: BLE001 - a failed call is counted, the run goes on
                 log.debug("read_bulk failed: %s", exc)
                 results, failed = [], True
             took = (clock() - began) * 1000.0
@@ -212,7 +212,7 @@ async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:
                 tally.results += 1
                 received = _received_at(event)
                 if received is not None:
-                    delay = datetime.now(timezone.utc) - received
+                    delay = datetime.now(UTC) - received
                     tally.latencies.append(max(delay.total_seconds() * 1000.0, 0.0))
                 progress.tick(tally, now)
         elapsed = loop.time() - (tally.started or warm_until)

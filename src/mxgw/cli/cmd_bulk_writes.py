@@ -10,8 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import (add_server_handle, add_strict, check_strict, guarded_write, handles,
-                      words)
+from ._common import add_server_handle, add_strict, check_strict, guarded_write, handles, words
 from ._context import Command, CommandContext
 from ._parser import int32
 from ._values import TYPE_NAMES, library_type, parse_scalar, parse_value, split_assignment

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import time
 
+from ._common import bounded
 from ._context import Command, CommandContext
 from ._parser import positive_float
 
@@ -69,14 +68,13 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
         server = await session.register("mxgw-smoke")
         item = await session.add_item(server, args.item)
         await session.advise(server, item)
-        async with contextlib.aclosing(session.stream_events()) as events:
-            try:
-                first = await asyncio.wait_for(anext(events), args.wait)
-            except TimeoutError:
-                from .._errors import MxGatewayTransportError
+        first = None
+        async for first in bounded(session.stream_events(), 1, args.wait):
+            pass
+        if first is None:
+            from .._errors import MxGatewayTransportError
 
-                raise MxGatewayTransportError(
-                    f"smoke: no event for {args.item} within {args.wait} s") from None
+            raise MxGatewayTransportError(f"smoke: no event for {args.item} within {args.wait} s")
         ctx.out.emit({
             "ok": True,
             "endpoint": ctx.options.endpoint,

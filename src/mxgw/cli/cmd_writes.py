@@ -9,8 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import (add_credentials, add_item_handle, add_typed_value, guarded_write,
-                      password, typed_value)
+from ._common import (
+    add_credentials,
+    add_item_handle,
+    add_typed_value,
+    guarded_write,
+    password,
+    typed_value,
+)
 from ._context import Command, CommandContext
 from ._exit import UsageError
 from ._parser import int32

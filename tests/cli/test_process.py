@@ -1,0 +1,47 @@
+"""The real process: Ctrl-C (SIGINT) and a reader that closes the pipe early."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+WATCH = [sys.executable, "-m", "mxgw", "watch", "--endpoint", "sim",
+         "TestMachine_001.TestChangingInt"]
+
+
+def _env(tmp_path: object) -> dict[str, str]:
+    return {**os.environ, "MXGW_HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_exits_130_quietly(tmp_path: object) -> None:
+    proc = subprocess.Popen(WATCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=_env(tmp_path))
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # streaming has started: a session is open
+        assert '"tag":"TestMachine_001.TestChangingInt"' in first
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert err == ""
+
+
+def test_closed_pipe_exits_quietly(tmp_path: object) -> None:
+    proc = subprocess.Popen(WATCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=_env(tmp_path))
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # like `| head -1`
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert err == b""
