@@ -61,11 +61,21 @@ class Session:
         self._close_task: asyncio.Task[str] | None = None
         self._calls = _streams.CallRegistry()
         self._hub = _streams.EventHub(self._hub_events)
-        self.tags = _tags.TagCache(self)
+        self._tag_cache = _tags.TagCache(self)
 
     @property
     def session_id(self) -> str:
         return self._id
+
+    @property
+    def name(self) -> str:
+        """The session's client name (also the conveniences' MXAccess registration)."""
+        return self._name
+
+    @property
+    def timeout(self) -> float | None:
+        """The per-call deadline in seconds (ClientOptions.timeout)."""
+        return self._rpc.timeout
 
     @property
     def closed(self) -> bool:

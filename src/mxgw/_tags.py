@@ -45,7 +45,7 @@ class TagCache:
     async def server(self) -> int:
         async with self._lock:
             if self._server is None:
-                self._server = await self._session.register(self._session._name)
+                self._server = await self._session.register(self._session.name)
             return self._server
 
     async def advised_item(self, tag: str) -> tuple[int, int]:
@@ -64,13 +64,13 @@ class TagCache:
 
 
 async def read(session: Session, tags: list[str], timeout_ms: int) -> dict[str, TagValue]:
-    server = await session.tags.server()
+    server = await session._tag_cache.server()
     results = await session.chunked(session.read_bulk, server, tags, timeout_ms)
     return {r.tag_address or tag: r.value for tag, r in zip(tags, results)}
 
 
 async def subscribe(session: Session, tags: list[str]) -> AsyncIterator[DataChange]:
-    server = await session.tags.server()
+    server = await session._tag_cache.server()
     handles: dict[int, str] = {}
     # Accept every data change of the server now and filter when consuming: the first
     # values may arrive before subscribe_bulk has told us the item handles.
@@ -102,12 +102,12 @@ async def subscribe(session: Session, tags: list[str]) -> AsyncIterator[DataChan
 
 async def write_tag(session: Session, tag: str, value: Any, data_type: str | None,
                     timeout: float | None) -> None:
-    server, item = await session.tags.advised_item(tag)
+    server, item = await session._tag_cache.advised_item(tag)
     listener = session.listen(lambda info: info.family == "ON_WRITE_COMPLETE"
                               and info.server_handle == server and info.item_handle == item)
     try:
         await session.write(server, item, value, data_type=data_type)
-        wait = timeout if timeout is not None else session._rpc.timeout
+        wait = timeout if timeout is not None else session.timeout
         try:
             got = await asyncio.wait_for(listener.get(), wait)
         except TimeoutError:

@@ -155,3 +155,12 @@ async def test_closing_the_session_ends_its_streams_quietly(session: mxgw.Sessio
         received.append(event)
         await session.close()
     assert len(received) == 1 and session.closed
+
+
+@pytest.mark.asyncio
+async def test_resume_stops_when_the_session_faulted(session: mxgw.Session,
+                                                     sim: RunningSimulator) -> None:
+    await advised(session)
+    with pytest.raises(mxgw.MxGatewaySessionError):
+        async for _ in session.stream_events(resume=True, policy=FAST):
+            sim.control.fault_session(session.session_id)
