@@ -219,7 +219,7 @@ class EventHub:
                 for listener in list(self._listeners):
                     listener.offer(info, event)
             error = _errors.MxGatewaySessionError("the session's event stream ended")
-        except Exception as exc:  # handed to every waiting listener, which raises it
+        except Exception as exc:  # noqa: BLE001 - handed to every listener, which raises it
             error = exc
         for listener in list(self._listeners):
             listener.fail(error)
