@@ -161,3 +161,27 @@ def test_batch_reuses_the_connection_and_continues_after_errors(cli: Cli) -> Non
     assert cli.sim.control("get_value", "TestChildObject.TestString") == "two words"
     assert len(connects) == 1
     assert result.code == 2  # the exit code of the last failing line
+
+
+def test_put_secured_and_verified_with_passwords_from_the_environment(cli: Cli) -> None:
+    refused = cli("put", "Pump001.SetPoint=61")
+    assert refused.code == 7 and "SecuredWrite" in refused.error["message"]
+    cli.monkeypatch.setenv("MXGW_PASSWORD", "operator-pw")
+    cli.ok("put", "--user", "operator", "Pump001.SetPoint=61")
+    assert cli.sim.control("get_value", "Pump001.SetPoint") == 61.0
+    unverified = cli("put", "--user", "operator", "Pump001.MaintenanceMode=true")
+    assert unverified.code == 7 and "VerifiedWrite" in unverified.error["message"]
+    cli.monkeypatch.setenv("SUPERVISOR_PW", "supervisor-pw")
+    cli.ok("put", "--user", "operator", "--verifier", "supervisor",
+           "--verifier-password-env", "SUPERVISOR_PW", "Pump001.MaintenanceMode=true")
+    assert cli.sim.control("get_value", "Pump001.MaintenanceMode") is True
+    audit = (cli.home / "audit.jsonl").read_text()
+    assert "operator-pw" not in audit and "supervisor-pw" not in audit
+    assert [a["outcome"] for a in cli.audit()] == ["MxAccessError", "ok", "MxAccessError", "ok"]
+
+
+def test_put_wrong_password_is_refused(cli: Cli) -> None:
+    cli.monkeypatch.setenv("MXGW_PASSWORD", "not-the-password")
+    result = cli("put", "--user", "operator", "Pump001.SetPoint=62")
+    assert result.code == 7 and "authentication failed" in result.error["message"]
+    assert "not-the-password" not in result.err

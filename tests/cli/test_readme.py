@@ -29,6 +29,7 @@ EXAMPLES = [
     "mxgw put TestChildObject.TestInt=42 TestChildObject.TestString=hello",
     "mxgw put --type double --dry-run Tank001.HiHiLimit=96",
     "mxgw put '@setpoints.txt'",
+    "mxgw put --user operator Pump001.SetPoint=55",
     "mxgw watch TestMachine_001.TestChangingInt --count 3",
     "mxgw browse Pump001",
     "mxgw put Pump001.PumpFault=true",

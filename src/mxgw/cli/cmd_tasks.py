@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import add_bounds, bounded, guarded_write, words
+from ._common import add_bounds, add_credentials, bounded, guarded_write, words
 from ._context import Command, CommandContext
 from ._exit import UsageError
+from ._secured_put import secured_put
 from ._values import TYPE_NAMES, library_type, normalize_type, parse_value, split_assignment
 from .cmd_alarms import acknowledge, add_ack_operator, add_prefix
 from .cmd_galaxy import located
@@ -55,6 +56,7 @@ def _put_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", metavar="TYPE",
                         help=f"type of every value ({', '.join(TYPE_NAMES)}); "
                              "default: the type of the tag's current value")
+    add_credentials(parser, verifier=True)
 
 
 async def _types_from_current(session: Any, tags: list[str]) -> dict[str, str]:
@@ -98,12 +100,15 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
         writes = _plan(pairs, types)
         if args.dry_run:
             return _emit_dry_run(ctx, writes)
-        for write in writes:
-            async def send(write: dict[str, Any] = write) -> None:
-                await session.write_tag(write["tag"], write["value"],
-                                        data_type=library_type(write["type"]))
+        if args.user:
+            await secured_put(ctx, args, session, writes)
+        else:
+            for write in writes:
+                async def send(write: dict[str, Any] = write) -> None:
+                    await session.write_tag(write["tag"], write["value"],
+                                            data_type=library_type(write["type"]))
 
-            await guarded_write(ctx, "put", {"command": "put", **write}, send)
+                await guarded_write(ctx, "put", {"command": "put", **write}, send)
     ctx.out.emit({"ok": True, "writes": writes})
     return 0
 
