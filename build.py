@@ -261,7 +261,7 @@ PRUNE: tuple[tuple[str, str], ...] = (
 BOOKKEEPING = frozenset({"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"})
 NEVER_BUNDLED = ("grpc_tools", "pip", "setuptools", "pytest", "_pytest", "shiv")
 # The README's first command ends by running this from the built pyz.
-SMOKE = ["version"]
+SMOKE = ["get", "TestChildObject.TestInt", "--endpoint", "sim"]
 SHEBANG = b"#!/usr/bin/env python3\n"
 
 
@@ -299,16 +299,18 @@ def python_version_of(python: Path) -> str:
     return out.stdout.strip()
 
 
-def git_commit() -> tuple[str | None, bool | None]:
+def git_commit(source: Path) -> tuple[str | None, bool | None]:
     """HEAD and whether what goes into the pyz differs from it."""
+    if not (source / ".git").exists():
+        return None, None  # an export or a copy: say so rather than guess
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True,
                               text=True, check=True).stdout.strip()
         status = subprocess.run(["git", "status", "--porcelain", "--", "src", "proto",
-                                 "pyproject.toml", "README.md"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout
+                                 "pyproject.toml", "README.md"], cwd=source,
+                                capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        return None, None  # not a git checkout (a source archive): say so rather than guess
+        return None, None  # no git here
     return head, bool(status.strip())
 
 
@@ -325,7 +327,7 @@ def contract_label(protoset: Path | None, proto_dir: Path | None) -> str:
     return f"proto-dir sha256:{digest.hexdigest()[:16]}"
 
 
-def stage_project(work: Path, python: Path, protoset: Path | None,
+def stage_project(source: Path, work: Path, python: Path, protoset: Path | None,
                   proto_dir: Path | None) -> Path:
     """A copy of the project to build the wheel from, with _proto regenerated if asked.
 
@@ -335,8 +337,8 @@ def stage_project(work: Path, python: Path, protoset: Path | None,
     project = work / "project"
     project.mkdir()
     for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, project / name)
-    shutil.copytree(ROOT / "src", project / "src",
+        shutil.copy2(source / name, project / name)
+    shutil.copytree(source / "src", project / "src",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
     if protoset is not None or proto_dir is not None:
         out = project / "src" / "mxgw" / "_proto"
@@ -428,8 +430,15 @@ def merge_tree(source: Path, dest: Path) -> list[str]:
             continue
         target = dest / rel
         if target.exists():
-            if target.read_bytes() != path.read_bytes():
-                conflicts.append(rel.as_posix())
+            if target.read_bytes() == path.read_bytes():
+                continue
+            if rel.parent.name.endswith(".dist-info") and rel.name == "WHEEL":
+                # Same release, a wheel per Python: the tags are the union of theirs.
+                lines = target.read_text().splitlines()
+                lines += [t for t in path.read_text().splitlines() if t not in lines]
+                target.write_text("\n".join(lines) + "\n", newline="\n")
+                continue
+            conflicts.append(rel.as_posix())
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
@@ -537,16 +546,16 @@ def glibc_floor(site: Path) -> str | None:
     return None if floor is None else f"{floor[0]}.{floor[1]}"
 
 
-def launcher_source(build: dict[str, object]) -> str:
-    text = LAUNCHER.read_text()
+def launcher_source(launcher: Path, build: dict[str, object]) -> str:
+    text = launcher.read_text()
     line = "BUILD: dict[str, Any] = {}\n"
     if text.count(line) != 1:
-        raise BuildError(f"{LAUNCHER} must contain exactly one line {line.strip()!r}")
+        raise BuildError(f"{launcher} must contain exactly one line {line.strip()!r}")
     body = "{\n" + "".join(f"    {k!r}: {build[k]!r},\n" for k in sorted(build)) + "}"
     return text.replace(line, f"BUILD: dict[str, Any] = {body}\n")
 
 
-def make_pyz(python: Path, site: Path, out: Path, build: dict[str, object],
+def make_pyz(python: Path, site: Path, out: Path, launcher: Path, build: dict[str, object],
              work: Path) -> str:
     """shiv builds the archive; its __main__ and bootstrap are swapped for our launcher.
 
@@ -563,7 +572,7 @@ def make_pyz(python: Path, site: Path, out: Path, build: dict[str, object],
     with zipfile.ZipFile(raw) as src:
         meta = src.getinfo("environment.json")
         build_id = str(json.loads(src.read(meta))["build_id"])
-        main_py = launcher_source({**build, "build_id": build_id}).encode("utf-8")
+        main_py = launcher_source(launcher, {**build, "build_id": build_id}).encode("utf-8")
         with open(tmp, "wb") as fd:
             fd.write(SHEBANG)
             with zipfile.ZipFile(fd, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -599,7 +608,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"building {out.name} for {target}, CPython {', '.join(pythons)}", flush=True)
     with tempfile.TemporaryDirectory(prefix="mxgw-build-") as tmp:
         work = Path(tmp)
-        project = stage_project(work, python, args.protoset, args.proto_dir)
+        source = (args.source or ROOT).resolve()
+        project = stage_project(source, work, python, args.protoset, args.proto_dir)
         wheel = build_wheel(python, project, work / "wheel")
         version, requires = wheel_metadata(wheel)
         site = work / "site-packages"
@@ -613,7 +623,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 raise BuildError(f"CPython {py}'s packages differ from the others': "
                                  + ", ".join(conflicts[:10]))
         install_wheel(wheel, site)
-        commit, dirty = git_commit()
+        commit, dirty = git_commit(source)
         write_build_info(site, {
             "version": version, "commit": commit, "dirty": dirty, "target": target,
             "pythons": pythons, "contract": contract_label(args.protoset, args.proto_dir),
@@ -623,7 +633,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         check_contents(site, target, pythons)
         files = [p for p in site.rglob("*") if p.is_file()]
         longest = max(len(p.relative_to(site).as_posix()) for p in files)
-        build_id = make_pyz(python, site, out, {
+        launcher = project / "src" / "mxgw" / "_launcher.py"
+        build_id = make_pyz(python, site, out, launcher, {
             "name": out.name, "target": target, "pythons": pythons,
             "glibc": glibc_floor(site) if target.startswith("linux") else None,
             "longest_path": longest}, work)
@@ -666,6 +677,8 @@ def main(argv: list[str] | None = None) -> int:
                           help="build against this FileDescriptorSet (the gateway's own)")
     contract.add_argument("--proto-dir", type=Path, help="build against these .proto files")
     parser.add_argument("--output", type=Path, help="where to write the pyz")
+    parser.add_argument("--source", type=Path, help="build this copy of the project "
+                        "(pyproject.toml, README.md, src/) instead of this checkout")
     parser.add_argument("--no-run", action="store_true",
                         help="do not run the built pyz against the embedded simulator")
     parser.add_argument("--refresh-deps", action="store_true",
