@@ -185,3 +185,13 @@ def test_put_wrong_password_is_refused(cli: Cli) -> None:
     result = cli("put", "--user", "operator", "Pump001.SetPoint=62")
     assert result.code == 7 and "authentication failed" in result.error["message"]
     assert "not-the-password" not in result.err
+
+
+def test_bench_progress_only_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = cli("bench-read-bulk", "--duration", "0.2", "--warmup", "0")
+    assert result.code == 0
+    assert "bench-read-bulk:" in result.err and "calls" in result.err
+    assert set(result.doc) == BENCH_KEYS  # stdout holds only the JSON document

@@ -195,3 +195,12 @@ def test_api_key_is_redacted_from_argv_errors(cli: Cli) -> None:
     secret = "not-a-key-shaped-secret"
     error = assert_error(cli, 4, "ping", "--api-key", secret)
     assert secret not in str(error)
+
+
+def test_debug_log_is_scrubbed(cli: Cli) -> None:
+    cli.monkeypatch.setenv("MXGW_PASSWORD", "operator-pw")
+    result = cli("put", "--debug", "--user", "operator", "Pump001.SetPoint=50")
+    assert result.code == 0
+    assert "mxgw" in result.err  # the debug log went to stderr, stdout stayed JSON
+    assert result.doc["ok"] is True
+    assert "operator-pw" not in result.err and cli.sim.api_key not in result.err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import logging
 import os
 import sys
 import traceback
@@ -84,9 +85,11 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     return code
 
 
-async def _run_main(argv: Sequence[str]) -> int:
+async def _run_main(argv: Sequence[str], secrets: set[str]) -> int:
     runtime = Runtime()
-    runtime.secrets.update(argv_secrets(argv))
+    # One set: keys and passwords learnt while running are scrubbed from the error line
+    # and the debug log as well.
+    runtime.secrets = secrets
     try:
         return await run_line(argv, runtime)
     finally:
@@ -124,11 +127,45 @@ def _run_raw(spec: CommandSpec, rest: list[str]) -> int:
     raise UnavailableError(f"no runner for `{spec.name}`")
 
 
+class _Scrubbing(logging.Filter):
+    """Debug logs pass through the same secret scrubbing as error messages."""
+
+    def __init__(self, secrets: set[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = _exit.scrub(record.getMessage(), self.secrets)
+        record.args = None
+        return True
+
+
+def _debug_logging(secrets: set[str]) -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.addFilter(_Scrubbing(secrets))
+    logger = logging.getLogger("mxgw")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    return handler
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one mxgw command line; return its exit code (see `mxgw --help`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     secrets = argv_secrets(argv)
+    handler = _debug_logging(secrets) if debug else None
+    try:
+        return _main(argv, debug, secrets)
+    finally:
+        if handler is not None:
+            logger = logging.getLogger("mxgw")
+            logger.removeHandler(handler)
+            logger.setLevel(logging.NOTSET)
+
+
+def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
     try:
         spec, rest = resolve_spec(argv)
         if spec is None:
@@ -142,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError("no command; `mxgw --help` lists the commands")
         elif spec.kind == "raw":
             return _run_raw(spec, rest)
-        return asyncio.run(_run_main(argv))
+        return asyncio.run(_run_main(argv, secrets))
     except SystemExit as exc:  # --help of a command
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
