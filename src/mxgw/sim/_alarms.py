@@ -45,6 +45,7 @@ class Alarm:
     changed_at: datetime | None = None
     operator_user: str = ""
     operator_comment: str = ""
+    in_alarm: bool = False  # the condition at the last evaluation: transitions are edges
 
     def matches(self, prefix: str) -> bool:
         prefix = prefix.lower()
@@ -112,6 +113,7 @@ class AlarmManager:
             self.alarms.append(alarm)
             watched = [d.source] + ([d.limit] if isinstance(d.limit, Attribute) else [])
             for attr in watched:
+                attr.watched = True
                 self._by_source.setdefault(id(attr), []).append(alarm)
             self._by_key[reference.lower()] = alarm
             self._by_key[alarm.guid] = alarm
@@ -127,6 +129,9 @@ class AlarmManager:
 
     def _evaluate(self, alarm: Alarm) -> None:
         in_alarm = alarm.definition.condition()
+        if in_alarm == alarm.in_alarm:
+            return
+        alarm.in_alarm = in_alarm
         state = alarm.state
         if in_alarm and state == CLEARED:
             alarm.raised_at = utc_now()

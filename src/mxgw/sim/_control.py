@@ -48,6 +48,7 @@ class SimControl:
         attr = self._sim.galaxy.attribute(tag)
         if attr is None:
             raise KeyError(f"no attribute {tag!r}")
+        attr.refresh()
         return to_json(attr.value)
 
     def deploy(self) -> None:

@@ -36,9 +36,9 @@ _ADDRESS = re.compile(r"^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+(?:\[(\d*)\])?
 
 
 class Behaviour:
-    """How an attribute's value moves on each tick; `value(tick)` is pure in the tick."""
+    """How an attribute's value moves: its value at `tick`, `ticks` after `current`."""
 
-    def value(self, tick: int, current: Any) -> Any:
+    def value(self, tick: int, current: Any, ticks: int = 1) -> Any:
         raise NotImplementedError
 
 
@@ -46,8 +46,8 @@ class Behaviour:
 class Counter(Behaviour):
     step: int = 1
 
-    def value(self, tick: int, current: Any) -> Any:
-        return (int(current or 0) + self.step) % 2**31
+    def value(self, tick: int, current: Any, ticks: int = 1) -> Any:
+        return (int(current or 0) + self.step * ticks) % 2**31
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Sine(Behaviour):
     period: float = 40.0  # ticks
     phase: float = 0.0
 
-    def value(self, tick: int, current: Any) -> Any:
+    def value(self, tick: int, current: Any, ticks: int = 1) -> Any:
         angle = 2 * math.pi * (tick + self.phase) / self.period
         return round(self.offset + self.amplitude * math.sin(angle), 6)
 
@@ -69,7 +69,7 @@ class Ramp(Behaviour):
     step: float = 2.5
     phase: float = 0.0
 
-    def value(self, tick: int, current: Any) -> Any:
+    def value(self, tick: int, current: Any, ticks: int = 1) -> Any:
         span = self.maximum - self.minimum
         return round(self.minimum + (self.phase + tick * self.step) % span, 6)
 
@@ -78,8 +78,15 @@ class Ramp(Behaviour):
 class Toggle(Behaviour):
     period: int = 10  # ticks between flips
 
-    def value(self, tick: int, current: Any) -> Any:
+    def value(self, tick: int, current: Any, ticks: int = 1) -> Any:
         return (tick // self.period) % 2 == 0
+
+
+class Ticker:
+    """The galaxy's tick count, shared by its attributes so they can catch up lazily."""
+
+    def __init__(self) -> None:
+        self.count = 0
 
 
 @dataclass(eq=False)
@@ -97,6 +104,10 @@ class Attribute:
     value: Any = None
     quality: int = GOOD
     timestamp: datetime = field(default_factory=utc_now)
+    changed_at: datetime = field(default_factory=utc_now)  # when the worker saw the change
+    ticker: Ticker | None = None
+    tick: int = 0  # the tick `value` was computed for
+    watched: bool = False  # an alarm watches it: evaluate on every tick
     # Items (in any session) advised on this attribute; maintained by the sessions.
     subscribers: set[Any] = field(default_factory=set)
     # Encoded event fragments per index, rebuilt lazily after each change (see _events).
@@ -110,11 +121,24 @@ class Attribute:
     def writable(self) -> bool:
         return self.security != VIEW_ONLY
 
-    def store(self, value: Any, quality: int = GOOD, when: datetime | None = None) -> None:
+    def store(self, value: Any, quality: int = GOOD, when: datetime | None = None,
+              now: datetime | None = None) -> None:
         self.value = value
         self.quality = quality
-        self.timestamp = when or utc_now()
+        self.changed_at = now or utc_now()
+        self.timestamp = when or self.changed_at
         self.fragments.clear()
+
+    def refresh(self) -> None:
+        """Bring a moving value up to the current tick. Ticks skip attributes nobody
+        watches (so 10,000 idle objects cost nothing); readers call this first."""
+        ticker = self.ticker
+        if self.behaviour is None or ticker is None or self.tick == ticker.count:
+            return
+        value = self.behaviour.value(ticker.count, self.value, ticker.count - self.tick)
+        self.tick = ticker.count
+        if value != self.value or self.quality != GOOD:
+            self.store(value, GOOD)
 
 
 @dataclass(eq=False)
@@ -174,16 +198,21 @@ class AlarmDef:
         return self.limit
 
     def condition(self) -> bool:
-        """Whether the source is in alarm now (bad quality never alarms)."""
-        value = self.source.value
-        if self.source.quality != GOOD or value is None:
+        """Whether the source is in alarm now (bad quality never alarms). Runs for every
+        watched change of every tick, hence the plain code."""
+        source = self.source
+        value = source.value
+        if value is None or source.quality != GOOD:
             return False
-        if self.kind == "bool":
+        kind = self.kind
+        if kind == "bool":
             return bool(value)
-        limit = self.limit_value()
+        limit = self.limit
+        if isinstance(limit, Attribute):
+            limit = limit.value
         if limit is None:
             return False
-        return bool(value > limit) if self.kind == "hi" else bool(value < limit)
+        return bool(value > limit) if kind == "hi" else bool(value < limit)
 
 
 Listener = Callable[[list[Attribute]], None]
@@ -200,7 +229,7 @@ class Galaxy:
         self._moving: list[Attribute] = []
         self.listeners: list[Listener] = []
         self.alarms: list[AlarmDef] = []
-        self.tick_count = 0
+        self.ticker = Ticker()
 
     # -- building
     def add_object(self, obj: GObject) -> GObject:
@@ -218,6 +247,8 @@ class Galaxy:
             for attr in obj.attributes.values()
         }
         self._moving = [a for a in self._attributes.values() if a.behaviour is not None]
+        for attr in self._moving:
+            attr.ticker = self.ticker
 
     # -- lookup
     def object(self, tag_name: str) -> GObject | None:
@@ -230,21 +261,31 @@ class Galaxy:
         return self._attributes.values()
 
     @property
+    def tick_count(self) -> int:
+        return self.ticker.count
+
+    @property
     def size(self) -> dict[str, int]:
         return {"objects": len(self.objects), "attributes": len(self._attributes)}
 
     # -- changes
     def tick(self, n: int = 1) -> None:
         """Advance `n` ticks; listeners hear once per tick with every changed attribute."""
+        ticker = self.ticker
         for _ in range(n):
-            self.tick_count += 1
+            ticker.count += 1
+            tick = ticker.count
             now = utc_now()
             changed = []
             for attr in self._moving:
-                assert attr.behaviour is not None
-                value = attr.behaviour.value(self.tick_count, attr.value)
+                if not (attr.subscribers or attr.watched):
+                    continue  # caught up lazily by refresh() when someone reads it
+                behaviour = attr.behaviour
+                assert behaviour is not None
+                value = behaviour.value(tick, attr.value, tick - attr.tick)
+                attr.tick = tick
                 if value != attr.value or attr.quality != GOOD:
-                    attr.store(value, GOOD, now)
+                    attr.store(value, GOOD, None, now)
                     changed.append(attr)
             self.notify(changed)
 

@@ -89,6 +89,8 @@ class Session:
         self.queue_first = 1  # sequence of queue[0]
         self.next_seq = 1
         self.ring: deque[tuple[int, float, bytes]] = deque(maxlen=manager.options.replay_ring)
+        self._clock = manager.clock
+        self._queue_limit = manager.options.event_queue_limit
         self._prefix = {
             family: _events.session_prefix(session_id, family)
             for family in (pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, pb.MX_EVENT_FAMILY_ON_WRITE_COMPLETE,
@@ -168,7 +170,7 @@ class Session:
         item.attr = self.manager.galaxy.attribute(item.address.reference)
         if item.attr is not None:
             item.attr.subscribers.add(item)
-        self.push_data_change(item)
+        self.push_data_change(item, fresh=True)
 
     def unadvise(self, item: Item) -> None:
         if item.advised:
@@ -177,10 +179,10 @@ class Session:
                 item.attr.subscribers.discard(item)
 
     # -- events
-    def push_data_change(self, item: Item) -> None:
+    def push_data_change(self, item: Item, fresh: bool = False) -> None:
         if item.suspended:
             return
-        fragment = _events.data_change_fragment(item.attr, item.address.index)
+        fragment = _events.data_change_fragment(item.attr, item.address.index, fresh)
         self.push(pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, item.handle_bytes + fragment)
 
     def push(self, family: int, body: bytes) -> None:
@@ -190,9 +192,10 @@ class Session:
         seq = self.next_seq
         self.next_seq = seq + 1
         data = self._prefix[family] + _events.SEQUENCE_TAG + _events.varint(seq) + body
-        self.queue.append(data)
-        self.ring.append((seq, self.manager.clock(), data))
-        if len(self.queue) > self.manager.options.event_queue_limit:
+        queue = self.queue
+        queue.append(data)
+        self.ring.append((seq, self._clock(), data))
+        if len(queue) > self._queue_limit:
             self.fault("EventQueueOverflow")
             return
         if not self.wakeup.is_set():

@@ -69,6 +69,7 @@ def check_write(
         and req.verifier_user_id != req.current_user_id
     ):
         return failure_status(VERIFIED_WRITE_DETAIL), None
+    attr.refresh()
     index = item.address.index
     written = from_mx(req.value)
     try:
