@@ -60,6 +60,10 @@ async def iterate(
         if calls.closed and task is not None and not task.cancelling():
             return  # our own close() cancelled the call: end quietly
         raise
+    except _errors.MxGatewayError as exc:
+        if calls.closed and exc.grpc_code == "CANCELLED":
+            return  # the same, where grpc reports the cancel as a status
+        raise
     finally:
         calls.discard(call)
         call.cancel()

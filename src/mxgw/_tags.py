@@ -41,6 +41,11 @@ class TagCache:
         self._server: int | None = None
         self._items: dict[str, int] = {}
         self._lock = asyncio.Lock()
+        self._writing: dict[str, asyncio.Lock] = {}
+
+    def write_lock(self, tag: str) -> asyncio.Lock:
+        """One write_tag at a time per tag, so each waits for its own OnWriteComplete."""
+        return self._writing.setdefault(tag, asyncio.Lock())
 
     async def server(self) -> int:
         async with self._lock:
@@ -102,6 +107,12 @@ async def subscribe(session: Session, tags: list[str]) -> AsyncIterator[DataChan
 
 async def write_tag(session: Session, tag: str, value: Any, data_type: str | None,
                     timeout: float | None) -> None:
+    async with session._tag_cache.write_lock(tag):
+        await _write_and_wait(session, tag, value, data_type, timeout)
+
+
+async def _write_and_wait(session: Session, tag: str, value: Any, data_type: str | None,
+                          timeout: float | None) -> None:
     server, item = await session._tag_cache.advised_item(tag)
     listener = session.listen(lambda info: info.family == "ON_WRITE_COMPLETE"
                               and info.server_handle == server and info.item_handle == item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
 
@@ -98,3 +99,10 @@ async def test_subscribe_ends_when_the_session_closes(session: mxgw.Session) -> 
         seen.append(change)
         await session.close()
     assert len(seen) == 1
+
+
+@pytest.mark.asyncio
+async def test_concurrent_write_tags_each_get_their_completion(
+        session: mxgw.Session, sim: RunningSimulator) -> None:
+    await asyncio.gather(*(session.write_tag(INT, v) for v in range(1, 6)))
+    assert sim.control.get_value(INT) == 5  # input order kept per tag
