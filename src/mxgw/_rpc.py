@@ -163,6 +163,18 @@ def check_reply(reply: Any, operation: str, *, strict: bool = True) -> Any:
     raise cls(message, **kwargs)
 
 
+def check_event(event: Any, operation: str) -> Any:
+    """Raise MxAccessError when an event (e.g. OnWriteComplete) reports a failure: a
+    negative HRESULT or a failing status entry. Placeholders never fail."""
+    hresult = int(event.hresult) if event.HasField("hresult") else None
+    failed = failures(statuses(event.statuses))
+    if failed or (hresult is not None and hresult < 0):
+        raise _errors.MxAccessError(
+            f"{operation} failed: {describe_failure(hresult, failed)}", statuses=failed,
+            hresult=hresult)
+    return event
+
+
 # ---------------------------------------------------------------- the stubs
 
 

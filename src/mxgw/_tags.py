@@ -126,12 +126,6 @@ async def _write_and_wait(session: Session, tag: str, value: Any, data_type: str
                 f"write {tag}: no OnWriteComplete within {wait} s") from None
         if got is None:
             raise _errors.MxGatewaySessionError(f"write {tag}: the session was closed")
-        info, event = got
-        status = TagValue.from_message(event).statuses
-        failed = tuple(s for s in status if s.is_failure)
-        if failed or (info.hresult is not None and info.hresult < 0):
-            detail = _rpc.describe_failure(info.hresult, failed)
-            raise _errors.MxAccessError(f"write {tag} failed: {detail}", statuses=failed,
-                                        hresult=info.hresult)
+        _rpc.check_event(got[1], f"write {tag}")
     finally:
         session.unlisten(listener)
