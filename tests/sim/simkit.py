@@ -34,7 +34,7 @@ class Gw:
         self.galaxy = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
         self.metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {key}"),)
 
-    def with_key(self, key: str | None) -> Gw:  # noqa: D102
+    def with_key(self, key: str | None) -> Gw:
         other = Gw(self.sim, self.channel, "")
         other.metadata = (("authorization", f"Bearer {key}"),) if key else ()
         return other
@@ -113,6 +113,15 @@ async def take(call: Any, n: int) -> list[Any]:
             out.append(await call.read())
     await asyncio.wait_for(read(), WAIT)
     return out
+
+
+async def code_of(awaitable: Any) -> grpc.StatusCode:
+    """The status an RPC ends with (OK when it succeeds)."""
+    try:
+        await awaitable
+    except grpc.aio.AioRpcError as exc:
+        return exc.code()
+    return grpc.StatusCode.OK
 
 
 def mx(**value: Any) -> pb.MxValue:

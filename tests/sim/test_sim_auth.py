@@ -6,18 +6,10 @@ import re
 
 import grpc
 import pytest
-from simkit import Gw, pb
+from simkit import Gw, code_of, pb
 
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw.testing import RunningSimulator, run_simulator
-
-
-async def _code(awaitable: object) -> grpc.StatusCode:
-    try:
-        await awaitable  # type: ignore[misc]
-    except grpc.aio.AioRpcError as exc:
-        return exc.code()
-    return grpc.StatusCode.OK
 
 
 def test_keys_have_the_documented_shape(sim: RunningSimulator) -> None:
@@ -32,15 +24,15 @@ def test_keys_have_the_documented_shape(sim: RunningSimulator) -> None:
 async def test_missing_malformed_or_unknown_key_is_unauthenticated(gw: Gw, key: str | None
                                                                    ) -> None:
     other = gw.with_key(key)
-    assert await _code(other.open()) == grpc.StatusCode.UNAUTHENTICATED
-    assert await _code(other.galaxy.TestConnection(
+    assert await code_of(other.open()) == grpc.StatusCode.UNAUTHENTICATED
+    assert await code_of(other.galaxy.TestConnection(
         gpb.TestConnectionRequest(), metadata=other.metadata)) == grpc.StatusCode.UNAUTHENTICATED
 
 
 @pytest.mark.asyncio
 async def test_wrong_secret_for_known_key_id_is_unauthenticated(gw: Gw) -> None:
     forged = gw.sim.api_key[:-43] + ("A" * 43)
-    assert await _code(gw.with_key(forged).open()) == grpc.StatusCode.UNAUTHENTICATED
+    assert await code_of(gw.with_key(forged).open()) == grpc.StatusCode.UNAUTHENTICATED
 
 
 @pytest.mark.asyncio
@@ -48,14 +40,14 @@ async def test_read_only_key_reads_but_cannot_write(gw: Gw) -> None:
     ro = gw.with_key(gw.sim.read_only_api_key)
     session_id, server, item = await ro.subscribe("TestChildObject.TestInt")
     assert len(await ro.drain(session_id)) == 1
-    assert await _code(ro.write(session_id, server, item, pb.MxValue(int32_value=1))) == \
+    assert await code_of(ro.write(session_id, server, item, pb.MxValue(int32_value=1))) == \
         grpc.StatusCode.PERMISSION_DENIED
     secured = ro.invoke(session_id, authenticate_user_command=pb.AuthenticateUserCommand(
         server_handle=server, user_name="operator", password="operator-pw"))
-    assert await _code(secured) == grpc.StatusCode.PERMISSION_DENIED
+    assert await code_of(secured) == grpc.StatusCode.PERMISSION_DENIED
     ack = ro.stub.AcknowledgeAlarm(pb.AcknowledgeAlarmRequest(
         alarm_full_reference="x"), metadata=ro.metadata)
-    assert await _code(ack) == grpc.StatusCode.PERMISSION_DENIED
+    assert await code_of(ack) == grpc.StatusCode.PERMISSION_DENIED
     assert (await ro.close(session_id)).final_state == pb.SESSION_STATE_CLOSED
 
 
@@ -76,7 +68,7 @@ async def test_each_scope_grants_only_its_calls(gw: Gw, scope: str, allowed: str
     }
     for name, call in calls.items():
         expected = grpc.StatusCode.OK if name == allowed else grpc.StatusCode.PERMISSION_DENIED
-        assert await _code(call) == expected, name
+        assert await code_of(call) == expected, name
 
 
 @pytest.mark.asyncio
@@ -88,7 +80,7 @@ async def test_admin_only_commands_fail_closed(gw: Gw) -> None:
     server = await limited.register(session_id)
     call = limited.invoke(session_id, write_secured_command=pb.WriteSecuredCommand(
         server_handle=server, item_handle=1))
-    assert await _code(call) == grpc.StatusCode.PERMISSION_DENIED
+    assert await code_of(call) == grpc.StatusCode.PERMISSION_DENIED
 
 
 @pytest.mark.asyncio

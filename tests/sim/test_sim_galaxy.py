@@ -9,18 +9,10 @@ import grpc
 import pytest
 import pytest_asyncio
 from google.protobuf.wrappers_pb2 import Int32Value
-from simkit import Gw, take
+from simkit import Gw, code_of, take
 
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw.testing import run_simulator
-
-
-async def _code(awaitable: Any) -> grpc.StatusCode:
-    try:
-        await awaitable
-    except grpc.aio.AioRpcError as exc:
-        return exc.code()
-    return grpc.StatusCode.OK
 
 
 @pytest_asyncio.fixture
@@ -63,7 +55,7 @@ async def test_discover_pages_default_and_cap(big: Gw) -> None:
     assert len(set(names)) == len(names)
     capped = await _discover(big, page_size=100_000, include_attributes=False)
     assert len(capped.objects) == capped.total_object_count  # under the 5,000 cap
-    assert await _code(_discover(big, page_size=-1)) == grpc.StatusCode.INVALID_ARGUMENT
+    assert await code_of(_discover(big, page_size=-1)) == grpc.StatusCode.INVALID_ARGUMENT
 
 
 @pytest.mark.asyncio
@@ -84,12 +76,12 @@ async def test_browse_defaults_to_500_and_orders_areas_first(big: Gw) -> None:
 async def test_page_tokens_are_bound_to_filters_and_sequence(big: Gw) -> None:
     page = await _browse(big, parent_tag_name="Area_Pumps", page_size=10)
     mismatched = _browse(big, parent_tag_name="Area_Tanks", page_token=page.next_page_token)
-    assert await _code(mismatched) == grpc.StatusCode.INVALID_ARGUMENT
+    assert await code_of(mismatched) == grpc.StatusCode.INVALID_ARGUMENT
     garbage = _browse(big, parent_tag_name="Area_Pumps", page_token="%%%")
-    assert await _code(garbage) == grpc.StatusCode.INVALID_ARGUMENT
+    assert await code_of(garbage) == grpc.StatusCode.INVALID_ARGUMENT
     big.control.deploy()
     stale = _browse(big, parent_tag_name="Area_Pumps", page_token=page.next_page_token)
-    assert await _code(stale) == grpc.StatusCode.INVALID_ARGUMENT
+    assert await code_of(stale) == grpc.StatusCode.INVALID_ARGUMENT
     again = await _browse(big, parent_tag_name="Area_Pumps", page_size=10)
     assert again.cache_sequence == page.cache_sequence + 1
 
@@ -99,7 +91,7 @@ async def test_unknown_root_or_parent_is_not_found(gw: Gw) -> None:
     for call in (_browse(gw, parent_gobject_id=99999), _browse(gw, parent_tag_name="Nope"),
                  _discover(gw, root_contained_path="Area_X.Nope"),
                  _discover(gw, root_tag_name="Nope")):
-        assert await _code(call) == grpc.StatusCode.NOT_FOUND
+        assert await code_of(call) == grpc.StatusCode.NOT_FOUND
 
 
 @pytest.mark.asyncio

@@ -7,18 +7,18 @@ import json
 import signal
 import socket
 import sys
-from pathlib import Path
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
 from simkit import WAIT, Gw, pb, take
 
-from mxgw.sim.__main__ import install_stop_handlers, main
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw._proto import galaxy_pb2_grpc
+from mxgw.sim.__main__ import install_stop_handlers, main
 
 # Runs the server as on Windows: the loop has no add_signal_handler, so Ctrl-C arrives as
 # KeyboardInterrupt. The environment cannot be produced otherwise on Linux.

@@ -9,7 +9,7 @@ from typing import Any
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, mx, pb, take
+from simkit import WAIT, Gw, code_of, mx, pb, take
 
 from mxgw.testing import run_simulator
 
@@ -21,28 +21,21 @@ async def _gw(**options: Any) -> AsyncIterator[Gw]:
         yield Gw(sim, channel, sim.api_key)
 
 
-async def _code(awaitable: Any) -> grpc.StatusCode:
-    try:
-        await awaitable
-    except grpc.aio.AioRpcError as exc:
-        return exc.code()
-    return grpc.StatusCode.OK
-
 
 async def _stream_end(call: Any) -> grpc.StatusCode:
     async def rest() -> None:
         while await call.read() != grpc.aio.EOF:
             pass
-    return await _code(asyncio.wait_for(rest(), WAIT))
+    return await code_of(asyncio.wait_for(rest(), WAIT))
 
 
 @pytest.mark.asyncio
 async def test_unknown_session_is_not_found(gw: Gw) -> None:
     missing = "session-" + "0" * 32
-    assert await _code(gw.register(missing)) == grpc.StatusCode.NOT_FOUND
-    assert await _code(gw.close(missing)) == grpc.StatusCode.NOT_FOUND
-    assert await _code(gw.stream(missing).read()) == grpc.StatusCode.NOT_FOUND
-    assert await _code(gw.register("")) == grpc.StatusCode.INVALID_ARGUMENT
+    assert await code_of(gw.register(missing)) == grpc.StatusCode.NOT_FOUND
+    assert await code_of(gw.close(missing)) == grpc.StatusCode.NOT_FOUND
+    assert await code_of(gw.stream(missing).read()) == grpc.StatusCode.NOT_FOUND
+    assert await code_of(gw.register("")) == grpc.StatusCode.INVALID_ARGUMENT
 
 
 @pytest.mark.asyncio
@@ -54,11 +47,11 @@ async def test_malformed_commands_are_invalid_argument(gw: Gw) -> None:
         request = pb.MxCommandRequest(session_id=session_id)
         if command is not None:
             request.command.CopyFrom(command)
-        assert await _code(gw.stub.Invoke(request, metadata=gw.metadata)) == \
+        assert await code_of(gw.stub.Invoke(request, metadata=gw.metadata)) == \
             grpc.StatusCode.INVALID_ARGUMENT
     negative = gw.stub.OpenSession(pb.OpenSessionRequest(
         requested_lease={"seconds": -5}), metadata=gw.metadata)
-    assert await _code(negative) == grpc.StatusCode.INVALID_ARGUMENT
+    assert await code_of(negative) == grpc.StatusCode.INVALID_ARGUMENT
 
 
 @pytest.mark.asyncio
@@ -66,7 +59,7 @@ async def test_session_limit_is_resource_exhausted() -> None:
     async with _gw(max_sessions=2) as gw:
         first = await gw.open()
         await gw.open()
-        assert await _code(gw.open()) == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert await code_of(gw.open()) == grpc.StatusCode.RESOURCE_EXHAUSTED
         await gw.close(first)
         await gw.open()
 
@@ -76,7 +69,7 @@ async def test_one_event_subscriber_per_session(gw: Gw) -> None:
     session_id, _, _ = await gw.subscribe("TestChildObject.TestInt")
     first = gw.stream(session_id)
     await take(first, 1)
-    assert await _code(gw.stream(session_id).read()) == grpc.StatusCode.ALREADY_EXISTS
+    assert await code_of(gw.stream(session_id).read()) == grpc.StatusCode.ALREADY_EXISTS
     first.cancel()
     await asyncio.wait_for(_wait_for(lambda: gw.control.cancelled_streams == 1), WAIT)
     second = gw.stream(session_id)
@@ -95,7 +88,7 @@ async def _wait_for(condition: Callable[[], bool]) -> None:
 @pytest.mark.asyncio
 async def test_queue_overflow_faults_the_session_and_ends_the_stream() -> None:
     async with _gw(event_queue_limit=5) as gw:
-        session_id, server, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
+        session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
         call = gw.stream(session_id)
         await take(call, 1)
         # Nobody reads while ten changes arrive at once: the bounded queue overflows.
@@ -104,7 +97,7 @@ async def test_queue_overflow_faults_the_session_and_ends_the_stream() -> None:
         assert "EventQueueOverflow" in (await call.details())
         (info,) = gw.control.sessions()
         assert info.state == "FAULTED"
-        assert await _code(gw.register(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
+        assert await code_of(gw.register(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
         assert (await gw.close(session_id)).final_state == pb.SESSION_STATE_CLOSED
 
 
@@ -113,7 +106,7 @@ async def test_overflow_without_a_stream_faults_too() -> None:
     async with _gw(event_queue_limit=3) as gw:
         session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
         gw.control.tick(5)
-        assert await _code(gw.drain(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
+        assert await code_of(gw.drain(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
 
 
 @pytest.mark.asyncio
@@ -161,7 +154,7 @@ async def test_lease_expiry_closes_idle_sessions_only() -> None:
         await take(call, 1)
         gw.control.advance_time(61)
         assert [s.session_id for s in gw.control.sessions()] == [busy]
-        assert await _code(gw.register(idle)) == grpc.StatusCode.NOT_FOUND
+        assert await code_of(gw.register(idle)) == grpc.StatusCode.NOT_FOUND
         assert (await gw.close(idle)).final_state == pb.SESSION_STATE_CLOSED
         call.cancel()
 
@@ -181,7 +174,7 @@ async def test_pending_command_limit() -> None:
     async with _gw(max_pending_commands=2) as gw:
         session_id = await gw.open()
         gw.control.set_latency(0.3)
-        calls = [asyncio.ensure_future(_code(gw.register(session_id))) for _ in range(3)]
+        calls = [asyncio.ensure_future(code_of(gw.register(session_id))) for _ in range(3)]
         codes = await asyncio.wait_for(asyncio.gather(*calls), WAIT)
         assert sorted(c.name for c in codes) == ["OK", "OK", "RESOURCE_EXHAUSTED"]
 

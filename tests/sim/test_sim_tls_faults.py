@@ -8,18 +8,10 @@ from typing import Any
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, pb, take
+from simkit import WAIT, Gw, code_of, pb, take
 
 from mxgw.sim import _tls
 from mxgw.testing import run_simulator
-
-
-async def _code(awaitable: Any) -> grpc.StatusCode:
-    try:
-        await awaitable
-    except grpc.aio.AioRpcError as exc:
-        return exc.code()
-    return grpc.StatusCode.OK
 
 
 async def _tls_roundtrip(**options: Any) -> None:
@@ -33,7 +25,7 @@ async def _tls_roundtrip(**options: Any) -> None:
         async with grpc.aio.secure_channel(f"localhost:{port}", credentials) as channel:
             assert await Gw(sim, channel, sim.api_key).open()
         async with grpc.aio.insecure_channel(sim.endpoint) as channel:
-            code = await _code(Gw(sim, channel, sim.api_key).stub.OpenSession(
+            code = await code_of(Gw(sim, channel, sim.api_key).stub.OpenSession(
                 pb.OpenSessionRequest(), metadata=(), timeout=WAIT))
             assert code == grpc.StatusCode.UNAVAILABLE
 
@@ -71,7 +63,7 @@ async def test_missing_certificate_file_is_a_clear_error(tmp_path: Path) -> None
 async def test_latency_makes_deadlines_expire(gw: Gw) -> None:
     gw.control.set_latency(2.0)
     call = gw.stub.OpenSession(pb.OpenSessionRequest(), metadata=gw.metadata, timeout=0.05)
-    assert await _code(call) == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert await code_of(call) == grpc.StatusCode.DEADLINE_EXCEEDED
     gw.control.set_latency(0)
     assert await gw.open()
 
@@ -88,7 +80,7 @@ async def test_fail_next_n_calls_optionally_for_one_method(gw: Gw) -> None:
         assert info.value.details() == "maintenance"
     assert await gw.register(session_id) == 1
     gw.control.fail_next(1, grpc.StatusCode.DEADLINE_EXCEEDED)
-    assert await _code(gw.open()) == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert await code_of(gw.open()) == grpc.StatusCode.DEADLINE_EXCEEDED
 
 
 @pytest.mark.asyncio
@@ -97,10 +89,10 @@ async def test_fault_session_ends_stream_and_refuses_commands(gw: Gw) -> None:
     call = gw.stream(session_id)
     await take(call, 1)
     gw.control.fault_session(session_id)
-    assert await _code(asyncio.wait_for(call.read(), WAIT)) == grpc.StatusCode.UNAVAILABLE
+    assert await code_of(asyncio.wait_for(call.read(), WAIT)) == grpc.StatusCode.UNAVAILABLE
     assert [s.state for s in gw.control.sessions()] == ["FAULTED"]
-    assert await _code(gw.register(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
-    assert await _code(gw.stream(session_id).read()) == grpc.StatusCode.FAILED_PRECONDITION
+    assert await code_of(gw.register(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
+    assert await code_of(gw.stream(session_id).read()) == grpc.StatusCode.FAILED_PRECONDITION
 
 
 @pytest.mark.asyncio
@@ -109,7 +101,7 @@ async def test_drop_event_streams_then_resume_with_replay(gw: Gw) -> None:
     call = gw.stream(session_id)
     (first,) = await take(call, 1)
     assert gw.control.drop_event_streams() == 1
-    assert await _code(asyncio.wait_for(call.read(), WAIT)) == grpc.StatusCode.UNAVAILABLE
+    assert await code_of(asyncio.wait_for(call.read(), WAIT)) == grpc.StatusCode.UNAVAILABLE
     gw.control.tick(2)
     resumed = gw.stream(session_id, after=first.worker_sequence)
     assert [e.worker_sequence for e in await take(resumed, 2)] == [2, 3]
@@ -119,7 +111,7 @@ async def test_drop_event_streams_then_resume_with_replay(gw: Gw) -> None:
 @pytest.mark.asyncio
 async def test_stop_and_resume_accepting(gw: Gw) -> None:
     gw.control.stop_accepting()
-    assert await _code(gw.open()) == grpc.StatusCode.UNAVAILABLE
+    assert await code_of(gw.open()) == grpc.StatusCode.UNAVAILABLE
     gw.control.resume_accepting()
     assert await gw.open()
 

@@ -40,7 +40,7 @@ class Alarm:
     reference: str
     guid: str
     area: str
-    state: int = CLEARED
+    state: pb.AlarmConditionState = CLEARED
     raised_at: datetime | None = None
     changed_at: datetime | None = None
     operator_user: str = ""
@@ -84,7 +84,7 @@ class Alarm:
             snap.last_transition_time.FromDatetime(self.changed_at)
         return snap
 
-    def transition(self, kind: int) -> pb.OnAlarmTransitionEvent:
+    def transition(self, kind: pb.AlarmTransitionKind) -> pb.OnAlarmTransitionEvent:
         event = pb.OnAlarmTransitionEvent(transition_kind=kind, condition_state=self.state,
                                           **self._common())
         if self.raised_at:
@@ -144,7 +144,8 @@ class AlarmManager:
         elif not in_alarm and state == ACTIVE_ACKED:
             self._move(alarm, CLEARED, pb.ALARM_TRANSITION_KIND_CLEAR)
 
-    def _move(self, alarm: Alarm, state: int, kind: int) -> None:
+    def _move(self, alarm: Alarm, state: pb.AlarmConditionState,
+              kind: pb.AlarmTransitionKind) -> None:
         alarm.state = state
         alarm.changed_at = utc_now()
         flag = alarm.definition.attr

@@ -13,7 +13,8 @@ import binascii
 import fnmatch
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from mxgw._proto import galaxy_pb2 as gpb
@@ -119,6 +120,31 @@ class Tree:
             if max_depth is None or depth < max_depth:
                 kids = self.children.get(obj.gobject_id, [])
                 stack.extend((kid, depth + 1) for kid in reversed(kids))
+
+
+@dataclass(frozen=True)
+class Page:
+    objects: list[GObject]
+    next_token: str
+    total: int
+    sequence: int
+    with_attributes: bool
+
+    def messages(self) -> list[gpb.GalaxyObject]:
+        return [to_message(o, self.with_attributes) for o in self.objects]
+
+
+def paginate(request: Any, candidates: Iterable[GObject], default_size: int, sequence: int
+             ) -> Page:
+    """One page of the candidates that pass the request's filters, and the next token."""
+    size = page_size(request.page_size, default_size)
+    offset = read_token(request, sequence)
+    keep = Filter(request)
+    matches = [o for o in candidates if keep(o)]
+    more = offset + size < len(matches)
+    return Page(matches[offset:offset + size],
+                make_token(request, sequence, offset + size) if more else "",
+                len(matches), sequence, keep.attributes)
 
 
 def to_message(obj: GObject, with_attributes: bool) -> gpb.GalaxyObject:

@@ -42,7 +42,7 @@ class CallContext:
         self.faults = faults
         self.stopping = False
 
-    async def prologue(self, rpc: Rpc, request: Any, context: grpc.aio.ServicerContext) -> None:
+    async def prologue(self, rpc: Rpc, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
         if not self.faults.accepting:
             raise RpcError(grpc.StatusCode.UNAVAILABLE, "gateway is not accepting calls")
         failure = self.faults.take_failure(rpc.name)
@@ -82,7 +82,7 @@ def _log(rpc: Rpc, request: Any, started: float, outcome: str) -> None:
 
 
 def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[Any]]:
-    async def handle(request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         started = time.perf_counter()
         try:
             await calls.prologue(rpc, request, context)
@@ -99,7 +99,7 @@ def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[Any]]:
 def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]:
     # A coroutine that writes, rather than a generator that re-yields: one layer less per
     # message on the event path.
-    async def handle(request: Any, context: grpc.aio.ServicerContext) -> None:
+    async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
         started = time.perf_counter()
         outcome = "OK"
         try:

@@ -35,7 +35,7 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
-def session_prefix(session_id: str, family: int) -> bytes:
+def session_prefix(session_id: str, family: pb.MxEventFamily) -> bytes:
     return pb.MxEvent(session_id=session_id, family=family).SerializeToString()
 
 
@@ -125,8 +125,9 @@ def data_change_fragment(attr: Attribute | None, index: int | None, fresh: bool 
             return cached
     now = attr.changed_at if not fresh else utc_now()
     value_bytes = _encode_value(attr.value, attr.dtype, attr.is_array)
-    quality = _GOOD_QUALITY if attr.quality == GOOD else _QUALITY + varint(attr.quality)
-    data = (_length_delimited(_VALUE, value_bytes) + quality + _OK_STATUS
+    quality_field = (_GOOD_QUALITY if attr.quality == GOOD
+                     else _QUALITY + varint(attr.quality))
+    data = (_length_delimited(_VALUE, value_bytes) + quality_field + _OK_STATUS
             + _tail(attr.timestamp, now))
     if not fresh:
         attr.fragments[index] = data

@@ -8,16 +8,7 @@ from typing import Any
 from mxgw._proto import galaxy_pb2 as gpb
 
 from ._auth import METADATA_READ
-from ._browse import (
-    BROWSE_PAGE,
-    DISCOVER_PAGE,
-    Filter,
-    Tree,
-    make_token,
-    page_size,
-    read_token,
-    to_message,
-)
+from ._browse import BROWSE_PAGE, DISCOVER_PAGE, Tree, paginate
 from ._calls import Rpc
 from ._deploy import DeployState
 from ._galaxy import Galaxy, GObject
@@ -65,41 +56,28 @@ class GalaxyServicer:
 
     async def discover_hierarchy(self, request: gpb.DiscoverHierarchyRequest, context: Any
                                  ) -> gpb.DiscoverHierarchyReply:
-        size = page_size(request.page_size, DISCOVER_PAGE)
-        sequence = self.deploys.cache_sequence
-        offset = read_token(request, sequence)
         which = request.WhichOneof("root")
         root = self._locate(request, which) if which is not None else None
         max_depth = request.max_depth.value if request.HasField("max_depth") else None
         if max_depth is not None and max_depth < 0:
             raise invalid("max_depth must not be negative")
-        keep = Filter(request)
-        matches = [o for o in self.tree.walk(root, max_depth) if keep(o)]
-        page = matches[offset:offset + size]
-        reply = gpb.DiscoverHierarchyReply(
-            objects=[to_message(o, keep.attributes) for o in page],
-            total_object_count=len(matches), cache_sequence=sequence)
-        if offset + size < len(matches):
-            reply.next_page_token = make_token(request, sequence, offset + size)
-        return reply
+        page = paginate(request, self.tree.walk(root, max_depth), DISCOVER_PAGE,
+                        self.deploys.cache_sequence)
+        return gpb.DiscoverHierarchyReply(
+            objects=page.messages(), next_page_token=page.next_token,
+            total_object_count=page.total, cache_sequence=page.sequence)
 
     async def browse_children(self, request: gpb.BrowseChildrenRequest, context: Any
                               ) -> gpb.BrowseChildrenReply:
-        size = page_size(request.page_size, BROWSE_PAGE)
-        sequence = self.deploys.cache_sequence
-        offset = read_token(request, sequence)
         which = request.WhichOneof("parent")
         parent_id = self._locate(request, which).gobject_id if which is not None else 0
-        keep = Filter(request)
-        matches = [o for o in self.tree.children.get(parent_id, []) if keep(o)]
-        page = matches[offset:offset + size]
-        reply = gpb.BrowseChildrenReply(
-            children=[to_message(o, keep.attributes) for o in page],
-            child_has_children=[bool(self.tree.children.get(o.gobject_id)) for o in page],
-            cache_sequence=sequence)
-        if offset + size < len(matches):
-            reply.next_page_token = make_token(request, sequence, offset + size)
-        return reply
+        page = paginate(request, self.tree.children.get(parent_id, []), BROWSE_PAGE,
+                        self.deploys.cache_sequence)
+        return gpb.BrowseChildrenReply(
+            children=page.messages(), next_page_token=page.next_token,
+            child_has_children=[bool(self.tree.children.get(o.gobject_id))
+                                for o in page.objects],
+            cache_sequence=page.sequence)
 
     async def watch_deploy_events(self, request: Any, context: Any
                                   ) -> AsyncIterator[gpb.DeployEvent]:

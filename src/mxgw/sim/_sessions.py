@@ -185,7 +185,7 @@ class Session:
         fragment = _events.data_change_fragment(item.attr, item.address.index, fresh)
         self.push(pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, item.handle_bytes + fragment)
 
-    def push(self, family: int, body: bytes) -> None:
+    def push(self, family: pb.MxEventFamily, body: bytes) -> None:
         """Queue one event; past the queue bound the session faults (EventQueueOverflow)."""
         if self.state != READY:
             return
@@ -282,7 +282,7 @@ class SessionManager:
             raise not_found(f"session not found: {session_id}")
         return session
 
-    def close(self, session_id: str) -> int:
+    def close(self, session_id: str) -> pb.SessionState:
         """Idempotent: a session closed before answers CLOSED again."""
         if not session_id:
             raise invalid("session_id is required")

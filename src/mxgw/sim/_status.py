@@ -44,7 +44,9 @@ def ok_status() -> pb.MxStatusProxy:
     )
 
 
-def failure_status(detail: int, category: int | None = None, text: str = "") -> pb.MxStatusProxy:
+def failure_status(
+    detail: int, category: pb.MxStatusCategory | None = None, text: str = ""
+) -> pb.MxStatusProxy:
     category = category if category is not None else _CATEGORY.get(
         detail, pb.MX_STATUS_CATEGORY_OPERATIONAL_ERROR)
     source = pb.MX_STATUS_SOURCE_RESPONDING_AUTOMATION_OBJECT

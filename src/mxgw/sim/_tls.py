@@ -44,7 +44,7 @@ def _with_cryptography() -> tuple[bytes, bytes]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     sans: list[x509.GeneralName] = [x509.DNSName(n) for n in _names()]
     sans += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in _IPS]
     cert = (

@@ -7,7 +7,7 @@ list of one of those for arrays); the wire form is built from them here and nowh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mxgw._proto import gateway_pb2 as pb
@@ -20,7 +20,7 @@ class WriteTypeError(ValueError):
 @dataclass(frozen=True)
 class DataType:
     name: str  # the name used in galaxy files: "int", "double", ...
-    proto: int  # MxDataType number
+    proto: pb.MxDataType
     variant: str
     field: str  # MxValue oneof member
     type_name: str  # GalaxyAttribute.data_type_name
@@ -41,10 +41,12 @@ _TYPES = [
 ]
 TYPES: dict[str, DataType] = {t.name: t for t in _TYPES}
 _INT32 = (-(2**31), 2**31 - 1)
+_EXACT_KINDS: dict[str, type] = {"bool": bool, "string": str, "time": datetime,
+                                 "elapsed": timedelta}
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_mx(value: Any, dtype: DataType, is_array: bool = False) -> pb.MxValue:
@@ -85,7 +87,7 @@ def from_mx(mx: pb.MxValue) -> Any:
     if which == "array_value":
         return [from_mx(v) for v in mx.array_value.values]
     if which == "time_value":
-        return mx.time_value.ToDatetime(tzinfo=timezone.utc)
+        return mx.time_value.ToDatetime(tzinfo=UTC)
     if which == "elapsed_value":
         return mx.elapsed_value.ToTimedelta()
     return getattr(mx, which)
@@ -98,27 +100,14 @@ def coerce(value: Any, dtype: DataType) -> Any:
     written to an int); strings, booleans, times and durations only accept their own kind.
     """
     name = dtype.name
-    if name == "bool":
-        if isinstance(value, bool):
-            return value
-    elif name == "int":
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            if _INT32[0] <= value <= _INT32[1]:
-                return value
-    elif name in ("float", "double"):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    elif name == "string":
-        if isinstance(value, str):
-            return value
-    elif name == "time":
-        if isinstance(value, datetime):
-            return value
-    elif name == "elapsed":
-        if isinstance(value, timedelta):
-            return value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if name in ("float", "double") and number:
+        return float(value)
+    if name == "int" and number and _INT32[0] <= value <= _INT32[1] and value == int(value):
+        return int(value)
+    kind = _EXACT_KINDS.get(name)
+    if kind is not None and isinstance(value, kind):
+        return value
     raise WriteTypeError(f"{type(value).__name__} is not {name}")
 
 
@@ -127,8 +116,8 @@ def from_json(value: Any, dtype: DataType) -> Any:
     if value is None:
         return None
     if dtype.name == "time" and isinstance(value, str):
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)  # naive means UTC
     if dtype.name == "elapsed" and isinstance(value, (int, float)):
         return timedelta(seconds=value)
     return coerce(value, dtype)
