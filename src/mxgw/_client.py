@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -140,7 +140,8 @@ class GatewayClient:
         self._check_open()
         if _rpc.is_write(request):
             self._check_writable("invoke")
-        return await self._rpc.invoke(request, "invoke", strict=strict)  # type: ignore[no-any-return]
+        reply: MxCommandReply = await self._rpc.invoke(request, "invoke", strict=strict)
+        return reply
 
     # ------------------------------------------------------------ alarms (session-less)
 
@@ -152,7 +153,7 @@ class GatewayClient:
         return await self._rpc.acknowledge_alarm(reference, comment, operator, node, domain,
                                                  full_name)
 
-    def stream_alarms(self, prefix: str = "") -> AsyncIterator[AlarmFeedMessage]:
+    def stream_alarms(self, prefix: str = "") -> AsyncGenerator[AlarmFeedMessage, None]:
         """Active alarms, snapshot_complete, provider status, then transitions until you stop.
 
         `mxgw.alarm_feed_kind(message)` names the member that is set."""
@@ -160,7 +161,7 @@ class GatewayClient:
         return _streams.iterate(self._rpc.stream_alarms(prefix), self._rpc, "stream alarms",
                                 self._calls)
 
-    def query_active_alarms(self, prefix: str = "") -> AsyncIterator[ActiveAlarmSnapshot]:
+    def query_active_alarms(self, prefix: str = "") -> AsyncGenerator[ActiveAlarmSnapshot, None]:
         """The currently active alarms (the stream ends after the last one)."""
         self._check_open()
         return _streams.iterate(self._rpc.query_active_alarms(prefix), self._rpc,

@@ -11,7 +11,7 @@ time, so memory stays bounded by a page; `discover_hierarchy` collects them in a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -80,7 +80,7 @@ class GalaxyRepositoryClient:
         template_chain_contains: Sequence[str] = (), tag_name_glob: str = "",
         include_attributes: bool | None = None, alarm_bearing_only: bool = False,
         historized_only: bool = False,
-    ) -> AsyncIterator[GalaxyObject]:
+    ) -> AsyncGenerator[GalaxyObject, None]:
         """Objects of the hierarchy (areas first), one page fetched at a time."""
         self._check_open()
         root = _root(root_gobject_id, root_tag_name, root_contained_path)
@@ -130,7 +130,7 @@ class GalaxyRepositoryClient:
                                                     "a page token")
             seen.add(token)
 
-    async def watch_deploy_events(self) -> AsyncIterator[DeployEvent]:
+    async def watch_deploy_events(self) -> AsyncGenerator[DeployEvent, None]:
         """The current deploy state at once, then one event per deploy, until you stop."""
         self._check_open()
         last: int | None = None

@@ -191,8 +191,10 @@ class Rpc:
         endpoint: str,
     ) -> None:
         # The generated stubs carry no annotations.
-        self._gateway = gateway_pb2_grpc.MxAccessGatewayStub(channel)  # type: ignore[no-untyped-call]
-        self._galaxy = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)  # type: ignore[no-untyped-call]
+        stub: Any = gateway_pb2_grpc.MxAccessGatewayStub
+        self._gateway = stub(channel)
+        stub = galaxy_pb2_grpc.GalaxyRepositoryStub
+        self._galaxy = stub(channel)
         self._metadata = metadata  # holds the API key: never printed
         self.timeout = timeout
         self._tls = tls
@@ -201,7 +203,8 @@ class Rpc:
     def __repr__(self) -> str:
         return f"<Rpc {self._endpoint}>"
 
-    def errors(self, operation: str, *, session: bool = False) -> contextlib.AbstractContextManager[None]:
+    def errors(self, operation: str, *,
+               session: bool = False) -> contextlib.AbstractContextManager[None]:
         return map_errors(operation, session=session, tls=self._tls, endpoint=self._endpoint)
 
     async def _unary(self, method: Any, request: Any, operation: str, *, session: bool,
@@ -236,7 +239,8 @@ class Rpc:
         return check_reply(reply, operation, strict=strict)
 
     def stream_events(self, session_id: str, after_sequence: int) -> Any:
-        request = pb.StreamEventsRequest(session_id=session_id, after_worker_sequence=after_sequence)
+        request = pb.StreamEventsRequest(session_id=session_id,
+                                         after_worker_sequence=after_sequence)
         return self._stream(self._gateway.StreamEvents, request)
 
     async def acknowledge_alarm(self, reference: str, comment: str, operator: str, node: str,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
@@ -124,7 +124,8 @@ class Session:
     async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
         if not _rpc.request_session_id(request):
             _rpc.set_request_session_id(request, self._id)
-        return await self._send(request, "invoke", strict=strict)  # type: ignore[no-any-return]
+        reply: MxCommandReply = await self._send(request, "invoke", strict=strict)
+        return reply
 
     async def _command(self, op: str, *args: Any, timeout: float | None = None) -> Any:
         request = _rpc.command(self._id, op, *args)
@@ -138,7 +139,8 @@ class Session:
         await self._command("unregister", server_handle)
 
     async def add_item(self, server_handle: int, tag: str) -> int:
-        """Add an item (syntax check only: an unknown tag shows up on advise); returns its handle."""
+        """Add an item; returns its handle. MXAccess checks only the syntax here: an
+        unknown tag shows up on advise, as bad quality with MX_E_InvalidReference."""
         return _rpc.reply_scalar(await self._command("add_item", server_handle, tag), "add_item")
 
     async def add_item2(self, server_handle: int, tag: str, context: str) -> int:
@@ -294,17 +296,18 @@ class Session:
     @overload
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
                       on_gap: Literal["raise"] = "raise",
-                      policy: _streams.ResumePolicy | None = None) -> AsyncIterator[MxEvent]: ...
+                      policy: _streams.ResumePolicy | None = None
+                      ) -> AsyncGenerator[MxEvent, None]: ...
 
     @overload
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
                       on_gap: Literal["event"],
                       policy: _streams.ResumePolicy | None = None
-                      ) -> AsyncIterator[MxEvent | _streams.StreamGap]: ...
+                      ) -> AsyncGenerator[MxEvent | _streams.StreamGap, None]: ...
 
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
                       on_gap: Literal["raise", "event"] = "raise",
-                      policy: _streams.ResumePolicy | None = None) -> AsyncIterator[Any]:
+                      policy: _streams.ResumePolicy | None = None) -> AsyncGenerator[Any, None]:
         """The session's events as an async iterator (one stream per session).
 
         `after_sequence` asks the gateway to replay events after that worker_sequence.
@@ -320,7 +323,7 @@ class Session:
             after_sequence=after_sequence, resume=resume, on_gap=on_gap,
             policy=policy or _streams.ResumePolicy())
 
-    def _hub_events(self) -> AsyncIterator[Any]:
+    def _hub_events(self) -> AsyncGenerator[Any, None]:
         return self.stream_events(resume=True)
 
     def listen(self, accept: Callable[[_rpc.EventInfo], bool]) -> _streams.Listener:
@@ -343,7 +346,7 @@ class Session:
         """
         return await _tags.read(self, _tags.flatten(tags), timeout_ms)
 
-    def subscribe(self, tags: str | Sequence[str]) -> AsyncIterator[DataChange]:
+    def subscribe(self, tags: str | Sequence[str]) -> AsyncGenerator[DataChange, None]:
         """Data changes of `tags` (the current value first), with the tag name resolved."""
         return _tags.subscribe(self, _tags.flatten([tags]))
 

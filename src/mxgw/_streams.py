@@ -117,7 +117,7 @@ async def events(
     resume: bool,
     on_gap: Literal["raise", "event"],
     policy: ResumePolicy,
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """MxEvents, checking worker_sequence continuity; with `resume`, reconnect after
     UNAVAILABLE or a stream the gateway ended, passing the last sequence seen.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _errors, _rpc
@@ -74,7 +74,7 @@ async def read(session: Session, tags: list[str], timeout_ms: int) -> dict[str, 
     return {r.tag_address or tag: r.value for tag, r in zip(tags, results)}
 
 
-async def subscribe(session: Session, tags: list[str]) -> AsyncIterator[DataChange]:
+async def subscribe(session: Session, tags: list[str]) -> AsyncGenerator[DataChange, None]:
     server = await session._tag_cache.server()
     handles: dict[int, str] = {}
     # Accept every data change of the server now and filter when consuming: the first
