@@ -127,3 +127,12 @@ async def test_proxy_variables_are_ignored_unless_asked(
                                                             timeout=5)) as client:
         with pytest.raises(mxgw.MxGatewayTransportError, match="127.0.0.1:9"):
             await client.open_session()
+
+
+@pytest.mark.asyncio
+async def test_http_endpoint_connects_in_plaintext(sim: RunningSimulator) -> None:
+    options = mxgw.ClientOptions(f"http://{sim.endpoint}", api_key=sim.api_key)
+    async with await mxgw.GatewayClient.connect(options) as client:
+        assert client.transport_description == "plaintext (h2c)"
+        async with await client.open_session() as session:
+            assert session.session_id.startswith("session-")

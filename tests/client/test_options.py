@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,13 @@ def test_ipv6_target_is_bracketed() -> None:
     assert parse_endpoint("[::1]:7").target == "[::1]:7"
     with pytest.raises(ValueError, match="brackets"):
         parse_endpoint("::1:7")
+
+
+def test_options_and_errors_do_not_import_grpc() -> None:
+    # The CLI builds options and names error classes before it pays for grpc.
+    code = ("import sys, mxgw; mxgw.ClientOptions.from_env({}, endpoint='gw:1'); "
+            "mxgw.MxGatewayError; mxgw.MxGatewayReadOnlyError; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('grpc', 'google')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
