@@ -351,12 +351,34 @@ class Session:
         return _tags.subscribe(self, _tags.flatten([tags]))
 
     async def write_tag(self, tag: str, value: Any, *, data_type: str | None = None,
-                        timeout: float | None = None) -> None:
+                        timeout: float | None = None, current_user_id: int | None = None,
+                        verifier_user_id: int = 0) -> None:
         """Advise the tag if needed, write, and wait for its OnWriteComplete.
 
         Raises MxAccessError when MXAccess refuses the write (e.g. MX_E_NotWriteable).
+        With `current_user_id` the write is a WriteSecured; authenticate the user on
+        `await session.default_server()`:
+
+            server = await session.default_server()
+            user = await session.authenticate_user(server, "operator", password)
+            await session.write_tag("Pump001.SetPoint", 60.0, current_user_id=user)
         """
-        await _tags.write_tag(self, tag, value, data_type, timeout)
+        await _tags.write_tag(self, tag, value, data_type, timeout, current_user_id,
+                              verifier_user_id)
+
+    async def default_server(self) -> int:
+        """The server handle `read`, `subscribe` and `write_tag` use (registered once,
+        under the session's name)."""
+        return await self._tag_cache.server()
+
+    async def write_and_wait(self, server_handle: int, item_handle: int,
+                             send: Callable[[], Awaitable[None]], *,
+                             timeout: float | None = None, label: str = "write") -> None:
+        """Run `send()` (a write of that advised item) and wait for the item's
+        OnWriteComplete; raise MxAccessError if it reports failure, MxGatewayWorkerError
+        if none arrives within `timeout` (default: the client timeout)."""
+        await _tags.write_and_wait(self, server_handle, item_handle, send, timeout=timeout,
+                                   label=label)
 
     # ------------------------------------------------------------ close
 

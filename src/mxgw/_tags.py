@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _errors, _rpc
@@ -69,13 +69,13 @@ class TagCache:
 
 
 async def read(session: Session, tags: list[str], timeout_ms: int) -> dict[str, TagValue]:
-    server = await session._tag_cache.server()
+    server = await session.default_server()
     results = await session.chunked(session.read_bulk, server, tags, timeout_ms)
     return {r.tag_address or tag: r.value for tag, r in zip(tags, results)}
 
 
 async def subscribe(session: Session, tags: list[str]) -> AsyncGenerator[DataChange, None]:
-    server = await session._tag_cache.server()
+    server = await session.default_server()
     handles: dict[int, str] = {}
     # Accept every data change of the server now and filter when consuming: the first
     # values may arrive before subscribe_bulk has told us the item handles.
@@ -106,26 +106,37 @@ async def subscribe(session: Session, tags: list[str]) -> AsyncGenerator[DataCha
 
 
 async def write_tag(session: Session, tag: str, value: Any, data_type: str | None,
-                    timeout: float | None) -> None:
+                    timeout: float | None, current_user_id: int | None,
+                    verifier_user_id: int) -> None:
     async with session._tag_cache.write_lock(tag):
-        await _write_and_wait(session, tag, value, data_type, timeout)
+        server, item = await session._tag_cache.advised_item(tag)
+
+        async def send() -> None:
+            if current_user_id is None:
+                await session.write(server, item, value, data_type=data_type)
+            else:
+                await session.write_secured(server, item, value, data_type=data_type,
+                                            current_user_id=current_user_id,
+                                            verifier_user_id=verifier_user_id)
+
+        await write_and_wait(session, server, item, send, timeout=timeout, label=f"write {tag}")
 
 
-async def _write_and_wait(session: Session, tag: str, value: Any, data_type: str | None,
-                          timeout: float | None) -> None:
-    server, item = await session._tag_cache.advised_item(tag)
+async def write_and_wait(session: Session, server: int, item: int,
+                         send: Callable[[], Awaitable[None]], *, timeout: float | None,
+                         label: str) -> None:
     listener = session.listen(lambda info: info.family == "ON_WRITE_COMPLETE"
                               and info.server_handle == server and info.item_handle == item)
     try:
-        await session.write(server, item, value, data_type=data_type)
+        await send()
         wait = timeout if timeout is not None else session.timeout
         try:
             got = await asyncio.wait_for(listener.get(), wait)
         except TimeoutError:
             raise _errors.MxGatewayWorkerError(
-                f"write {tag}: no OnWriteComplete within {wait} s") from None
+                f"{label}: no OnWriteComplete within {wait} s") from None
         if got is None:
-            raise _errors.MxGatewaySessionError(f"write {tag}: the session was closed")
-        _rpc.check_event(got[1], f"write {tag}")
+            raise _errors.MxGatewaySessionError(f"{label}: the session was closed")
+        _rpc.check_event(got[1], label)
     finally:
         session.unlisten(listener)

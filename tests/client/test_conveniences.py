@@ -106,3 +106,31 @@ async def test_concurrent_write_tags_each_get_their_completion(
         session: mxgw.Session, sim: RunningSimulator) -> None:
     await asyncio.gather(*(session.write_tag(INT, v) for v in range(1, 6)))
     assert sim.control.get_value(INT) == 5  # input order kept per tag
+
+
+@pytest.mark.asyncio
+async def test_write_tag_secured_and_verified(session: mxgw.Session,
+                                              sim: RunningSimulator) -> None:
+    server = await session.default_server()
+    operator = await session.authenticate_user(server, "operator", "operator-pw")
+    supervisor = await session.authenticate_user(server, "supervisor", "supervisor-pw")
+    await session.write_tag("Pump001.SetPoint", 61.5, current_user_id=operator)
+    assert sim.control.get_value("Pump001.SetPoint") == 61.5
+    await session.write_tag("Pump001.SetPoint", 62.0, current_user_id=operator,
+                            verifier_user_id=supervisor)
+    assert sim.control.get_value("Pump001.SetPoint") == 62.0
+
+
+@pytest.mark.asyncio
+async def test_write_and_wait_with_own_handles(session: mxgw.Session,
+                                               sim: RunningSimulator) -> None:
+    server = await session.register("own")
+    item = await session.add_item(server, INT)
+    await session.advise(server, item)
+    await session.write_and_wait(server, item, lambda: session.write(server, item, 8))
+    assert sim.control.get_value(INT) == 8
+    model = await session.add_item(server, "Pump001.Model")
+    await session.advise(server, model)
+    with pytest.raises(mxgw.MxAccessError, match="write model failed: .*MX_E_NotWriteable"):
+        await session.write_and_wait(server, model, lambda: session.write(server, model, "x"),
+                                     label="write model")
