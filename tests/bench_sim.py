@@ -170,7 +170,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args()
     report = {
-        "load_average_at_start": os.getloadavg()[0],
+        "load_average_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "floor_bare_grpc_stream": floor(args.seconds),
         "sustained_20k_offered": single(5000, args.seconds),
         "ceiling_40k_offered": single(10000, args.seconds, "--event-queue-limit", "2000000"),

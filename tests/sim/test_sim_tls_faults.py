@@ -129,3 +129,16 @@ async def test_cancelled_streams_are_counted(gw: Gw) -> None:
             await asyncio.sleep(0.005)
     await asyncio.wait_for(counted(), WAIT)
     assert [s.state for s in gw.control.sessions()] == ["READY"]
+
+
+def test_fault_knobs_reject_unknown_sessions_and_bad_values(sim: object) -> None:
+    from mxgw.testing import RunningSimulator
+
+    assert isinstance(sim, RunningSimulator)
+    with pytest.raises(KeyError):
+        sim.control.fault_session("session-" + "0" * 32)
+    with pytest.raises(ValueError):
+        sim.control.set_latency(-1)
+    with pytest.raises(ValueError):
+        sim.control.fail_next(0, grpc.StatusCode.UNAVAILABLE)
+    assert sim.control.drop_event_streams() == 0

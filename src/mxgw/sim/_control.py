@@ -90,7 +90,10 @@ class SimControl:
 
     def fault_session(self, session_id: str, reason: str = "worker process exited") -> None:
         """The session's worker fails: FAULTED, its stream ends with UNAVAILABLE."""
-        self._sim.sessions.get(session_id).fault(reason, grpc.StatusCode.UNAVAILABLE)
+        session = self._sim.sessions.sessions.get(session_id)
+        if session is None:
+            raise KeyError(f"no open session {session_id!r}")
+        session.fault(reason, grpc.StatusCode.UNAVAILABLE)
 
     def drop_event_streams(self, session_id: str | None = None) -> int:
         """End attached event streams with UNAVAILABLE (sessions stay READY)."""

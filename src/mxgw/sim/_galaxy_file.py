@@ -65,8 +65,10 @@ def build(spec: dict[str, Any], seed: int = 0) -> Galaxy:
         return _Builder(spec, random.Random(seed)).galaxy
     except GalaxyFileError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise GalaxyFileError(f"invalid galaxy spec: {exc!r}") from exc
+    except KeyError as exc:
+        raise GalaxyFileError(f"invalid galaxy spec: missing or unknown name {exc}") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise GalaxyFileError(f"invalid galaxy spec: {exc}") from exc
 
 
 class _Builder:
@@ -139,8 +141,9 @@ class _Builder:
         if "behaviour" in spec:
             params = dict(spec["behaviour"])
             cls = _BEHAVIOURS[params.pop("kind")]
-            if params.pop("phase", "random") == "random" and cls in (Sine, Ramp):
-                params["phase"] = self.rng.uniform(0, 40)
+            if cls in (Sine, Ramp):
+                phase = params.pop("phase", "random")
+                params["phase"] = self.rng.uniform(0, 40) if phase == "random" else float(phase)
             behaviour = cls(**params)
         security = spec.get("security", "Operate")
         return Attribute(

@@ -119,11 +119,11 @@ class GatewayServicer:
                 if session.dropped:
                     raise RpcError(grpc.StatusCode.UNAVAILABLE, "event stream dropped")
                 if session.queue:
+                    # Skip what the client says it has (events it got before a reconnect).
                     skip = max(0, after - session.queue_first + 1)
                     batch = session.take(_STREAM_BATCH)
                     for data in batch[skip:] if skip else batch:
                         yield data
-                    after = 0
                 elif session.state != READY:
                     if session.state == pb.SESSION_STATE_FAULTED:
                         raise RpcError(session.fault_code,
