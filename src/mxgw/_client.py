@@ -52,7 +52,7 @@ class GatewayClient:
         self.galaxy = GalaxyRepositoryClient(rpc, self._calls)
 
     @classmethod
-    async def connect(cls, options: ClientOptions | None = None, **overrides: Any
+    async def connect(cls, options: ClientOptions | str | None = None, **overrides: Any
                       ) -> GatewayClient:
         """Open the channel. With TLS trust-on-first-use this probes the gateway's
         certificate now (a failure is an MxGatewayTransportError naming the endpoint);
@@ -60,8 +60,11 @@ class GatewayClient:
 
             client = await GatewayClient.connect(ClientOptions("gw:5120", plaintext=True))
             client = await GatewayClient.connect(endpoint="gw:5120", plaintext=True)
+            client = await GatewayClient.connect("http://gw:5120", api_key=key)
         """
-        if options is None:
+        if isinstance(options, str):
+            options = ClientOptions(options, **overrides)
+        elif options is None:
             options = ClientOptions(**overrides)
         elif overrides:
             options = dataclasses.replace(options, **overrides)

@@ -93,3 +93,8 @@ async def test_connect_accepts_keywords(sim: RunningSimulator) -> None:
     async with client:
         assert client.transport_description == "plaintext (h2c)"
         assert sim.api_key not in repr(client)
+    async with await mxgw.GatewayClient.connect(f"http://{sim.endpoint}",
+                                                api_key=sim.api_key) as client:
+        assert client.options.uses_plaintext
+    with pytest.raises(TypeError):
+        await mxgw.GatewayClient.connect(sim.endpoint, bogus=1)

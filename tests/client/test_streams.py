@@ -105,18 +105,25 @@ async def test_replay_gap_is_reported_not_hidden(options_for: Any) -> None:
                         pass
                 assert info.value.expected == 2 and info.value.received > 2
                 items = []
-                async with contextlib.aclosing(
-                        session.stream_events(after_sequence=1, on_gap="event")) as events:
+                stream = session.stream_events(after_sequence=1, on_gap="event", resume=True,
+                                               policy=FAST)
+                async with contextlib.aclosing(stream) as events:
                     async for item in events:
                         items.append(item)
-                        if not isinstance(item, mxgw.StreamGap) and \
-                                _rpc.event_info(item).sequence == last:
+                        if isinstance(item, mxgw.StreamGap):
+                            continue
+                        sequence = _rpc.event_info(item).sequence
+                        if sequence == last:  # replay done: drop, resume, change once more
+                            sim.control.drop_event_streams(session.session_id)
+                            sim.control.set_value(INT, 99)
+                        if sequence == last + 1:
+                            assert mxgw.TagValue.from_message(item).value == 99
                             break
                 gap = items[0]
                 assert isinstance(gap, mxgw.StreamGap) and gap.kind == "replay"
                 assert gap.expected == 2 and gap.lost == gap.received - 2
                 assert [_rpc.event_info(e).sequence for e in items[1:]] == list(
-                    range(gap.received, last + 1))
+                    range(gap.received, last + 2))
 
 
 @pytest.mark.asyncio
