@@ -25,6 +25,13 @@ SEQUENCE_TAG = b"\x18"  # MxEvent.worker_sequence = 3, varint
 
 
 def varint(value: int) -> bytes:
+    # Sequence numbers and handles are small: answer the common sizes without a loop.
+    if 0 <= value < 0x80:
+        return bytes((value,))
+    if 0 <= value < 0x4000:
+        return bytes((value & 0x7F | 0x80, value >> 7))
+    if 0 <= value < 0x200000:
+        return bytes((value & 0x7F | 0x80, (value >> 7) & 0x7F | 0x80, value >> 14))
     if value < 0:
         value += 1 << 64
     out = bytearray()

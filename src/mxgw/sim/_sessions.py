@@ -242,11 +242,15 @@ class SessionManager:
         galaxy.listeners.append(self.on_changes)
 
     def on_changes(self, changed: list[Attribute]) -> None:
+        fragment = _events.data_change_fragment
+        family = pb.MX_EVENT_FAMILY_ON_DATA_CHANGE
         for attr in changed:
             if attr.subscribers:
                 # A copy: an overflowing session faults and detaches its items mid-loop.
                 for item in list(attr.subscribers):
-                    item.session.push_data_change(item)
+                    if not item.suspended:
+                        item.session.push(
+                            family, item.handle_bytes + fragment(attr, item.address.index))
 
     def on_alarm(self, alarm: Alarm, event: pb.OnAlarmTransitionEvent) -> None:
         """Sessions that ran SubscribeAlarms get transitions as ON_ALARM_TRANSITION events."""
