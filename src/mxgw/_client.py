@@ -84,6 +84,12 @@ class GatewayClient:
         return self._description
 
     @property
+    def channel(self) -> grpc.aio.Channel:
+        """The underlying grpc.aio channel, e.g. for
+        `client.channel.get_state(try_to_connect=False)`; do not close it yourself."""
+        return self._channel
+
+    @property
     def closed(self) -> bool:
         return self._close_task is not None
 

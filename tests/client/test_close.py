@@ -98,3 +98,10 @@ async def test_connect_accepts_keywords(sim: RunningSimulator) -> None:
         assert client.options.uses_plaintext
     with pytest.raises(TypeError):
         await mxgw.GatewayClient.connect(sim.endpoint, bogus=1)
+
+
+@pytest.mark.asyncio
+async def test_channel_state_is_visible(client: mxgw.GatewayClient) -> None:
+    async with await client.open_session():
+        state = client.channel.get_state(try_to_connect=False)
+    assert state == grpc.ChannelConnectivity.READY
