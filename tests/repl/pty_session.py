@@ -27,9 +27,13 @@ def plain(text: str) -> str:
     return _ANSI.sub("", text).replace("\r", "")
 
 
-def _controlling_tty() -> None:
-    # Runs in the child after setsid(): make stdin (the pty) its controlling terminal.
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+# Makes stdin (the pty) the controlling terminal, then becomes the real command. A
+# trampoline process instead of `preexec_fn`: Python code between fork() and exec()
+# can deadlock on locks held by grpc's threads in this (test) process.
+_TRAMPOLINE = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 class PtySession:
@@ -41,10 +45,8 @@ class PtySession:
         child_env.setdefault("TERM", "xterm")
         child_env.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
         self.proc = subprocess.Popen(
-            list(argv), stdin=slave, stdout=slave, stderr=slave, env=child_env,
-            start_new_session=True, close_fds=True,
-            # The only way to give the child a controlling terminal; it only calls ioctl.
-            preexec_fn=_controlling_tty)  # noqa: PLW1509
+            [sys.executable, "-c", _TRAMPOLINE, *argv], stdin=slave, stdout=slave,
+            stderr=slave, env=child_env, start_new_session=True, close_fds=True)
         os.close(slave)
         os.set_blocking(self.master, False)
         self.raw = ""

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from mxgw import _errors
+from mxgw import DataChange, TagValue, _errors
 from mxgw._proto import gateway_pb2
 from mxgw.repl._display import format_error, format_result, scrub_secrets
 
 
-@dataclass(frozen=True)
-class _Value:
-    # Stands in for mxgw.TagValue until format_result is checked against the real one
-    # in test_repl_e2e (same attribute names).
-    value: Any
-    data_type: str
-    quality: int
-    quality_text: str
-    timestamp: dt.datetime | None
+def _Value(value: Any, data_type: str, quality: int, quality_text: str,  # noqa: N802
+           timestamp: dt.datetime | None, error: str | None = None) -> TagValue:
+    return TagValue(value, data_type, quality, quality_text, timestamp, error=error)
 
 
 STAMP = dt.datetime(2026, 11, 21, 0, 41, 2, 123000, tzinfo=dt.UTC)
@@ -71,3 +64,19 @@ def test_gateway_error_line_carries_codes() -> None:
 
 def test_cancellation_is_one_word() -> None:
     assert format_error(asyncio.CancelledError()) == "cancelled"
+
+
+def test_messages_nested_in_containers_are_compact_too() -> None:
+    reply = gateway_pb2.OpenSessionReply(session_id="session-1")
+    text = format_result([(reply, True)])
+    assert text == '[(OpenSessionReply{"session_id": "session-1"}, True)]'
+
+
+def test_failed_read_shows_its_error() -> None:
+    value = _Value(None, "UNKNOWN", 0, "Bad", None, error="MX_E_InvalidReference")
+    assert format_result(value).endswith("error: MX_E_InvalidReference")
+
+
+def test_data_change_shows_its_tag() -> None:
+    change = DataChange("Pump001.Speed", _Value(42.5, "DOUBLE", 192, "Good", STAMP), 7)
+    assert format_result(change) == "Pump001.Speed  42.5  DOUBLE  Good  2026-11-21T00:41:02.123Z"

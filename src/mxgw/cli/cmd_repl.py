@@ -60,13 +60,29 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
     return await _interactive(ctx, settings)
 
 
-def _stdout_writer(ctx: CommandContext) -> Any:
+def _terminal_writer(ctx: CommandContext, above_prompt: bool) -> Any:
+    """A writer for the terminal that never raises once the terminal is gone.
+
+    Results are written straight to the terminal (`above_prompt=False`): the prompt is
+    not running then, and the text is on screen before the next prompt starts. Watch
+    output arrives while the prompt runs, so it goes through `sys.stdout`, which is
+    prompt_toolkit's patch_stdout proxy there and prints above the prompt line.
+    """
+    real = ctx.out.stream
+    gone = False
+
     def write(text: str) -> None:
-        # ctx.out.stream is looked up per call: inside the prompt it is the
-        # patch_stdout proxy that prints above the prompt line.
-        stream = ctx.out.stream
-        stream.write(text)
-        stream.flush()
+        nonlocal gone
+        if gone:
+            return
+        stream = ctx.out.stream if above_prompt else real
+        try:
+            stream.write(text)
+            stream.flush()
+        except OSError:
+            # EIO / EPIPE: the terminal was closed. Nobody can read this any more,
+            # and the exit path (closing the session) must go on regardless.
+            gone = True
 
     return write
 
@@ -79,7 +95,8 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
     from ..repl._watch import print_change
 
     client = await ctx.client()
-    write = _stdout_writer(ctx)
+    write = _terminal_writer(ctx, above_prompt=False)
+    write_above = _terminal_writer(ctx, above_prompt=True)
 
     async def body(connected: Connected) -> int:
         cache = start_tag_cache(client, settings.debug)
@@ -96,7 +113,7 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
             await cache.stop()
         return _exit.INTERRUPTED if reason.startswith("SIG") else _exit.OK
 
-    return await with_session(client, settings, body, on_change=print_change(write),
+    return await with_session(client, settings, body, on_change=print_change(write_above),
                               notice=lambda text: write(text + "\n"), report_close=True)
 
 

@@ -97,8 +97,36 @@ def format_tag_value(tag_value: Any, tag: str | None = None, width: int = 0) -> 
         str(tag_value.quality_text),
         _timestamp(tag_value.timestamp),
     ]
+    error = getattr(tag_value, "error", None)
+    if error:
+        parts.append(f"error: {redact(str(error))}")
     line = "  ".join(parts)
     return f"{tag.ljust(width)}  {line}" if tag is not None else line
+
+
+def _compact(obj: Any, depth: int = 0) -> str:
+    """repr() that shows messages and tag values compactly wherever they are nested."""
+    if _is_message(obj):
+        return format_message(obj)
+    if _is_tag_value(obj) and not _is_data_change(obj):
+        return f"<{format_tag_value(obj)}>"
+    if depth > 4:
+        return "..."
+    limit = _repr.maxlist
+    if isinstance(obj, Mapping):
+        items = [f"{_compact(k, depth + 1)}: {_compact(v, depth + 1)}"
+                 for k, v in list(obj.items())[:limit]]
+        more = ", ..." if len(obj) > limit else ""
+        return "{" + ", ".join(items) + more + "}"
+    if type(obj) in (list, tuple):
+        items = [_compact(v, depth + 1) for v in obj[:limit]]
+        more = ", ..." if len(obj) > limit else ""
+        if isinstance(obj, tuple):
+            return "(" + ", ".join(items) + ("," if len(obj) == 1 else "") + more + ")"
+        return "[" + ", ".join(items) + more + "]"
+    if isinstance(obj, str):
+        return _repr.repr(obj)
+    return repr(obj)
 
 
 def format_result(obj: Any) -> str:
@@ -107,16 +135,14 @@ def format_result(obj: Any) -> str:
         return format_tag_value(obj.value, obj.tag)
     if _is_tag_value(obj):
         return format_tag_value(obj)
-    if _is_message(obj):
-        return format_message(obj)
     if isinstance(obj, Mapping) and obj and all(_is_tag_value(v) for v in obj.values()):
         width = max(len(str(k)) for k in obj)
         return "\n".join(format_tag_value(v, str(k), width) for k, v in obj.items())
     if isinstance(obj, (list, tuple)) and obj and all(
-        _is_message(v) or _is_tag_value(v) or _is_data_change(v) for v in obj
+        _is_message(v) or _is_tag_value(v) for v in obj
     ):
         return "\n".join(format_result(v) for v in obj)
-    return redact(_repr.repr(obj) if isinstance(obj, (list, tuple, dict, set)) else repr(obj))
+    return redact(_compact(obj))
 
 
 def _user_traceback(exc: BaseException) -> str:

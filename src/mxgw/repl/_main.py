@@ -51,13 +51,19 @@ class Connected:
     namespace: dict[str, Any]
 
 
-async def _close_session(session: Any, reason: str, notice: Callable[[str], None]) -> None:
+async def _close_session(
+    session: Any, reason: str, notice: Callable[[str], None], report: bool
+) -> None:
     try:
         # Shielded: a second Ctrl-C or a cancelled caller must not leave the
         # session open on the gateway.
-        await asyncio.shield(session.close(reason=reason))
+        state = await asyncio.shield(session.close(reason=reason))
     except MxGatewayError as exc:
         notice(f"closing session {session.session_id}: {format_error(exc)}")
+        return
+    if report:
+        # The gateway's own word (CloseSessionReply.final_state), e.g. CLOSED.
+        notice(f"session {session.session_id} closed ({state})")
 
 
 async def with_session(
@@ -67,6 +73,7 @@ async def with_session(
     *,
     on_change: Callable[[Watch, Any], None],
     notice: Callable[[str], None],
+    report_close: bool = False,
 ) -> int:
     """Open and register a session, build the namespace, run `body`, always close."""
     session = await client.open_session(name=settings.client_name)
@@ -84,7 +91,7 @@ async def with_session(
     finally:
         if watches is not None:
             await watches.stop_all()
-        await _close_session(session, reason, notice)
+        await _close_session(session, reason, notice, report_close)
 
 
 def json_ready(obj: Any) -> Any:

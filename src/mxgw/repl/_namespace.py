@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _errors
@@ -47,11 +48,38 @@ class _Help:
         return self
 
 
+@dataclass(frozen=True)
+class Row:
+    """One line of `browse()`: an attribute, object or area; `item` is the message."""
+
+    name: str
+    kind: str
+    detail: str
+    has_children: bool
+    item: Any = field(repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        more = "  +" if self.has_children else ""
+        return f"{self.name}  {self.kind}  {self.detail}{more}"
+
+
+class Listing(list[Row]):
+    """`browse()` results: a list of Row, shown one per line (`+` has children)."""
+
+    def __repr__(self) -> str:
+        if not self:
+            return "(nothing here)"
+        width = max(len(r.name) for r in self)
+        kinds = max(len(r.kind) for r in self)
+        return "\n".join(
+            f"{r.name.ljust(width)}  {r.kind.ljust(kinds)}  {r.detail}"
+            + ("  +" if r.has_children else "")
+            for r in self
+        )
+
+
 def _read_only_error(action: str) -> _errors.MxGatewayError:
-    cls: type[_errors.MxGatewayError] = getattr(
-        _errors, "MxGatewayReadOnlyError", _errors.MxGatewayError
-    )
-    return cls(f"{action} refused: this profile is read-only")
+    return _errors.MxGatewayReadOnlyError(f"{action} refused: this profile is read-only")
 
 
 class Helpers:
@@ -100,9 +128,34 @@ class Helpers:
             return
         (watch if isinstance(watch, Watch) else self._watches.get(watch)).stop()
 
-    async def browse(self, path: str = "") -> Any:
-        """Galaxy children of an object or area (the top level when `path` is empty)."""
-        return await self._client.galaxy.browse_children(path)
+    async def browse(self, path: str = "") -> Listing:
+        """An object's attributes and children, or the top level when `path` is empty.
+
+        `path` is a tag name (`Pump001`, `Area_Pumps`) or a contained path (`a/b`).
+        Each row keeps the Galaxy message in `.item`.
+        """
+        galaxy = self._client.galaxy
+        key = "contained_path" if "/" in path else "tag_name"
+        rows = Listing()
+        if path:
+            # The object itself (depth 0) carries the attributes.
+            async for obj in galaxy.iter_hierarchy(
+                **{f"root_{key}": path}, max_depth=0, include_attributes=True
+            ):
+                rows.extend(
+                    Row(a.full_tag_reference, "attribute",
+                        a.data_type_name + ("[]" if a.is_array else ""), False, a)
+                    for a in obj.attributes
+                )
+                break
+        parent = {f"parent_{key}": path} if path else {}
+        for child, has_children in await galaxy.browse_children(
+            **parent, include_attributes=False
+        ):
+            template = child.template_chain[0] if child.template_chain else ""
+            rows.append(Row(child.tag_name, "area" if child.is_area else "object",
+                            template, bool(has_children), child))
+        return rows
 
     async def alarms(self, prefix: str = "") -> list[Any]:
         """A snapshot of the active alarms whose reference starts with `prefix`."""

@@ -1,0 +1,158 @@
+"""`mxgw repl` end to end: a real process under a pseudo-terminal, a real simulator.
+
+The first test is what an engineer does: `python -m mxgw repl --endpoint sim`, an
+awaited read, Ctrl-D. The others run the simulator in this test process so they can
+ask it, after the REPL is gone, whether the session was closed on every way out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from mxgw.testing import RunningSimulator, run_simulator
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminal")
+
+if sys.platform != "win32":
+    from pty_session import PtySession
+
+PROMPT = r">>>"
+SESSION = r"session (session-[0-9a-f]+) \(client name"
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MXGATEWAY_")}
+    env.update(MXGW_HOME=str(tmp_path), **extra)
+    return env
+
+
+@pytest.mark.asyncio
+async def test_endpoint_sim_awaited_read_then_ctrl_d(tmp_path: Path) -> None:
+    term = PtySession.mxgw("repl", "--endpoint", "sim", env=_env(tmp_path))
+    try:
+        await term.expect(PROMPT)
+        term.type('await write("TestChildObject.TestInt", 4242)\r')
+        mark = len(term.screen)
+        term.type('await session.read("TestChildObject.TestInt")\r')
+        value = await term.expect(r"TestChildObject\.TestInt\s+4242\s+INTEGER\s+Good",
+                                  after=mark)
+        await _ctrl_d(term, value.end())
+        closed = await term.expect(r"session (session-[0-9a-f]+) closed \((\w+)\)")
+        assert closed.group(2) == "CLOSED"
+        assert await term.wait_exit() == 0
+        opened = re.search(SESSION, term.screen)
+        assert opened is not None and opened.group(1) == closed.group(1)
+    finally:
+        term.close()
+
+
+@pytest_asyncio.fixture
+async def sim() -> AsyncIterator[RunningSimulator]:
+    async with run_simulator() as running:
+        yield running
+
+
+def _connect_args(sim: RunningSimulator) -> list[str]:
+    return ["repl", "--endpoint", sim.endpoint, "--plaintext"]
+
+
+async def _ctrl_d(term: Any, after: int) -> None:
+    """Ctrl-D once the next prompt is drawn: before that the terminal may still be in
+    cooked mode, where the line discipline, not the REPL, would take the key."""
+    await term.expect(PROMPT, after=after)
+    term.type("\x04")
+
+
+async def _start(sim: RunningSimulator, tmp_path: Path, *extra: str) -> tuple[Any, str]:
+    term = PtySession.mxgw(*_connect_args(sim), *extra,
+                           env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    await term.expect(PROMPT)
+    session_id = (await term.expect(SESSION)).group(1)
+    assert session_id in {s.session_id for s in sim.control.sessions()}
+    return term, session_id
+
+
+def _assert_closed(sim: RunningSimulator, session_id: str) -> None:
+    assert session_id not in {s.session_id for s in sim.control.sessions()}
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["ctrl-d", "exit()", "sigterm", "terminal closed"])
+async def test_every_way_out_closes_the_session(sim: RunningSimulator, tmp_path: Path,
+                                                how: str) -> None:
+    term, session_id = await _start(sim, tmp_path)
+    try:
+        if how == "ctrl-d":
+            term.type("\x04")
+        elif how == "exit()":
+            term.type("exit()\r")
+        elif how == "sigterm":
+            term.proc.send_signal(signal.SIGTERM)
+        else:
+            term.hang_up()
+        code = await term.wait_exit()
+        if how == "terminal closed":
+            # SIGHUP (130) or the prompt reading end-of-file first (0): both are fine,
+            # what matters is that the session was closed.
+            assert code in (0, 130)
+        else:
+            assert code == (130 if how == "sigterm" else 0)
+        _assert_closed(sim, session_id)
+    finally:
+        term.close()
+
+
+@pytest.mark.asyncio
+async def test_ctrl_c_cancels_a_slow_call_and_the_prompt_survives(
+        sim: RunningSimulator, tmp_path: Path) -> None:
+    term, session_id = await _start(sim, tmp_path)
+    try:
+        sim.control.set_latency(3600)
+        mark = len(term.screen)
+        term.type('print("call" + "ing"); await read("Pump001.Speed")\r')
+        # "calling" (not the typed text) shows the statement is running: the terminal
+        # is back in cooked mode, so Ctrl-C is a real SIGINT now.
+        await term.expect(r"calling", after=mark)
+        mark = len(term.screen)
+        term.type("\x03")
+        await term.expect(r"cancelled", after=mark)
+        sim.control.set_latency(0)
+        mark = len(term.screen)
+        term.type("6 * 7\r")
+        await _ctrl_d(term, (await term.expect(r"\b42\b", after=mark)).end())
+        assert await term.wait_exit() == 0
+        _assert_closed(sim, session_id)
+    finally:
+        sim.control.set_latency(0)
+        term.close()
+
+
+@pytest.mark.asyncio
+async def test_watch_prints_above_the_prompt_and_stops(sim: RunningSimulator,
+                                                       tmp_path: Path) -> None:
+    term, session_id = await _start(sim, tmp_path)
+    try:
+        term.type('w = watch("TestChildObject.TestInt")\r')
+        await term.expect(r"\[watch 1\] TestChildObject\.TestInt\s+\d+\s+INTEGER")
+        sim.control.set_value("TestChildObject.TestInt", 777)
+        await term.expect(r"\[watch 1\] TestChildObject\.TestInt\s+777\s+INTEGER")
+        term.type("watches()\r")
+        await term.expect(r"<watch 1 running, \d+ changes: TestChildObject\.TestInt>")
+        term.type("w.stop()\r")
+        mark = len(term.screen)
+        term.type("w\r")
+        await _ctrl_d(term, (await term.expect(r"<watch 1 stopped", after=mark)).end())
+        assert await term.wait_exit() == 0
+        _assert_closed(sim, session_id)
+    finally:
+        term.close()
