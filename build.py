@@ -414,34 +414,50 @@ def installed_pins(tree: Path) -> list[str]:
     return pins
 
 
-def merge_tree(source: Path, dest: Path) -> list[str]:
-    """Copy `source` into `dest` file by file; return files that differ (conflicts).
+def pruned_by(rel: str) -> str | None:
+    """Why `rel` (a posix path in site-packages) is left out of the pyz, or None."""
+    for prefix, reason in PRUNE:
+        if rel == prefix or rel.startswith(prefix + "/"):
+            return f"{prefix} ({reason})"
+    if "__pycache__" in rel.split("/") or rel.endswith(".pyc"):
+        return "__pycache__ (compiled for the build machine's Python)"
+    return None
+
+
+def merge_tree(source: Path, dest: Path, removed: dict[str, set[str]]) -> list[str]:
+    """Copy `source` into `dest` file by file, leaving out what PRUNE names (recorded in
+    `removed`); return the files that differ from ones already there (conflicts).
 
     pip --target skips folders that exist, so several Pythons' trees are merged here:
     the pure-Python files are identical, the extension modules carry the Python version
     in their names, and anything else that differs is a conflict that fails the build.
     """
     conflicts = []
-    for path in sorted(source.rglob("*")):
-        rel = path.relative_to(source)
-        if path.is_dir() or "__pycache__" in rel.parts or path.suffix == ".pyc":
-            continue
-        if rel.parent.name.endswith(".dist-info") and rel.name in BOOKKEEPING:
-            continue
-        target = dest / rel
-        if target.exists():
-            if target.read_bytes() == path.read_bytes():
+    for folder, dirs, files in os.walk(source):
+        dirs.sort()
+        base = Path(folder).relative_to(source)
+        for name in sorted(files):
+            rel = base / name
+            why = pruned_by(rel.as_posix())
+            if why is not None:
+                removed.setdefault(why, set()).add(rel.as_posix())
                 continue
-            if rel.parent.name.endswith(".dist-info") and rel.name == "WHEEL":
-                # Same release, a wheel per Python: the tags are the union of theirs.
-                lines = target.read_text().splitlines()
-                lines += [t for t in path.read_text().splitlines() if t not in lines]
-                target.write_text("\n".join(lines) + "\n", newline="\n")
+            if base.name.endswith(".dist-info") and name in BOOKKEEPING:
                 continue
-            conflicts.append(rel.as_posix())
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+            path, target = Path(folder) / name, dest / rel
+            if target.exists():
+                if target.read_bytes() == path.read_bytes():
+                    continue
+                if base.name.endswith(".dist-info") and name == "WHEEL":
+                    # Same release, a wheel per Python: the tags are the union of theirs.
+                    lines = target.read_text().splitlines()
+                    lines += [t for t in path.read_text().splitlines() if t not in lines]
+                    target.write_text("\n".join(lines) + "\n", newline="\n")
+                    continue
+                conflicts.append(rel.as_posix())
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
     return conflicts
 
 
@@ -481,21 +497,6 @@ def regularize_namespaces(site: Path) -> list[str]:
                 newline="\n")
             done.append(folder.name)
     return done
-
-
-def prune(site: Path) -> dict[str, int]:
-    """Remove what the pyz never uses; return files removed per reason."""
-    removed: dict[str, int] = {}
-    for rel, reason in PRUNE:
-        path = site / rel
-        if path.exists():
-            removed[f"{rel} ({reason})"] = sum(1 for p in path.rglob("*") if p.is_file())
-            shutil.rmtree(path)
-    caches = [p for p in site.rglob("__pycache__") if p.is_dir()]
-    removed["__pycache__"] = sum(1 for c in caches for p in c.rglob("*") if p.is_file())
-    for cache in caches:
-        shutil.rmtree(cache, ignore_errors=True)
-    return removed
 
 
 def extension_name(target: str, version: str) -> str | None:
@@ -615,10 +616,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         site = work / "site-packages"
         site.mkdir()
         pins: list[str] = []
+        removed: dict[str, set[str]] = {}
         for py in pythons:
             tree = install_deps(python, requires, target, py, native, pins, args.refresh_deps)
             pins = pins or installed_pins(tree)
-            conflicts = merge_tree(tree, site)
+            conflicts = merge_tree(tree, site, removed)
             if conflicts:
                 raise BuildError(f"CPython {py}'s packages differ from the others': "
                                  + ", ".join(conflicts[:10]))
@@ -629,7 +631,6 @@ def cmd_build(args: argparse.Namespace) -> int:
             "pythons": pythons, "contract": contract_label(args.protoset, args.proto_dir),
             "pyz": True})
         regularize_namespaces(site)
-        removed = prune(site)
         check_contents(site, target, pythons)
         files = [p for p in site.rglob("*") if p.is_file()]
         longest = max(len(p.relative_to(site).as_posix()) for p in files)
@@ -638,8 +639,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             "name": out.name, "target": target, "pythons": pythons,
             "glibc": glibc_floor(site) if target.startswith("linux") else None,
             "longest_path": longest}, work)
-    for what, count in removed.items():
-        print(f"  pruned {count} files: {what}")
+    for what, paths in sorted(removed.items()):
+        print(f"  left out {len(paths)} files: {what}")
     size = out.stat().st_size
     print(f"built {out} ({size / 1e6:.1f} MB, {len(files)} files when extracted, longest path "
           f"{longest} chars, build id {build_id[:16]}) in {time.monotonic() - started:.0f} s",

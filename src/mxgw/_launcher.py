@@ -172,9 +172,16 @@ def extract(archive: str, root: str, name: str, longest: int = 0) -> str:
 
 
 def _force_aside(folder: str) -> None:
-    """SHIV_FORCE_EXTRACT: move the old extraction out of the way (removed when stale)."""
+    """SHIV_FORCE_EXTRACT (a repair the user asked for): remove the old extraction.
+
+    Renamed first, so a half-removed tree is never found under the real name.
+    """
     if os.path.isdir(folder):
-        os.rename(folder, f"{folder}.{os.getpid()}.tmp")
+        aside = f"{folder}.{os.getpid()}.old"
+        os.rename(folder, aside)
+        import shutil
+
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def find_or_extract(archive: str, build: dict[str, Any],
