@@ -8,7 +8,8 @@ threads (the cheapest reader Python has, so the figures are the simulator's, not
 
   floor       a bare grpc.aio server streaming prebuilt bytes: the most this machine's
               Python gRPC can move to one reader, for scale;
-  sustained   one subscriber offered 20,000 data changes/s: received rate, gaps, fault;
+  sustained   one subscriber offered 4,000 and 20,000 data changes/s: received rate,
+              gaps, and whether the session faulted (EventQueueOverflow);
   ceiling     one subscriber offered 40,000/s with a 2,000,000-event queue;
   fan_out     50 concurrent sessions with subscriptions.
 
@@ -172,6 +173,7 @@ def main() -> int:
     report = {
         "load_average_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "floor_bare_grpc_stream": floor(args.seconds),
+        "sustained_4k_offered": single(1000, args.seconds),
         "sustained_20k_offered": single(5000, args.seconds),
         "ceiling_40k_offered": single(10000, args.seconds, "--event-queue-limit", "2000000"),
         "fan_out_50_sessions": fan_out(50, 20, args.seconds),
