@@ -56,6 +56,12 @@ async def test_item_handles_reused_after_remove(gw: Gw) -> None:
     reply = await gw.invoke(session_id, add_item2_command=pb.AddItem2Command(
         server_handle=server, tag_address="TestChildObject.TestFloat", item_context="ctx"))
     assert reply.add_item2.item_handle == 3
+    correlated = await gw.stub.Invoke(pb.MxCommandRequest(
+        session_id=session_id, client_correlation_id="abc-1", command=pb.MxCommand(
+            kind=pb.MX_COMMAND_KIND_REGISTER, register_command=pb.RegisterCommand())),
+        metadata=gw.metadata)
+    assert (correlated.correlation_id, correlated.kind) == ("abc-1", pb.MX_COMMAND_KIND_REGISTER)
+    assert correlated.session_id == session_id
 
 
 @pytest.mark.asyncio

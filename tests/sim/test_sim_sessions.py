@@ -49,6 +49,11 @@ async def test_malformed_commands_are_invalid_argument(gw: Gw) -> None:
             request.command.CopyFrom(command)
         assert await code_of(gw.stub.Invoke(request, metadata=gw.metadata)) == \
             grpc.StatusCode.INVALID_ARGUMENT
+    server = await gw.register(session_id)
+    assert await code_of(gw.drain(session_id, max_events=-1)) == grpc.StatusCode.INVALID_ARGUMENT
+    read = gw.invoke(session_id, read_bulk_command=pb.ReadBulkCommand(
+        server_handle=server, tag_addresses=["TestChildObject.TestInt"], timeout_ms=-1))
+    assert await code_of(read) == grpc.StatusCode.INVALID_ARGUMENT
     negative = gw.stub.OpenSession(pb.OpenSessionRequest(
         requested_lease={"seconds": -5}), metadata=gw.metadata)
     assert await code_of(negative) == grpc.StatusCode.INVALID_ARGUMENT
