@@ -94,6 +94,16 @@ def test_tls_against_a_plaintext_simulator(cli: Cli) -> None:
                  type_name="MxGatewayTransportError")
 
 
+def test_proxy_variables_are_ignored_unless_use_proxy(cli: Cli) -> None:
+    for name in ("http_proxy", "https_proxy", "grpc_proxy"):
+        cli.monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    cli.monkeypatch.delenv("no_proxy", raising=False)
+    cli.monkeypatch.delenv("NO_PROXY", raising=False)
+    assert cli.ok("ping").doc
+    assert_error(cli, 3, "ping", "--use-proxy", "--timeout", "5",
+                 type_name="MxGatewayTransportError")
+
+
 def test_no_plaintext_without_asking(cli: Cli) -> None:
     # A loopback endpoint without --plaintext or http:// is TLS, so it fails like above.
     cli.monkeypatch.setenv("MXGATEWAY_ENDPOINT", cli.sim.endpoint)

@@ -129,6 +129,7 @@ class CommandContext:
             "server_name_override": args.server_name_override,
             "require_certificate_validation": args.require_cert_validation,
             "timeout": args.timeout,
+            "use_proxy": args.use_proxy,
         }
         if args.api_key:
             self.runtime.secrets.add(args.api_key)

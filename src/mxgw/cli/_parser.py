@@ -110,6 +110,9 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="TLS host name to verify instead of the endpoint's")
     group.add_argument("--require-cert-validation", action="store_true", default=None,
                        help="verify against the system trust roots (no trust-on-first-use)")
+    group.add_argument("--use-proxy", action="store_true", default=None,
+                       help="route through the http_proxy/https_proxy environment variables "
+                            "(ignored by default: they would catch even loopback calls)")
     group.add_argument("--api-key-env", metavar="NAME", default="MXGATEWAY_API_KEY",
                        help="environment variable holding the API key "
                             "(default MXGATEWAY_API_KEY)")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import add_bounds, add_credentials, bounded, guarded_write, words
+from ._common import add_bounds, add_credentials, bounded, guarded_write, password, words
 from ._context import Command, CommandContext
 from ._exit import UsageError
-from ._secured_put import secured_put
 from ._values import TYPE_NAMES, library_type, normalize_type, parse_value, split_assignment
 from .cmd_alarms import acknowledge, add_ack_operator, add_prefix
 from .cmd_galaxy import located
@@ -88,6 +87,20 @@ def _emit_dry_run(ctx: CommandContext, writes: list[dict[str, Any]]) -> int:
     return 0
 
 
+async def _authenticate(ctx: CommandContext, args: argparse.Namespace,
+                        session: Any) -> dict[str, int]:
+    """User ids for `put --user NAME [--verifier NAME]`, authenticated on the server handle
+    `write_tag` uses; passwords come from the environment or a no-echo prompt, never argv."""
+    server = await session.default_server()
+    ids = {"current_user_id": await session.authenticate_user(
+        server, args.user, password(ctx, args.user, args.password_env))}
+    if args.verifier:
+        ids["verifier_user_id"] = await session.authenticate_user(
+            server, args.verifier,
+            password(ctx, args.verifier, args.verifier_password_env, "verifier"))
+    return ids
+
+
 async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
     pairs = [split_assignment(w) for w in words(ctx, args.assignments)]
     tags = [tag for tag, _ in pairs]
@@ -100,15 +113,14 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
         writes = _plan(pairs, types)
         if args.dry_run:
             return _emit_dry_run(ctx, writes)
-        if args.user:
-            await secured_put(ctx, args, session, writes)
-        else:
-            for write in writes:
-                async def send(write: dict[str, Any] = write) -> None:
-                    await session.write_tag(write["tag"], write["value"],
-                                            data_type=library_type(write["type"]))
+        users = await _authenticate(ctx, args, session) if args.user else {}
+        audited = {"user": args.user, "verifier": args.verifier} if args.user else {}
+        for write in writes:
+            async def send(write: dict[str, Any] = write) -> None:
+                await session.write_tag(write["tag"], write["value"],
+                                        data_type=library_type(write["type"]), **users)
 
-                await guarded_write(ctx, "put", {"command": "put", **write}, send)
+            await guarded_write(ctx, "put", {"command": "put", **write, **audited}, send)
     ctx.out.emit({"ok": True, "writes": writes})
     return 0
 
