@@ -106,16 +106,14 @@ class GatewayServicer:
                             ) -> AsyncIterator[bytes]:
         session = self.sessions.get(request.session_id)
         session.require_ready()
-        if session.subscribed:
-            raise RpcError(grpc.StatusCode.ALREADY_EXISTS,
-                           "session already has an event subscriber")
-        session.subscribed = True
-        session.dropped = False
+        session.attach(context)
         after = request.after_worker_sequence
         try:
             for data in session.replay(after):
                 yield data
             while True:
+                if session.subscriber is not context:
+                    return  # a reconnect took over from this (cancelled) stream
                 if session.dropped:
                     raise RpcError(grpc.StatusCode.UNAVAILABLE, "event stream dropped")
                 if session.queue:
@@ -133,8 +131,7 @@ class GatewayServicer:
                     session.wakeup.clear()
                     await session.wakeup.wait()
         finally:
-            session.subscribed = False
-            session.touch()
+            session.detach(context)
 
     async def acknowledge_alarm(self, request: pb.AcknowledgeAlarmRequest, context: Any
                                 ) -> pb.AcknowledgeAlarmReply:

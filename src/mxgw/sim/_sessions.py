@@ -11,6 +11,7 @@ import heapq
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 import grpc
@@ -82,7 +83,7 @@ class Session:
         self.users: dict[int, str] = {}  # authenticated user ids
         self.alarm_filter: str | None = None  # SubscribeAlarms expression
         self.pending = 0
-        self.subscribed = False
+        self.subscriber: Any = None  # the attached stream's context, if any
         self.dropped = False  # control.drop_event_streams: the stream ends UNAVAILABLE
         self.wakeup = asyncio.Event()
         self.queue: deque[bytes] = deque()
@@ -96,6 +97,27 @@ class Session:
             for family in (pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, pb.MX_EVENT_FAMILY_ON_WRITE_COMPLETE,
                            pb.MX_EVENT_FAMILY_ON_ALARM_TRANSITION)
         }
+
+    @property
+    def subscribed(self) -> bool:
+        return self.subscriber is not None
+
+    def attach(self, context: Any) -> None:
+        """Become the session's one event subscriber (ALREADY_EXISTS if there is one).
+
+        A stream the client has cancelled may not have run its cleanup yet when the same
+        client reconnects; its context already says so, and the new stream takes over."""
+        old = self.subscriber
+        if old is not None and not (old.cancelled() or old.done()):
+            raise RpcError(grpc.StatusCode.ALREADY_EXISTS,
+                           "session already has an event subscriber")
+        self.subscriber = context
+        self.dropped = False
+
+    def detach(self, context: Any) -> None:
+        if self.subscriber is context:
+            self.subscriber = None
+        self.touch()
 
     # -- lease and state
     def touch(self) -> None:
