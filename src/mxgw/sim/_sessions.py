@@ -11,8 +11,8 @@ import heapq
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 
