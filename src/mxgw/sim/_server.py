@@ -114,9 +114,14 @@ class Simulator:
         self._tasks.append(asyncio.get_running_loop().create_task(coro))
 
     async def _every(self, period: float, action: Any) -> None:
+        """Run `action` every `period` seconds on a fixed schedule (no drift from the time
+        the action takes; a late tick runs at once, missed ones are not made up)."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + period
         while True:
-            await asyncio.sleep(period)
+            await asyncio.sleep(max(0.0, due - loop.time()))
             action()
+            due = max(due + period, loop.time())
 
     async def _reap_leases(self) -> None:
         period = min(1.0, self.options.lease_seconds / 4)
