@@ -114,8 +114,8 @@ class Simulator:
         self._tasks.append(asyncio.get_running_loop().create_task(coro))
 
     async def _every(self, period: float, action: Any) -> None:
-        """Run `action` every `period` seconds on a fixed schedule (no drift from the time
-        the action takes; a late tick runs at once, missed ones are not made up)."""
+        """Run `action` every `period` seconds on a fixed schedule: the time the action
+        takes does not stretch the period; when it overruns, the next one runs at once."""
         loop = asyncio.get_running_loop()
         due = loop.time() + period
         while True:
