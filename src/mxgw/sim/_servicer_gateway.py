@@ -116,6 +116,8 @@ class GatewayServicer:
                     return  # a reconnect took over from this (cancelled) stream
                 if session.dropped:
                     raise RpcError(grpc.StatusCode.UNAVAILABLE, "event stream dropped")
+                if session.state == pb.SESSION_STATE_FAULTED:  # ends at once, queue or not
+                    raise RpcError(session.fault_code, f"session faulted: {session.fault_reason}")
                 if session.queue:
                     # Skip what the client says it has (events it got before a reconnect).
                     skip = max(0, after - session.queue_first + 1)
@@ -123,9 +125,6 @@ class GatewayServicer:
                     for data in batch[skip:] if skip else batch:
                         yield data
                 elif session.state != READY:
-                    if session.state == pb.SESSION_STATE_FAULTED:
-                        raise RpcError(session.fault_code,
-                                       f"session faulted: {session.fault_reason}")
                     return  # closed: the stream ends normally
                 else:
                     session.wakeup.clear()
