@@ -89,7 +89,7 @@ class Ticker:
         self.count = 0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Attribute:
     """One attribute of one object, with its live value."""
 
@@ -141,7 +141,7 @@ class Attribute:
             self.store(value, GOOD)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class GObject:
     gobject_id: int
     tag_name: str

@@ -45,7 +45,7 @@ class _Handles:
         heapq.heappush(self._free, handle)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Item:
     session: Session
     server_handle: int
