@@ -130,6 +130,8 @@ async def test_replay_after_sequence_and_gap_sentinel() -> None:
         (live,) = await take(call, 1)
         assert live.worker_sequence == 9
         call.cancel()
+        future = gw.stream(session_id, after=100)
+        assert await code_of(future.read()) == grpc.StatusCode.INVALID_ARGUMENT
 
 
 @pytest.mark.asyncio

@@ -106,8 +106,11 @@ class GatewayServicer:
                             ) -> AsyncIterator[bytes]:
         session = self.sessions.get(request.session_id)
         session.require_ready()
-        session.attach(context)
         after = request.after_worker_sequence
+        if after >= session.next_seq:
+            raise invalid(f"after_worker_sequence {after} is beyond the last event "
+                          f"({session.next_seq - 1})")
+        session.attach(context)
         try:
             for data in session.replay(after):
                 yield data
