@@ -121,6 +121,7 @@ async def test_alarm_commands_through_invoke(gw: Gw) -> None:
     by_guid = await gw.invoke(session_id, acknowledge_alarm_command=pb.AcknowledgeAlarmCommand(
         alarm_guid="not-a-guid"))
     assert by_guid.protocol_status.code == pb.PROTOCOL_STATUS_CODE_MXACCESS_FAILURE
+    assert by_guid.acknowledge_alarm.native_status == 1  # unknown alarm
     await gw.invoke(session_id, unsubscribe_alarms_command=pb.UnsubscribeAlarmsCommand())
     gw.control.set_value("Tank002.Level", 5.0)
     assert [e.family for e in await gw.drain(session_id)] == [

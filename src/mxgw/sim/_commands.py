@@ -97,8 +97,7 @@ class CommandRunner:
             self, "_" + field.removesuffix("_command"))
         try:
             handler(session, payload, reply)
-        except _Failure as failure:
-            reply.ClearField("payload")
+        except _Failure as failure:  # the payload keeps what the command filled (native_status)
             return mx_failure(reply, failure.hresult, str(failure))
         return ok(reply)
 
