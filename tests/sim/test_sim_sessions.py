@@ -175,7 +175,7 @@ async def test_requested_lease_is_honoured(gw: Gw) -> None:
 async def test_pending_command_limit() -> None:
     async with _gw(max_pending_commands=2) as gw:
         session_id = await gw.open()
-        gw.control.set_latency(0.3)
+        gw.control.set_latency(1.0)  # long enough that all three are in flight together
         calls = [asyncio.ensure_future(code_of(gw.register(session_id))) for _ in range(3)]
         codes = await asyncio.wait_for(asyncio.gather(*calls), WAIT)
         assert sorted(c.name for c in codes) == ["OK", "OK", "RESOURCE_EXHAUSTED"]
