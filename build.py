@@ -60,7 +60,7 @@ def venv_python(venv: Path = VENV) -> Path:
 def run(cmd: list[str | os.PathLike[str]], **kwargs: object) -> None:
     printable = " ".join(str(c) for c in cmd)
     print(f"+ {printable}", flush=True)
-    result = subprocess.run([str(c) for c in cmd], **kwargs)  # type: ignore[call-overload]
+    result = subprocess.run([str(c) for c in cmd], check=False, **kwargs)  # type: ignore[call-overload]
     if result.returncode != 0:
         raise BuildError(f"command failed with exit code {result.returncode}: {printable}")
 
@@ -107,7 +107,7 @@ def generate(
 
 def _has_grpc_tools() -> bool:
     try:
-        import grpc_tools  # noqa: F401  (only probing)
+        import grpc_tools  # type: ignore[import-untyped]  # noqa: F401  (only probing)
     except ImportError:
         return False
     return True
@@ -190,8 +190,8 @@ def _rewrite_imports(path: Path, modules: set[str]) -> None:
             return f"from {parent} import {leaf} as {alias}"
         return match.group(0)
 
-    text = re.sub(r"^from ([\w.]+) import (\w+)", fix_from, text, flags=re.M)
-    text = re.sub(r"^import ([\w.]+) as (\w+)", fix_import, text, flags=re.M)
+    text = re.sub(r"^from ([\w.]+) import (\w+)", fix_from, text, flags=re.MULTILINE)
+    text = re.sub(r"^import ([\w.]+) as (\w+)", fix_import, text, flags=re.MULTILINE)
     path.write_text(text, newline="\n")
 
 
@@ -214,6 +214,11 @@ def _index_source(by_package: dict[str, str]) -> str:
         '__all__ = ["galaxy_pb2", "galaxy_pb2_grpc", "gateway_pb2", "gateway_pb2_grpc"]',
         "",
     ])
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    _generate_here(args.out, args.proto_dir, args.protoset)
+    return 0
 
 
 def cmd_proto(args: argparse.Namespace) -> int:
@@ -547,18 +552,20 @@ def glibc_floor(site: Path) -> str | None:
     return None if floor is None else f"{floor[0]}.{floor[1]}"
 
 
-def launcher_source(launcher: Path, build: dict[str, object]) -> str:
-    text = launcher.read_text()
-    line = "BUILD: dict[str, Any] = {}\n"
+def main_source(stub: Path, build: dict[str, object]) -> str:
+    """The pyz's __main__.py: _launcher_main.py with the build's facts filled in."""
+    text = stub.read_text()
+    line = "BUILD = {}  # build.py replaces this line with the build's facts\n"
     if text.count(line) != 1:
-        raise BuildError(f"{launcher} must contain exactly one line {line.strip()!r}")
+        raise BuildError(f"{stub} must contain exactly one line {line.strip()!r}")
     body = "{\n" + "".join(f"    {k!r}: {build[k]!r},\n" for k in sorted(build)) + "}"
-    return text.replace(line, f"BUILD: dict[str, Any] = {body}\n")
+    return text.replace(line, f"BUILD = {body}\n")
 
 
-def make_pyz(python: Path, site: Path, out: Path, launcher: Path, build: dict[str, object],
+def make_pyz(python: Path, site: Path, out: Path, package: Path, build: dict[str, object],
              work: Path) -> str:
-    """shiv builds the archive; its __main__ and bootstrap are swapped for our launcher.
+    """shiv builds the archive; its __main__ and bootstrap are swapped for our launcher
+    (`package` is the staged src/mxgw holding _launcher_main.py and _launcher.py).
 
     shiv --reproducible fixes every timestamp and sorts the entries, and its build id is a
     hash of the contents; we recompress once while swapping, keeping order and timestamps.
@@ -573,7 +580,8 @@ def make_pyz(python: Path, site: Path, out: Path, launcher: Path, build: dict[st
     with zipfile.ZipFile(raw) as src:
         meta = src.getinfo("environment.json")
         build_id = str(json.loads(src.read(meta))["build_id"])
-        main_py = launcher_source(launcher, {**build, "build_id": build_id}).encode("utf-8")
+        main_py = main_source(package / "_launcher_main.py", {**build, "build_id": build_id})
+        launcher = (package / "_launcher.py").read_bytes()
         with open(tmp, "wb") as fd:
             fd.write(SHEBANG)
             with zipfile.ZipFile(fd, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -584,10 +592,12 @@ def make_pyz(python: Path, site: Path, out: Path, launcher: Path, build: dict[st
                     entry.external_attr = info.external_attr
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     dst.writestr(entry, src.read(info))
-                entry = zipfile.ZipInfo("__main__.py", meta.date_time)
-                entry.external_attr = 0o644 << 16
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                dst.writestr(entry, main_py)
+                for name, data in (("__main__.py", main_py.encode("utf-8")),
+                                   ("_mxgw_launcher.py", launcher)):
+                    entry = zipfile.ZipInfo(name, meta.date_time)
+                    entry.external_attr = 0o644 << 16
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    dst.writestr(entry, data)
     tmp.chmod(0o755)
     os.replace(tmp, out)
     return build_id
@@ -634,8 +644,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         check_contents(site, target, pythons)
         files = [p for p in site.rglob("*") if p.is_file()]
         longest = max(len(p.relative_to(site).as_posix()) for p in files)
-        launcher = project / "src" / "mxgw" / "_launcher.py"
-        build_id = make_pyz(python, site, out, launcher, {
+        build_id = make_pyz(python, site, out, project / "src" / "mxgw", {
             "name": out.name, "target": target, "pythons": pythons,
             "glibc": glibc_floor(site) if target.startswith("linux") else None,
             "longest_path": longest}, work)
@@ -645,7 +654,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built {out} ({size / 1e6:.1f} MB, {len(files)} files when extracted, longest path "
           f"{longest} chars, build id {build_id[:16]}) in {time.monotonic() - started:.0f} s",
           flush=True)
-    if native and not args.no_run:
+    if target == host and host_python in pythons and not args.no_run:
         smoke(out, python, host_python)
     return 0
 
@@ -701,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     p_gen.add_argument("out", type=Path)
     p_gen.add_argument("--protoset", type=Path)
     p_gen.add_argument("--proto-dir", type=Path)
-    p_gen.set_defaults(func=lambda a: _generate_here(a.out, a.proto_dir, a.protoset) or 0)
+    p_gen.set_defaults(func=cmd_generate)
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["test"]:

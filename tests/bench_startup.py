@@ -80,9 +80,9 @@ def main() -> int:
     parser.add_argument("--no-windows", action="store_true")
     args = parser.parse_args()
     python = sys.executable
-    figures: dict[str, float | int | str] = {}
+    figures: dict[str, float | str] = {}
 
-    def report(name: str, value: float | int | str, text: str) -> None:
+    def report(name: str, value: float | str, text: str) -> None:
         figures[name] = round(value, 4) if isinstance(value, float) else value
         print(text, flush=True)
 

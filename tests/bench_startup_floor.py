@@ -16,17 +16,17 @@ import sys
 
 sys.path.insert(0, sys.argv[1])
 
-import grpc  # noqa: E402  (after the path is set)
+import grpc  # (imported after the path is set)
 
-from mxgw._proto import gateway_pb2 as pb  # noqa: E402
-from mxgw._proto import gateway_pb2_grpc  # noqa: E402
+from mxgw._proto import gateway_pb2 as pb
+from mxgw._proto import gateway_pb2_grpc
 
 
 def main() -> int:
     endpoint, tag = sys.argv[2], sys.argv[3]
     metadata = (("authorization", f"Bearer {os.environ['MXGATEWAY_API_KEY']}"),)
     with grpc.insecure_channel(endpoint) as channel:
-        stub = gateway_pb2_grpc.MxAccessGatewayStub(channel)
+        stub = gateway_pb2_grpc.MxAccessGatewayStub(channel)  # type: ignore[no-untyped-call]
         session = stub.OpenSession(pb.OpenSessionRequest(client_session_name="floor"),
                                    metadata=metadata, timeout=30).session_id
         try:

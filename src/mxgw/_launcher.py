@@ -1,7 +1,8 @@
-"""The entry point of mxgw.pyz: runs before anything bundled is importable. Stdlib only.
+"""The launcher of mxgw.pyz: runs before anything bundled is importable. Stdlib only.
 
-build.py builds the pyz with shiv, then puts this file in it as `__main__.py` in place of
-shiv's own `__main__` (which calls shiv's bootstrap) and fills in `BUILD`. We do not call
+build.py builds the pyz with shiv, then replaces shiv's `__main__` (which calls shiv's
+bootstrap) with `_launcher_main.py`, which checks that the Python is new enough to parse
+this module, stored in the pyz as `_mxgw_launcher.py`, and calls `main(BUILD)`. We do not call
 shiv's bootstrap because on a gateway host it: dies with a raw traceback when the home
 folder is not writable (service accounts); extracts to `~/.shiv/<pyz name>_<64 hex>/
 site-packages/`, too deep for Windows' 260-character paths; puts the bundle after the
@@ -24,10 +25,6 @@ from __future__ import annotations
 import os
 import sys
 from typing import Any, NoReturn
-
-# build.py replaces this line with the build's facts (build_id, target, pythons, glibc,
-# longest_path, name); see build.py `launcher_source`.
-BUILD: dict[str, Any] = {}
 
 EXIT_LAUNCHER = 9  # documented in the README's build section; the CLI uses 0-8 and 130
 EXIT_INTERRUPTED = 130
@@ -84,6 +81,9 @@ def check_host(build: dict[str, Any]) -> None:
     if sys.implementation.name != "cpython":
         raise LauncherError("UnsupportedPython",
                             f"{supports}; this is {sys.implementation.name} {version}", **extra)
+    if "free-threading" in sys.version:  # 3.13t loads only cp313t modules: none bundled
+        raise LauncherError("UnsupportedPython",
+                            f"{supports}; this is a free-threaded CPython {version}", **extra)
     if here != target:
         raise LauncherError("UnsupportedPlatform", f"{supports}; this is {here}", **extra)
     if version not in pythons:
@@ -280,10 +280,12 @@ def prepare(archive: str, build: dict[str, Any]) -> str:
     return folder
 
 
-def main() -> NoReturn:
+def main(build: dict[str, Any]) -> NoReturn:
+    """Run the pyz. `build` holds the build's facts (build_id, target, pythons, glibc,
+    longest_path, name), written into `__main__.py` by build.py."""
     archive = os.path.dirname(os.path.abspath(__file__))
     try:
-        folder = prepare(archive, BUILD)
+        folder = prepare(archive, build)
         try:
             from mxgw.cli import main as cli_main
         except ImportError as exc:
@@ -298,6 +300,3 @@ def main() -> NoReturn:
         sys.exit(code)
     sys.exit(cli_main())
 
-
-if __name__ == "__main__":
-    main()

@@ -151,6 +151,7 @@ def test_contents_are_pruned_and_complete(host_pyz: Path) -> None:
         assert never not in tops
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if n.startswith("_bootstrap/")]  # our launcher instead
+    assert {"__main__.py", "_mxgw_launcher.py", "environment.json"} <= set(names)
     assert not [n for n in names if "typeshed/stubs/" in n]
     assert [n for n in names if n.startswith("site-packages/jedi/third_party/typeshed/stdlib/")]
     for needed in ("mxgw/py.typed", "mxgw/_proto/__init__.py", "mxgw/cli/__init__.py",

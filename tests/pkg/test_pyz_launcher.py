@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -118,3 +120,33 @@ def test_wrong_platform_or_python_fails_at_once(host_pyz: Path, tmp_path: Path, 
     assert error["type"] == kind
     assert named in str(error["message"])
     assert not Path(env["SHIV_ROOT"]).exists()  # refused before extracting anything
+
+
+def _interpreters(versions: tuple[str, ...]) -> list[str]:
+    """Working interpreters of these versions on this machine (PATH or pyenv)."""
+    found = []
+    for version in versions:
+        candidates = [shutil.which(f"python{version}"),
+                      *sorted(str(p) for p in Path.home().glob(
+                          f".pyenv/versions/{version}.*/bin/python"))]
+        for candidate in filter(None, candidates):
+            done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[1])"],
+                                  capture_output=True, text=True, check=False)
+            if done.returncode == 0 and done.stdout.strip() == version.split(".")[1]:
+                found.append(candidate)
+                break
+    return found
+
+
+def test_old_interpreters_get_the_json_error_too(host_pyz: Path, tmp_path: Path) -> None:
+    """Python 2.7 and 3.6 cannot even parse the launcher: __main__ checks first."""
+    pythons = _interpreters(("2.7", "3.6", "3.10"))
+    if not pythons:
+        pytest.skip("no Python 2.7, 3.6 or 3.10 on this machine to try")
+    for python in pythons:
+        done = subprocess.run([python, str(host_pyz), "version"], env=clean_env(tmp_path),
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 9, (python, done.stderr)
+        error = one_json_error(done)
+        assert error["type"] == "UnsupportedPython"
+        assert f"CPython {PYTHON}" in str(error["message"])
