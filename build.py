@@ -565,7 +565,9 @@ def main_source(stub: Path, build: dict[str, object]) -> str:
 def make_pyz(python: Path, site: Path, out: Path, package: Path, build: dict[str, object],
              work: Path) -> str:
     """shiv builds the archive; its __main__ and bootstrap are swapped for our launcher
-    (`package` is the staged src/mxgw holding _launcher_main.py and _launcher.py).
+    (`package` is the staged src/mxgw holding _launcher_main.py, _launcher.py and
+    _launcher_extract.py, stored at the archive's root as __main__.py, _mxgw_launcher.py
+    and _mxgw_launcher_extract.py).
 
     shiv --reproducible fixes every timestamp and sorts the entries, and its build id is a
     hash of the contents; we recompress once while swapping, keeping order and timestamps.
@@ -582,6 +584,7 @@ def make_pyz(python: Path, site: Path, out: Path, package: Path, build: dict[str
         build_id = str(json.loads(src.read(meta))["build_id"])
         main_py = main_source(package / "_launcher_main.py", {**build, "build_id": build_id})
         launcher = (package / "_launcher.py").read_bytes()
+        extract = (package / "_launcher_extract.py").read_bytes()
         with open(tmp, "wb") as fd:
             fd.write(SHEBANG)
             with zipfile.ZipFile(fd, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -593,7 +596,8 @@ def make_pyz(python: Path, site: Path, out: Path, package: Path, build: dict[str
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     dst.writestr(entry, src.read(info))
                 for name, data in (("__main__.py", main_py.encode("utf-8")),
-                                   ("_mxgw_launcher.py", launcher)):
+                                   ("_mxgw_launcher.py", launcher),
+                                   ("_mxgw_launcher_extract.py", extract)):
                     entry = zipfile.ZipInfo(name, meta.date_time)
                     entry.external_attr = 0o644 << 16
                     entry.compress_type = zipfile.ZIP_DEFLATED

@@ -32,9 +32,13 @@ FLOOR = Path(__file__).resolve().parent / "bench_startup_floor.py"
 TAG = "TestChildObject.TestInt"
 
 
-def timed(cmd: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of `runs` runs after one untimed warm-up; fails loudly."""
-    def once() -> float:
+def timed(cmds: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median wall time of each command over `runs` rounds, after one untimed round.
+
+    The commands take turns within each round, so load from other processes on the
+    machine falls on all of them alike and the ratios stay meaningful.
+    """
+    def once(cmd: list[str]) -> float:
         start = time.perf_counter()
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - start
@@ -42,8 +46,13 @@ def timed(cmd: list[str], env: dict[str, str], runs: int) -> float:
             raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr}")
         return elapsed
 
-    once()
-    return statistics.median(once() for _ in range(runs))
+    samples: dict[str, list[float]] = {name: [] for name in cmds}
+    for round_ in range(runs + 1):
+        for name, cmd in cmds.items():
+            elapsed = once(cmd)
+            if round_:
+                samples[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def build(*args: str) -> None:
@@ -112,9 +121,10 @@ def main() -> int:
                f"host pyz: {pyz.stat().st_size / 1e6:.1f} MB, {files} files extracted")
         figures["extracted_files"] = files
 
-        bare = timed([python, "-c", "pass"], env, args.runs)
-        shiv = timed([python, str(trivial_shiv(work))], env, args.runs)
-        version = timed([python, str(pyz), "version"], env, args.runs)
+        warm = timed({"bare": [python, "-c", "pass"],
+                      "shiv": [python, str(trivial_shiv(work))],
+                      "version": [python, str(pyz), "version"]}, env, args.runs)
+        bare, shiv, version = warm["bare"], warm["shiv"], warm["version"]
         report("python_c_pass_s", bare, f"python -c pass:           {bare * 1000:7.1f} ms")
         report("trivial_shiv_s", shiv, f"trivial shiv pyz:         {shiv * 1000:7.1f} ms")
         report("version_s", version, f"mxgw.pyz version (warm):  {version * 1000:7.1f} ms")
@@ -124,10 +134,12 @@ def main() -> int:
         proc, sim = start_sim(python, pyz, env)
         try:
             tcp = {**env, "MXGATEWAY_API_KEY": sim["apiKey"]}
-            get = timed([python, str(pyz), "get", TAG, "--endpoint", sim["endpoint"],
-                         "--plaintext"], tcp, args.runs)
-            floor = timed([python, str(FLOOR), str(folder), sim["endpoint"], TAG], tcp,
-                          args.runs)
+            one_shot = timed({
+                "get": [python, str(pyz), "get", TAG, "--endpoint", sim["endpoint"],
+                        "--plaintext"],
+                "floor": [python, str(FLOOR), str(folder), sim["endpoint"], TAG]},
+                tcp, args.runs)
+            get, floor = one_shot["get"], one_shot["floor"]
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -18,29 +18,34 @@ In order, `main()`:
 5. removes extractions of other mxgw builds that have not been started for a day;
 6. runs `mxgw.cli.main`.
 Any failure before step 6 prints the CLI's one-line JSON error on stderr and exits 9.
+
+An ordinary start (extraction already there) imports only os and sys; extraction and
+errors live in `_launcher_extract.py`, compiled only when needed (see there why).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
 
-EXIT_LAUNCHER = 9  # documented in the README's build section; the CLI uses 0-8 and 130
-EXIT_INTERRUPTED = 130
+TYPE_CHECKING = False  # typing itself costs milliseconds at every start
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
 PREFIX = "mxgw-"
-STALE_SECONDS = 24 * 3600
-WINDOWS_MAX_PATH = 259  # MAX_PATH (260) minus the terminating NUL
 ID_LENGTH = 16
+STALE_SECONDS = 24 * 3600
 
 
-class LauncherError(Exception):
-    """The pyz cannot start here; `kind` is the JSON error's `type`."""
+def _slow() -> Any:
+    """_launcher_extract: a sibling module in the package, a top-level one in the pyz."""
+    if __package__:
+        from . import _launcher_extract
 
-    def __init__(self, kind: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.extra = extra
+        return _launcher_extract
+    import _mxgw_launcher_extract  # type: ignore[import-not-found]
+
+    return _mxgw_launcher_extract
 
 
 # ------------------------------------------------------------------ what runs us
@@ -76,28 +81,25 @@ def check_host(build: dict[str, Any]) -> None:
     here = host_target()
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     supports = f"{build['name']} is built for {target} with CPython {', '.join(pythons)}"
-    extra = {"supportedTarget": target, "supportedPythons": pythons,
-             "target": here, "python": version}
+    problem = None
     if sys.implementation.name != "cpython":
-        raise LauncherError("UnsupportedPython",
-                            f"{supports}; this is {sys.implementation.name} {version}", **extra)
-    if "free-threading" in sys.version:  # 3.13t loads only cp313t modules: none bundled
-        raise LauncherError("UnsupportedPython",
-                            f"{supports}; this is a free-threaded CPython {version}", **extra)
-    if here != target:
-        raise LauncherError("UnsupportedPlatform", f"{supports}; this is {here}", **extra)
-    if version not in pythons:
-        raise LauncherError("UnsupportedPython", f"{supports}; this is CPython {version}",
-                            **extra)
-    needed = build.get("glibc")
-    if needed:
+        kind, problem = "UnsupportedPython", f"this is {sys.implementation.name} {version}"
+    elif "free-threading" in sys.version:  # 3.13t loads only cp313t modules: none bundled
+        kind, problem = "UnsupportedPython", f"this is a free-threaded CPython {version}"
+    elif here != target:
+        kind, problem = "UnsupportedPlatform", f"this is {here}"
+    elif version not in pythons:
+        kind, problem = "UnsupportedPython", f"this is CPython {version}"
+    elif build.get("glibc"):
+        needed = build["glibc"]
         have = _glibc()
-        wanted = tuple(int(p) for p in needed.split("."))
-        if have is None or have < wanted:
+        if have is None or have < tuple(int(p) for p in needed.split(".")):
             shown = "no glibc" if have is None else "glibc " + ".".join(map(str, have))
-            raise LauncherError("UnsupportedPlatform",
-                                f"{supports}, needing glibc {needed}; this host has {shown}",
-                                **extra)
+            kind, problem = "UnsupportedPlatform", f"this host has {shown}"
+            supports += f", needing glibc {needed}"
+    if problem is not None:
+        raise _slow().LauncherError(kind, f"{supports}; {problem}", supportedTarget=target,
+                                    supportedPythons=pythons, target=here, python=version)
 
 
 # ------------------------------------------------------------------ where to extract
@@ -118,72 +120,6 @@ def candidate_roots(env: dict[str, str] | os._Environ[str]) -> list[str]:
     return [os.path.join(os.path.expanduser("~"), ".shiv"), _temp_root()]
 
 
-def _check_private(root: str) -> None:
-    """A shared temp folder must be ours alone, or another user could plant code in it."""
-    if not hasattr(os, "getuid"):
-        return  # Windows: %TEMP% is per user and ACL-protected
-    info = os.lstat(root)
-    import stat
-
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-        raise PermissionError(f"{root} is not a private folder of this user")
-
-
-def extract(archive: str, root: str, name: str, longest: int = 0) -> str:
-    """Extract the archive's site-packages to root/name; return that folder.
-
-    Extracts into a private temporary sibling and renames it into place, so a reader never
-    sees half a tree and two first runs at once cannot corrupt each other (the loser's
-    rename fails and it uses the winner's folder).
-    """
-    final = os.path.join(root, name)
-    if sys.platform == "win32" and len(final) + 1 + longest > WINDOWS_MAX_PATH:
-        raise OSError(f"{final} is too deep for the longest bundled path ({longest} chars)")
-    os.makedirs(root, mode=0o700, exist_ok=True)
-    if root == _temp_root():
-        _check_private(root)
-    import shutil
-    import zipfile
-
-    tmp = f"{final}.{os.getpid()}.tmp"
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                rel = info.filename
-                if not rel.startswith("site-packages/") or rel.endswith("/"):
-                    continue
-                parts = rel.split("/")[1:]
-                if any(p in ("", ".", "..") for p in parts):
-                    raise LauncherError("ExtractionError", f"unsafe path in archive: {rel}")
-                dest = os.path.join(tmp, *parts)
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-                with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
-        try:
-            os.rename(tmp, final)
-        except OSError:
-            if not os.path.isdir(final):
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)  # another first run won the race
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return final
-
-
-def _force_aside(folder: str) -> None:
-    """SHIV_FORCE_EXTRACT (a repair the user asked for): remove the old extraction.
-
-    Renamed first, so a half-removed tree is never found under the real name.
-    """
-    if os.path.isdir(folder):
-        aside = f"{folder}.{os.getpid()}.old"
-        os.rename(folder, aside)
-        import shutil
-
-        shutil.rmtree(aside, ignore_errors=True)
-
-
 def find_or_extract(archive: str, build: dict[str, Any],
                     env: dict[str, str] | os._Environ[str]) -> str:
     """The extraction folder for this build, extracting it on first run."""
@@ -195,21 +131,10 @@ def find_or_extract(archive: str, build: dict[str, Any],
             folder = os.path.join(root, name)
             if os.path.isdir(folder):
                 return folder
-    failures = []
-    for root in roots:
-        try:
-            if force:
-                _force_aside(os.path.join(root, name))
-            return extract(archive, root, name, build.get("longest_path", 0))
-        except OSError as exc:
-            failures.append(f"{root}: {exc.strerror or exc}")
-    hint = ("set SHIV_ROOT to a writable folder" if "SHIV_ROOT" not in env
-            else "SHIV_ROOT must name a writable folder")
-    if sys.platform == "win32":
-        hint += " with a short path, e.g. C:\\mxgw"
-    raise LauncherError("ExtractionError",
-                        f"cannot extract {os.path.basename(archive)}: {'; '.join(failures)}; "
-                        f"{hint}", roots=roots)
+    explicit = bool(env.get("SHIV_ROOT"))
+    return str(_slow().extract_first_fit(
+        archive, roots, name, longest=build.get("longest_path", 0), force=force,
+        private_root=None if explicit else roots[-1], explicit=explicit))
 
 
 def remove_stale(root: str, keep: str, now: float) -> list[str]:
@@ -248,22 +173,6 @@ def remove_stale(root: str, keep: str, now: float) -> list[str]:
 # ------------------------------------------------------------------ main
 
 
-def error_line(exc: BaseException) -> tuple[str, int]:
-    """The CLI's one-line JSON error for a launcher failure, and its exit code."""
-    import json
-
-    if isinstance(exc, KeyboardInterrupt):
-        kind, message, extra, code = "KeyboardInterrupt", "interrupted", {}, EXIT_INTERRUPTED
-    elif isinstance(exc, LauncherError):
-        kind, message, extra, code = exc.kind, str(exc), exc.extra, EXIT_LAUNCHER
-    else:
-        kind, message, extra, code = "LauncherError", f"{type(exc).__name__}: {exc}", {}, \
-            EXIT_LAUNCHER
-    fields = {"type": kind, "message": message, "exitCode": code, "grpcCode": None,
-              "protocolStatus": None, "hresult": None, **extra}
-    return json.dumps({"error": fields}, sort_keys=True, ensure_ascii=True), code
-
-
 def prepare(archive: str, build: dict[str, Any]) -> str:
     """Steps 1-5 of the module docstring; returns the extraction folder, now on sys.path."""
     os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
@@ -289,14 +198,13 @@ def main(build: dict[str, Any]) -> NoReturn:
         try:
             from mxgw.cli import main as cli_main
         except ImportError as exc:
-            raise LauncherError("ExtractionError",
-                                f"the extraction in {folder} is damaged ({exc}); "
-                                "run once with SHIV_FORCE_EXTRACT=1") from exc
+            raise _slow().LauncherError(
+                "ExtractionError", f"the extraction in {folder} is damaged ({exc}); "
+                "run once with SHIV_FORCE_EXTRACT=1") from exc
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001  (the contract: any failure
         # before the CLI runs is one JSON line, never a traceback)
-        line, code = error_line(exc)
+        line, code = _slow().error_line(exc)
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
         sys.exit(code)
     sys.exit(cli_main())
-

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mxgw import _launcher
-from mxgw._launcher import LauncherError
+from mxgw import _launcher, _launcher_extract
+from mxgw._launcher_extract import LauncherError
 
 HERE = {"name": "mxgw.pyz", "target": _launcher.host_target(),
         "pythons": [f"{sys.version_info[0]}.{sys.version_info[1]}"], "glibc": None,
@@ -62,7 +62,7 @@ def test_roots_an_explicit_shiv_root_has_no_fallback(tmp_path: Path) -> None:
 def test_extract_strips_site_packages_and_is_atomic(tmp_path: Path) -> None:
     zpath = archive(tmp_path / "a.pyz", {"__main__.py": "", "environment.json": "{}",
                                          "site-packages/pkg/__init__.py": "X = 1\n"})
-    folder = _launcher.extract(str(zpath), str(tmp_path / "root"), "mxgw-0123456789abcdef")
+    folder = _launcher_extract.extract(str(zpath), str(tmp_path / "root"), "mxgw-0123456789abcdef")
     assert Path(folder, "pkg", "__init__.py").read_text() == "X = 1\n"
     assert sorted(os.listdir(tmp_path / "root")) == ["mxgw-0123456789abcdef"]  # no .tmp left
 
@@ -70,7 +70,7 @@ def test_extract_strips_site_packages_and_is_atomic(tmp_path: Path) -> None:
 def test_extract_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
     zpath = archive(tmp_path / "a.pyz", {"site-packages/../evil.py": ""})
     with pytest.raises(LauncherError, match="unsafe path"):
-        _launcher.extract(str(zpath), str(tmp_path / "root"), "mxgw-0123456789abcdef")
+        _launcher_extract.extract(str(zpath), str(tmp_path / "root"), "mxgw-0123456789abcdef")
     assert os.listdir(tmp_path / "root") == []  # the half-made .tmp folder is gone
     assert not (tmp_path / "evil.py").exists()
 
@@ -126,11 +126,11 @@ def test_remove_stale_only_touches_old_mxgw_extractions(tmp_path: Path) -> None:
 def test_error_line_has_the_cli_error_fields() -> None:
     from mxgw.cli._exit import error_fields
 
-    line, code = _launcher.error_line(LauncherError("UnsupportedPython", "nope", python="3.9"))
-    assert code == _launcher.EXIT_LAUNCHER == 9
+    line, code = _launcher_extract.error_line(LauncherError("UnsupportedPython", "nope", python="3.9"))
+    assert code == _launcher_extract.EXIT_LAUNCHER == 9
     assert "\n" not in line
     error = json.loads(line)["error"]
     assert set(error_fields(RuntimeError("x"))) <= set(error)
     assert error["type"] == "UnsupportedPython" and error["exitCode"] == 9
-    _, interrupted = _launcher.error_line(KeyboardInterrupt())
+    _, interrupted = _launcher_extract.error_line(KeyboardInterrupt())
     assert interrupted == 130
