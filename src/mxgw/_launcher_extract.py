@@ -8,6 +8,7 @@ source on every start: zipimport cannot cache bytecode). In the pyz it is stored
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 EXIT_LAUNCHER = 9  # documented in the README's build section; the CLI uses 0-8 and 130
 EXIT_INTERRUPTED = 130
 WINDOWS_MAX_PATH = 259  # MAX_PATH (260) minus the terminating NUL
+PAYLOAD = "site-packages.zip"  # the bundled packages, an archive inside the pyz (build.py)
 
 
 class LauncherError(Exception):
@@ -44,7 +46,7 @@ def check_private(root: str) -> None:
 
 def extract(archive: str, root: str, name: str, longest: int = 0,
             private: bool = False) -> str:
-    """Extract the archive's site-packages to root/name; return that folder.
+    """Extract the pyz's payload (shiv's site-packages/ tree) to root/name; return it.
 
     Extracts into a temporary sibling and renames it into place, so a reader never sees
     half a tree and two first runs at once cannot corrupt each other (the loser's rename
@@ -58,7 +60,11 @@ def extract(archive: str, root: str, name: str, longest: int = 0,
         check_private(root)
     tmp = f"{final}.{os.getpid()}.tmp"
     try:
-        with zipfile.ZipFile(archive) as zf:
+        with zipfile.ZipFile(archive) as outer:
+            # The payload is stored uncompressed; reading it whole avoids ZipExtFile's
+            # slow backward seeks, and it is at most a few tens of MB.
+            payload = io.BytesIO(outer.read(PAYLOAD))
+        with zipfile.ZipFile(payload) as zf:
             for info in zf.infolist():
                 rel = info.filename
                 if not rel.startswith("site-packages/") or rel.endswith("/"):

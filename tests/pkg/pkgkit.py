@@ -7,6 +7,7 @@ history), unless a test says otherwise.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -61,6 +62,15 @@ def one_json_error(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
     assert isinstance(error, dict)
     assert error["exitCode"] == done.returncode
     return error
+
+
+def pyz_names(pyz: Path) -> tuple[list[str], list[str]]:
+    """(the pyz's own entries, the entries of its bundled payload archive)."""
+    with zipfile.ZipFile(pyz) as outer:
+        payload = io.BytesIO(outer.read("site-packages.zip"))
+        names = outer.namelist()
+    with zipfile.ZipFile(payload) as inner:
+        return names, inner.namelist()
 
 
 def extractions(root: Path) -> list[Path]:

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pkgkit import build, clean_env, one_json_error, run_pyz
+from pkgkit import build, clean_env, one_json_error, pyz_names, run_pyz
 
 from mxgw._launcher import host_target
 
@@ -49,8 +49,7 @@ def win_pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_each_python_has_its_extension_modules(win_pyz: Path) -> None:
-    with zipfile.ZipFile(win_pyz) as zf:
-        names = set(zf.namelist())
+    names = set(pyz_names(win_pyz)[1])
     for version in PYTHONS:
         tag = version.replace(".", "")
         assert f"site-packages/grpc/_cython/cygrpc.cp{tag}-win_amd64.pyd" in names
@@ -58,8 +57,8 @@ def test_each_python_has_its_extension_modules(win_pyz: Path) -> None:
 
 
 def test_nothing_linux_only(win_pyz: Path) -> None:
+    names = pyz_names(win_pyz)[1]
     with zipfile.ZipFile(win_pyz) as zf:
-        names = zf.namelist()
         launcher = zf.read("__main__.py").decode()
     linux = [n for n in names if n.endswith(".so") or ".so." in n or "linux" in n.lower()
              or "manylinux" in n]

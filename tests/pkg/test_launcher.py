@@ -5,6 +5,7 @@ test_pyz_launcher.py runs the same behaviours through a real pyz.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -23,9 +24,14 @@ HERE = {"name": "mxgw.pyz", "target": _launcher.host_target(),
 
 
 def archive(path: Path, members: dict[str, str]) -> Path:
-    with zipfile.ZipFile(path, "w") as zf:
+    """A pyz-shaped archive: `members` go into its payload (site-packages.zip)."""
+    payload = io.BytesIO()
+    with zipfile.ZipFile(payload, "w") as inner:
         for name, text in members.items():
-            zf.writestr(name, text)
+            inner.writestr(name, text)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("__main__.py", "")
+        zf.writestr(_launcher_extract.PAYLOAD, payload.getvalue())
     return path
 
 
@@ -60,8 +66,7 @@ def test_roots_an_explicit_shiv_root_has_no_fallback(tmp_path: Path) -> None:
 
 
 def test_extract_strips_site_packages_and_is_atomic(tmp_path: Path) -> None:
-    zpath = archive(tmp_path / "a.pyz", {"__main__.py": "", "environment.json": "{}",
-                                         "site-packages/pkg/__init__.py": "X = 1\n"})
+    zpath = archive(tmp_path / "a.pyz", {"site-packages/pkg/__init__.py": "X = 1\n"})
     folder = _launcher_extract.extract(str(zpath), str(tmp_path / "root"), "mxgw-0123456789abcdef")
     assert Path(folder, "pkg", "__init__.py").read_text() == "X = 1\n"
     assert sorted(os.listdir(tmp_path / "root")) == ["mxgw-0123456789abcdef"]  # no .tmp left
