@@ -624,6 +624,10 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes,
 
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.monotonic()
+    if args.protoset is not None and not args.protoset.is_file():
+        raise BuildError(f"--protoset: no such file: {args.protoset}")
+    if args.proto_dir is not None and not args.proto_dir.is_dir():
+        raise BuildError(f"--proto-dir: no such folder: {args.proto_dir}")
     launcher = load_launcher()
     host = str(launcher.host_target())
     python = ensure_build_venv()

@@ -28,6 +28,18 @@ def test_shiv_root_is_where_it_extracts(host_pyz: Path, tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path / "my root")) == [folder.name]  # no temp leftovers
 
 
+def test_concurrent_first_runs_share_one_extraction(host_pyz: Path, tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    procs = [subprocess.Popen([sys.executable, str(host_pyz), "version"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], results
+    root = Path(env["SHIV_ROOT"])
+    assert len(extractions(root)) == 1
+    assert [p.name for p in root.iterdir() if "." in p.name] == []  # losers cleaned up
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="HOME is a POSIX notion")
 def test_unwritable_home_falls_back_to_a_private_temp_folder(host_pyz: Path,
                                                              tmp_path: Path) -> None:
