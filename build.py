@@ -405,9 +405,16 @@ def install_deps(python: Path, requires: list[str], target: str, version: str, n
     finally:
         if constraints:
             pins.unlink(missing_ok=True)
-    if folder.exists():
-        shutil.rmtree(folder)
-    tmp.rename(folder)
+    if refresh and folder.is_dir():
+        stale = Path(f"{folder}.{os.getpid()}.old")
+        folder.rename(stale)
+        shutil.rmtree(stale)
+    try:
+        tmp.rename(folder)
+    except OSError:
+        if not folder.is_dir():
+            raise
+        shutil.rmtree(tmp)  # a concurrent build (another test run) made the same tree first
     return folder
 
 
