@@ -4,6 +4,7 @@ refuses, and that nothing on PYTHONPATH can shadow what it bundles."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -26,6 +27,23 @@ def test_shiv_root_is_where_it_extracts(host_pyz: Path, tmp_path: Path) -> None:
     assert (folder / "mxgw" / "cli" / "__init__.py").is_file()
     assert len(folder.name) == len("mxgw-") + 16  # short: Windows' 260-character paths
     assert sorted(os.listdir(tmp_path / "my root")) == [folder.name]  # no temp leftovers
+
+
+def test_first_run_compiles_what_every_command_imports(host_pyz: Path, tmp_path: Path) -> None:
+    """Even where Python may not write bytecode itself (PYTHONDONTWRITEBYTECODE, as in
+    many containers), later starts load .pyc files instead of compiling again."""
+    env = clean_env(tmp_path, PYTHONDONTWRITEBYTECODE="1")
+    assert run_pyz(host_pyz, "version", env=env).returncode == 0
+    [folder] = extractions(Path(env["SHIV_ROOT"]))
+    tag = sys.implementation.cache_tag
+    for module in ("mxgw/cli/__init__", "mxgw/_client", "grpc/aio/__init__",
+                   "google/protobuf/descriptor"):
+        package, _, name = module.rpartition("/")
+        pyc = folder / package / "__pycache__" / f"{name}.{tag}.pyc"
+        assert pyc.is_file(), pyc
+    code = marshal.loads((folder / "mxgw" / "__pycache__" / f"__init__.{tag}.pyc")
+                         .read_bytes()[16:])
+    assert code.co_filename == str(folder / "mxgw" / "__init__.py")  # not the .tmp folder
 
 
 def test_concurrent_first_runs_share_one_extraction(host_pyz: Path, tmp_path: Path) -> None:
