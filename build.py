@@ -432,8 +432,11 @@ def pruned_by(rel: str) -> str | None:
     for prefix, reason in PRUNE:
         if rel == prefix or rel.startswith(prefix + "/"):
             return f"{prefix} ({reason})"
-    if "__pycache__" in rel.split("/") or rel.endswith(".pyc"):
+    parts = rel.split("/")
+    if "__pycache__" in parts or rel.endswith(".pyc"):
         return "__pycache__ (compiled for the build machine's Python)"
+    if "tests" in parts[:-1]:
+        return "tests/ (dependencies' own test suites)"
     return None
 
 
