@@ -104,3 +104,14 @@ async def test_sigterm_path_leaves_the_prompt(driver_factory: Any) -> None:
     await asyncio.sleep(0.2)
     driver.console.terminate("SIGTERM")
     assert await asyncio.wait_for(driver.task, BOUND) == "SIGTERM"
+
+
+@pytest.mark.asyncio
+async def test_quit_builtin_ends_the_prompt_without_killing_the_loop(driver_factory: Any
+                                                                    ) -> None:
+    driver = driver_factory({})
+    driver.start()
+    driver.type("quit()")
+    assert await asyncio.wait_for(driver.task, BOUND) == "exit"
+    assert asyncio.get_running_loop().is_running()
+

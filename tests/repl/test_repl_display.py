@@ -80,3 +80,8 @@ def test_failed_read_shows_its_error() -> None:
 def test_data_change_shows_its_tag() -> None:
     change = DataChange("Pump001.Speed", _Value(42.5, "DOUBLE", 192, "Good", STAMP), 7)
     assert format_result(change) == "Pump001.Speed  42.5  DOUBLE  Good  2026-11-21T00:41:02.123Z"
+
+
+def test_zero_hresult_is_not_shown() -> None:
+    error = _errors.MxAccessError("write Pump001.Model failed: MX_E_NotWriteable", hresult=0)
+    assert format_error(error) == "MxAccessError: write Pump001.Model failed: MX_E_NotWriteable"

@@ -51,6 +51,8 @@ async def test_endpoint_sim_awaited_read_then_ctrl_d(tmp_path: Path) -> None:
         assert await term.wait_exit() == 0
         opened = re.search(SESSION, term.screen)
         assert opened is not None and opened.group(1) == closed.group(1)
+        history = (tmp_path / "repl_history").read_text()
+        assert 'await session.read("TestChildObject.TestInt")' in history
     finally:
         term.close()
 

@@ -168,7 +168,8 @@ def format_error(exc: BaseException, debug: bool = False) -> str:
             for name, value in (
                 ("grpc", exc.grpc_code),
                 ("status", exc.protocol_status),
-                ("hresult", None if exc.hresult is None else f"0x{exc.hresult & 0xFFFFFFFF:08X}"),
+                # 0 is S_OK: MXAccess put the reason in the status, not in the HRESULT.
+                ("hresult", f"0x{exc.hresult & 0xFFFFFFFF:08X}" if exc.hresult else None),
             )
             if value is not None
         ]

@@ -1,0 +1,156 @@
+"""`mxgw repl` without a terminal: piped stdin and --exec FILE, against a real simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from mxgw.testing import RunningSimulator, run_simulator
+
+BOUND = 120.0  # seconds: an upper bound on every wait, never an assertion
+
+
+async def _mxgw(*args: str, stdin: str = "", env: dict[str, str] | None = None
+                ) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "mxgw", *args, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), BOUND)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode is not None
+    return proc.returncode, out.decode(), err.decode()
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MXGATEWAY_", "MXGW_"))}
+    env.update(MXGW_HOME=str(tmp_path), **extra)
+    return env
+
+
+@pytest_asyncio.fixture
+async def sim() -> AsyncIterator[RunningSimulator]:
+    async with run_simulator(tick_interval=None) as running:
+        yield running
+
+
+def _args(sim: RunningSimulator, *extra: str) -> list[str]:
+    return ["repl", "--endpoint", sim.endpoint, "--plaintext", *extra]
+
+
+def _lines(stdout: str) -> list[Any]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+@pytest.mark.asyncio
+async def test_endpoint_sim_piped_statements_print_json_lines(tmp_path: Path) -> None:
+    script = (
+        "value = await read('TestChildObject.TestIntArray[]')\n"
+        "value.value\n"
+        "server\n"
+        "session.session_id.startswith('session-')\n"
+    )
+    code, out, err = await _mxgw("repl", "--endpoint", "sim", stdin=script,
+                                 env=_env(tmp_path))
+    assert code == 0, err
+    assert _lines(out) == [[10, 20, 30, 40, 50], 1, True]
+
+
+@pytest.mark.asyncio
+async def test_piped_script_uses_preloaded_namespace_and_closes_session(
+        sim: RunningSimulator, tmp_path: Path) -> None:
+    sim.control.set_value("TestChildObject.TestInt", 31)
+    script = (
+        "await write('TestChildObject.TestInt', 32)\n"
+        "v = await session.read('TestChildObject.TestInt')\n"
+        "v['TestChildObject.TestInt']\n"
+        "[type(x).__name__ for x in (client, galaxy, gateway_pb2, asyncio)]\n"
+    )
+    code, out, err = await _mxgw(*_args(sim), stdin=script,
+                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 0, err
+    value, names = _lines(out)
+    assert value["value"] == 32 and value["qualityText"] == "Good"
+    assert names == ["GatewayClient", "GalaxyRepositoryClient", "module", "module"]
+    assert sim.control.get_value("TestChildObject.TestInt") == 32
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_exec_file_stops_at_first_error_with_file_and_line(
+        sim: RunningSimulator, tmp_path: Path) -> None:
+    job = tmp_path / "job.py"
+    job.write_text("1 + 1\nnot_defined\nawait write('TestChildObject.TestInt', 5)\n")
+    sim.control.set_value("TestChildObject.TestInt", 4)
+    code, out, err = await _mxgw(*_args(sim, "--exec", str(job)),
+                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 1
+    assert _lines(out) == [2]
+    error = json.loads(err.strip().splitlines()[-1])["error"]
+    assert error["type"] == "NameError"
+    assert error["message"].startswith(f"{job} line 2: NameError")
+    assert "Traceback" in err
+    assert sim.control.get_value("TestChildObject.TestInt") == 4
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_read_only_profile_refuses_write_helper(sim: RunningSimulator,
+                                                      tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[profiles.ro]\n"
+        f'endpoint = "{sim.endpoint}"\nplaintext = true\nread_only = true\n')
+    sim.control.set_value("Tank001.HiHiLimit", 95.0)
+    code, out, err = await _mxgw(
+        "repl", "--config", str(config), "--profile", "ro",
+        stdin="await read('Tank001.HiHiLimit')\nawait write('Tank001.HiHiLimit', 90.0)\n",
+        env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 2, err
+    assert _lines(out)[0]["value"] == 95.0
+    error = json.loads(err.strip().splitlines()[-1])["error"]
+    assert error["type"] == "MxGatewayReadOnlyError" and "line 2" in error["message"]
+    assert "Traceback" not in err
+    assert sim.control.get_value("Tank001.HiHiLimit") == 95.0
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_gateway_error_in_script_is_one_line_and_mapped(sim: RunningSimulator,
+                                                              tmp_path: Path) -> None:
+    code, out, err = await _mxgw(
+        *_args(sim), stdin="await write('Pump001.Model', 'X')\n",
+        env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 7, err  # MXAccess failure: Model is not writeable
+    assert err.count("\n") == 1 and out == ""
+    assert json.loads(err)["error"]["type"] == "MxAccessError"
+    assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_exec_missing_file_is_a_usage_error(sim: RunningSimulator,
+                                                  tmp_path: Path) -> None:
+    code, out, err = await _mxgw(*_args(sim, "--exec", str(tmp_path / "nope.py")),
+                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 2 and out == ""
+    assert "nope.py" in json.loads(err)["error"]["message"]
+
+
+@pytest.mark.asyncio
+async def test_exit_in_script_sets_the_code_and_still_closes(sim: RunningSimulator,
+                                                             tmp_path: Path) -> None:
+    code, out, _ = await _mxgw(*_args(sim), stdin="1\nexit(3)\n2\n",
+                               env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 3 and _lines(out) == [1]
+    assert sim.control.open_session_count == 0
