@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pty_session import PtySession  # noqa: E402
+from pty_session import PtySession
 
-from mxgw.testing import run_simulator  # noqa: E402
+from mxgw.testing import run_simulator
 
 
 async def _one(argv: list[str], env: dict[str, str], until: str | None) -> dict[str, float]:

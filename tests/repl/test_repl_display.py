@@ -11,7 +11,7 @@ from mxgw._proto import gateway_pb2
 from mxgw.repl._display import format_error, format_result, scrub_secrets
 
 
-def _Value(value: Any, data_type: str, quality: int, quality_text: str,  # noqa: N802
+def _Value(value: Any, data_type: str, quality: int, quality_text: str,
            timestamp: dt.datetime | None, error: str | None = None) -> TagValue:
     return TagValue(value, data_type, quality, quality_text, timestamp, error=error)
 

@@ -88,6 +88,14 @@ def _assert_closed(sim: RunningSimulator, session_id: str) -> None:
     assert sim.control.open_session_count == 0
 
 
+async def _quit_closes(term: Any, sim: RunningSimulator, session_id: str,
+                       last: re.Match[str]) -> None:
+    """Ctrl-D after the output `last`; the REPL exits 0 and the session is closed."""
+    await _ctrl_d(term, last.end())
+    assert await term.wait_exit() == 0
+    _assert_closed(sim, session_id)
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("how", ["ctrl-d", "exit()", "sigterm", "terminal closed"])
 async def test_every_way_out_closes_the_session(sim: RunningSimulator, tmp_path: Path,
@@ -131,9 +139,7 @@ async def test_ctrl_c_cancels_a_slow_call_and_the_prompt_survives(
         sim.control.set_latency(0)
         mark = len(term.screen)
         term.type("6 * 7\r")
-        await _ctrl_d(term, (await term.expect(r"\b42\b", after=mark)).end())
-        assert await term.wait_exit() == 0
-        _assert_closed(sim, session_id)
+        await _quit_closes(term, sim, session_id, await term.expect(r"\b42\b", after=mark))
     finally:
         sim.control.set_latency(0)
         term.close()
@@ -153,8 +159,7 @@ async def test_watch_prints_above_the_prompt_and_stops(sim: RunningSimulator,
         term.type("w.stop()\r")
         mark = len(term.screen)
         term.type("w\r")
-        await _ctrl_d(term, (await term.expect(r"<watch 1 stopped", after=mark)).end())
-        assert await term.wait_exit() == 0
-        _assert_closed(sim, session_id)
+        await _quit_closes(term, sim, session_id,
+                           await term.expect(r"<watch 1 stopped", after=mark))
     finally:
         term.close()

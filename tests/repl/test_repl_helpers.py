@@ -36,13 +36,13 @@ async def _env(read_only: bool) -> AsyncIterator[Env]:
     async with run_simulator(tick_interval=None) as sim:
         options = mxgw.ClientOptions(sim.endpoint, api_key=sim.api_key, plaintext=True,
                                      read_only=read_only)
-        async with await mxgw.GatewayClient.connect(options) as client:
-            async with await client.open_session(name="repl-test") as session:
-                env = Env(sim, client, session)
-                try:
-                    yield env
-                finally:
-                    await env.watches.stop_all()
+        async with (await mxgw.GatewayClient.connect(options) as client,
+                    await client.open_session(name="repl-test") as session):
+            env = Env(sim, client, session)
+            try:
+                yield env
+            finally:
+                await env.watches.stop_all()
 
 
 @pytest_asyncio.fixture

@@ -35,7 +35,7 @@ _repr.maxlist = _repr.maxdict = _repr.maxtuple = _repr.maxset = 50
 def _is_message(obj: Any) -> bool:
     if "google.protobuf.message" not in sys.modules:
         return False
-    from google.protobuf.message import Message  # type: ignore[import-untyped]
+    from google.protobuf.message import Message
 
     return isinstance(obj, Message)
 
@@ -65,7 +65,7 @@ def scrub_secrets(doc: Any) -> Any:
 
 def format_message(message: Any) -> str:
     """`Name{...}` with only the fields that are set, on one line."""
-    from google.protobuf import json_format  # type: ignore[import-untyped]
+    from google.protobuf import json_format
 
     body = scrub_secrets(json_format.MessageToDict(message, preserving_proto_field_name=True))
     text = json.dumps(body, ensure_ascii=False, separators=(", ", ": "), default=str)
