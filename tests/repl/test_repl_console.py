@@ -115,3 +115,44 @@ async def test_quit_builtin_ends_the_prompt_without_killing_the_loop(driver_fact
     assert await asyncio.wait_for(driver.task, BOUND) == "exit"
     assert asyncio.get_running_loop().is_running()
 
+
+
+@pytest.mark.asyncio
+async def test_tab_completes_a_cached_tag_inside_a_string(driver_factory: Any) -> None:
+    from mxgw.repl._completion import TagCache
+
+    cache = TagCache()
+    cache.set_names(["TestChildObject.TestInt", "TestChildObject.TestFloat", "Pump001.Speed"])
+    driver = driver_factory({}, tag_cache=cache)
+    driver.start()
+    driver.pipe.send_text('x = "TestChildObject.TestI')
+    buffer = driver.console.default_buffer
+
+    async def until(condition: Any) -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+
+    # Completion runs in a thread while typing; Tab picks from what it found.
+    await asyncio.wait_for(until(lambda: buffer.complete_state is not None
+                                 and buffer.complete_state.completions), BOUND)
+    driver.pipe.send_text("\t")
+    await asyncio.wait_for(until(lambda: "TestChildObject.TestInt" in buffer.text), BOUND)
+    driver.type('"')
+    driver.type("x")
+    await driver.screen.wait_for("'TestChildObject.TestInt'")
+    await driver.finish()
+
+
+@pytest.mark.asyncio
+async def test_a_failing_prompt_is_reported_and_retried_then_given_up(
+        driver_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    driver = driver_factory({})
+
+    def broken() -> str:
+        raise RuntimeError("completer bug")
+
+    monkeypatch.setattr(driver.console, "read", broken)
+    driver.start()
+    with pytest.raises(RuntimeError):
+        await asyncio.wait_for(driver.task, BOUND)
+    assert driver.screen.text.count("prompt error") == 3

@@ -154,3 +154,25 @@ async def test_exit_in_script_sets_the_code_and_still_closes(sim: RunningSimulat
                                env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
     assert code == 3 and _lines(out) == [1]
     assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_sigterm_during_a_script_closes_the_session(sim: RunningSimulator,
+                                                          tmp_path: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "mxgw", *_args(sim), stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(b"'started'\nawait asyncio.sleep(3600)\n")
+        proc.stdin.close()
+        assert await asyncio.wait_for(proc.stdout.readline(), BOUND) == b'"started"\n'
+        assert sim.control.open_session_count == 1
+        proc.terminate()
+        assert await asyncio.wait_for(proc.wait(), BOUND) == 130
+        assert sim.control.open_session_count == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

@@ -120,6 +120,7 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
 async def _scripted(ctx: CommandContext, settings: ReplSettings) -> int:
     from ..repl._main import json_ready, with_session
     from ..repl._runner import ScriptError, run_script
+    from ..repl._signals import until_terminated
 
     client = await ctx.client()
 
@@ -130,7 +131,7 @@ async def _scripted(ctx: CommandContext, settings: ReplSettings) -> int:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
 
-    async def body(connected: Connected) -> int:
+    async def script(connected: Connected) -> int:
         try:
             await run_script(settings.script or "", settings.script_name, connected.namespace,
                              emit=lambda result: ctx.out.line(json_ready(result)))
@@ -140,6 +141,13 @@ async def _scripted(ctx: CommandContext, settings: ReplSettings) -> int:
             # exit(n) / sys.exit(n) in a script: its code, after the session closes.
             return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
         return _exit.OK
+
+    async def body(connected: Connected) -> int:
+        terminated, code = await until_terminated(script(connected))
+        if terminated:
+            notice(f"terminated by a signal; closing session {connected.session.session_id}")
+            return _exit.INTERRUPTED
+        return code if code is not None else _exit.INTERRUPTED
 
     return await with_session(client, settings, body, on_change=on_change, notice=notice)
 

@@ -35,6 +35,7 @@ from ._signals import signal_handlers, termination_signals
 from ._toolbar import ReplInfo, banner, toolbar_window
 
 Write = Callable[[str], None]
+_MAX_PROMPT_FAILURES = 3
 
 
 class _Exit(Exception):
@@ -146,6 +147,7 @@ class ReplConsole(PythonRepl):
     async def run_async(self) -> None:
         loop = asyncio.get_running_loop()
         self._add_to_namespace()
+        failures = 0
         try:
             while not self._stopping:
                 try:
@@ -156,6 +158,15 @@ class ReplConsole(PythonRepl):
                     # The terminal is gone (EIO on a closed pty): nothing more to read.
                     self.exit_reason = "terminal closed"
                     return
+                except Exception as exc:
+                    # A bug in the prompt (a completer, a key binding): like ptpython,
+                    # say so and prompt again - but not forever if it keeps failing.
+                    failures += 1
+                    self._write(f"prompt error: {format_error(exc, True)}\n")
+                    if failures >= _MAX_PROMPT_FAILURES:
+                        raise
+                    continue
+                failures = 0
                 if self._stopping:
                     return
                 try:

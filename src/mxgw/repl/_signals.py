@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 Callback = Callable[[], None]
 Undo = Callable[[], None]
 
@@ -84,3 +85,28 @@ def termination_signals() -> tuple[int, ...]:
     (the terminal went away) where the platform has it."""
     names = ("SIGTERM", "SIGHUP")
     return tuple(int(getattr(signal, name)) for name in names if hasattr(signal, name))
+
+
+async def until_terminated(coro: Coroutine[Any, Any, T]) -> tuple[bool, T | None]:
+    """Run `coro` as a task that SIGTERM/SIGHUP cancel; return (terminated, result).
+
+    For scripted runs, which have no prompt to leave: cancelling the task unwinds the
+    script through the caller's `finally`, which closes the session. The coroutine
+    must not let SystemExit escape (asyncio re-raises it out of the loop).
+    """
+    loop = asyncio.get_running_loop()
+    task = loop.create_task(coro)
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    with signal_handlers(loop, dict.fromkeys(termination_signals(), terminate)):
+        try:
+            return False, await task
+        except asyncio.CancelledError:
+            if not terminated:
+                raise
+            return True, None
