@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -157,8 +158,9 @@ async def test_exit_in_script_sets_the_code_and_still_closes(sim: RunningSimulat
 
 
 @pytest.mark.asyncio
-async def test_sigterm_during_a_script_closes_the_session(sim: RunningSimulator,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+async def test_signal_during_a_script_closes_the_session(sim: RunningSimulator,
+                                                         tmp_path: Path, signum: int) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "mxgw", *_args(sim), stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -169,7 +171,7 @@ async def test_sigterm_during_a_script_closes_the_session(sim: RunningSimulator,
         proc.stdin.close()
         assert await asyncio.wait_for(proc.stdout.readline(), BOUND) == b'"started"\n'
         assert sim.control.open_session_count == 1
-        proc.terminate()
+        proc.send_signal(signum)
         assert await asyncio.wait_for(proc.wait(), BOUND) == 130
         assert sim.control.open_session_count == 0
     finally:
