@@ -80,7 +80,8 @@ async def test_python_errors_show_the_users_traceback(driver_factory: Any) -> No
     driver.type("1 / 0")
     await driver.screen.wait_for("ZeroDivisionError")
     text = driver.screen.text
-    assert "Traceback" in text and "_console.py" not in text
+    assert "Traceback" in text and '<stdin>", line 1' in text
+    assert "_console.py" not in text and "ptpython" not in text
     await driver.finish()
 
 

@@ -31,7 +31,8 @@ SESSION = r"session (session-[0-9a-f]+) \(client name"
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MXGATEWAY_")}
-    env.update(MXGW_HOME=str(tmp_path), **extra)
+    env["MXGW_HOME"] = str(tmp_path)
+    env.update(extra)
     return env
 
 
@@ -161,5 +162,20 @@ async def test_watch_prints_above_the_prompt_and_stops(sim: RunningSimulator,
         term.type("w\r")
         await _quit_closes(term, sim, session_id,
                            await term.expect(r"<watch 1 stopped", after=mark))
+    finally:
+        term.close()
+
+
+@pytest.mark.asyncio
+async def test_unusable_history_folder_only_disables_history(sim: RunningSimulator,
+                                                              tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    term = PtySession.mxgw(*_connect_args(sim), env=_env(
+        tmp_path, MXGATEWAY_API_KEY=sim.api_key, MXGW_HOME=str(not_a_folder)))
+    try:
+        await term.expect(r"history disabled")
+        banner = await term.expect(SESSION)
+        await _quit_closes(term, sim, banner.group(1), banner)
     finally:
         term.close()

@@ -102,10 +102,14 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
         cache = start_tag_cache(client, settings.debug)
         monitor = connection_monitor(client)
         info = repl_info(connected, settings, monitor, cache)
-        console = ReplConsole(
-            connected.namespace, info, write, debug=settings.debug, tag_cache=cache,
-            history=open_history() if settings.history else None,
-        )
+        history = None
+        if settings.history:
+            try:
+                history = open_history()
+            except OSError as exc:
+                write(f"history disabled: cannot use {exc.filename}: {exc.strerror}\n")
+        console = ReplConsole(connected.namespace, info, write, debug=settings.debug,
+                              tag_cache=cache, history=history)
         try:
             reason = await interact(console)
         finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import json
+import os
 import reprlib
 import sys
 import traceback
@@ -145,16 +146,24 @@ def format_result(obj: Any) -> str:
     return redact(_compact(obj))
 
 
+def _machinery_dirs() -> tuple[str, ...]:
+    dirs = [os.path.dirname(os.path.abspath(__file__)) + os.sep]
+    ptpython = sys.modules.get("ptpython")
+    if ptpython is not None and ptpython.__file__:
+        dirs.append(os.path.dirname(os.path.abspath(ptpython.__file__)) + os.sep)
+    return tuple(dirs)
+
+
 def _user_traceback(exc: BaseException) -> str:
-    # Drop the frames of the REPL machinery above the user's own code, so a
-    # traceback starts at the line that was typed.
+    # Drop the frames of the REPL machinery (ours and ptpython's) above the user's
+    # own code, so a traceback starts at the line that was typed.
+    machinery = _machinery_dirs()
     tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(
+        machinery
+    ):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(exc), exc, tb))
-
-
-_PACKAGE_DIR = __file__.rsplit("_display.py", 1)[0]
 
 
 def format_error(exc: BaseException, debug: bool = False) -> str:
