@@ -1,12 +1,13 @@
 """How long until the `mxgw repl` prompt appears (not collected by pytest).
 
-    .venv/bin/python tests/repl/bench_repl_startup.py [--runs N]
+    .venv/bin/python tests/repl/bench_repl_startup.py [--runs N] [--pyz dist/mxgw.pyz]
 
 Starts `python -m mxgw repl` under a pseudo-terminal N times and measures the time
 from spawning to the banner and to the first `>>>` prompt, for
     sim        `--endpoint sim` (the simulator starts inside the REPL process)
     external   a simulator already running (in this process), so only the REPL's own
                start-up counts
+    pyz        `python mxgw.pyz repl --endpoint sim`, when --pyz is given
 and a baseline: the same spawn path running `python -c pass` (the pty trampoline
 costs one extra interpreter start, included in every number). Prints one JSON doc.
 """
@@ -54,7 +55,7 @@ def _summary(samples: list[dict[str, float]]) -> dict[str, dict[str, float]]:
                 "max": round(max(s[k] for s in samples), 3)} for k in keys}
 
 
-async def main(runs: int) -> dict[str, object]:
+async def main(runs: int, pyz: str | None = None) -> dict[str, object]:
     home = tempfile.mkdtemp(prefix="mxgw-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MXGATEWAY_")}
     env["MXGW_HOME"] = home
@@ -70,10 +71,16 @@ async def main(runs: int) -> dict[str, object]:
         ext = [await _one([py, "-m", "mxgw", "repl", "--endpoint", sim.endpoint,
                            "--plaintext"], ext_env, ">>>") for _ in range(runs)]
     result["external_sim"] = _summary(ext)
+    if pyz is not None:
+        pyz_runs = [await _one([py, pyz, "repl", "--endpoint", "sim"], env, ">>>")
+                    for _ in range(runs)]
+        result["pyz_endpoint_sim"] = _summary(pyz_runs)
     return result
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    print(json.dumps(asyncio.run(main(parser.parse_args().runs)), indent=2))
+    parser.add_argument("--pyz", help="also measure this mxgw.pyz")
+    options = parser.parse_args()
+    print(json.dumps(asyncio.run(main(options.runs, options.pyz)), indent=2))
