@@ -61,11 +61,14 @@ async def test_endpoint_sim_piped_statements_print_json_lines(tmp_path: Path) ->
         "value.value\n"
         "server\n"
         "session.session_id.startswith('session-')\n"
+        "import sys\n"
+        "[m for m in ('ptpython', 'prompt_toolkit') if m in sys.modules]\n"
     )
     code, out, err = await _mxgw("repl", "--endpoint", "sim", stdin=script,
                                  env=_env(tmp_path))
     assert code == 0, err
-    assert _lines(out) == [[10, 20, 30, 40, 50], 1, True]
+    # The last line: scripted runs never import the interactive prompt.
+    assert _lines(out) == [[10, 20, 30, 40, 50], 1, True, []]
 
 
 @pytest.mark.asyncio
