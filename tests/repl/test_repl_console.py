@@ -157,3 +157,23 @@ async def test_a_failing_prompt_is_reported_and_retried_then_given_up(
     with pytest.raises(RuntimeError):
         await asyncio.wait_for(driver.task, BOUND)
     assert driver.screen.text.count("prompt error") == 3
+
+
+def test_debug_log_handlers_follow_the_prompt_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import logging
+    import sys
+
+    from mxgw.repl._console import _logs_above_prompt
+
+    real, proxy = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(real)
+    logger = logging.getLogger("mxgw")
+    logger.addHandler(handler)
+    try:
+        monkeypatch.setattr(sys, "stderr", proxy)  # what patch_stdout does
+        with _logs_above_prompt(real):
+            assert handler.stream is proxy
+        assert handler.stream is real
+    finally:
+        logger.removeHandler(handler)

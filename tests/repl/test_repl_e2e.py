@@ -38,7 +38,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @pytest.mark.asyncio
 async def test_endpoint_sim_awaited_read_then_ctrl_d(tmp_path: Path) -> None:
-    term = PtySession.mxgw("repl", "--endpoint", "sim", env=_env(tmp_path))
+    # --debug: the in-process simulator logs each call, CloseSession included.
+    term = PtySession.mxgw("repl", "--endpoint", "sim", "--debug", env=_env(tmp_path))
     try:
         await term.expect(PROMPT)
         term.type('await write("TestChildObject.TestInt", 4242)\r')
@@ -52,6 +53,8 @@ async def test_endpoint_sim_awaited_read_then_ctrl_d(tmp_path: Path) -> None:
         assert await term.wait_exit() == 0
         opened = re.search(SESSION, term.screen)
         assert opened is not None and opened.group(1) == closed.group(1)
+        # The simulator's own log: it received and completed CloseSession.
+        assert re.search(rf"mxgw\.sim INFO CloseSession {opened.group(1)} -> OK", term.screen)
         history = (tmp_path / "repl_history").read_text()
         assert 'await session.read("TestChildObject.TestInt")' in history
     finally:

@@ -17,10 +17,13 @@ the completer, and we replace the two methods that need to differ:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import logging
 import signal
-from collections.abc import Callable
-from typing import Any
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from prompt_toolkit.completion import merge_completers
 from prompt_toolkit.history import History
@@ -178,6 +181,26 @@ class ReplConsole(PythonRepl):
             self._remove_from_namespace()
 
 
+@contextlib.contextmanager
+def _logs_above_prompt(original: TextIO) -> Iterator[None]:
+    """Send `--debug` log lines through patch_stdout's proxy too.
+
+    A logging.StreamHandler keeps the stream it was given (the real stderr), so its
+    lines would land in the middle of the prompt line; point it at the proxy while
+    the prompt runs.
+    """
+    moved: list[logging.StreamHandler[TextIO]] = []
+    for handler in logging.getLogger("mxgw").handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is original:
+            handler.setStream(sys.stderr)
+            moved.append(handler)
+    try:
+        yield
+    finally:
+        for handler in moved:
+            handler.setStream(original)
+
+
 async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> str:
     """Show the banner and run the prompt until the user leaves; return why.
 
@@ -190,7 +213,8 @@ async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> st
         handlers[signum] = functools.partial(console.terminate, signal.Signals(signum).name)
     with signal_handlers(loop, handlers):
         if use_patch_stdout:
-            with patch_stdout():
+            original_stderr = sys.stderr
+            with patch_stdout(), _logs_above_prompt(original_stderr):
                 console._write(banner(console.info))
                 await console.run_async()
         else:
