@@ -177,3 +177,26 @@ def test_debug_log_handlers_follow_the_prompt_proxy(monkeypatch: pytest.MonkeyPa
         assert handler.stream is real
     finally:
         logger.removeHandler(handler)
+
+
+@pytest.mark.asyncio
+async def test_terminate_while_the_prompt_is_starting_still_ends_it(
+        driver_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    driver = driver_factory({})
+    entered, release = threading.Event(), threading.Event()
+    real_read = driver.console.read
+
+    def slow_start() -> str:
+        # The read thread has begun but the prompt application is not running yet.
+        entered.set()
+        release.wait(BOUND)
+        return real_read()
+
+    monkeypatch.setattr(driver.console, "read", slow_start)
+    driver.start()
+    assert await asyncio.to_thread(entered.wait, BOUND)
+    driver.console.terminate("SIGTERM")
+    release.set()
+    assert await asyncio.wait_for(driver.task, BOUND) == "SIGTERM"

@@ -72,6 +72,7 @@ class ReplConsole(PythonRepl):
         self._debug = debug
         self._eval_task: asyncio.Task[Any] | None = None
         self._stopping = False
+        self._leaver: asyncio.Task[None] | None = None
         self.exit_reason = "exit"
         if history is not None:
             # The buffer was built with ptpython's history in __init__; it loads
@@ -93,11 +94,21 @@ class ReplConsole(PythonRepl):
             self._eval_task.cancel()
 
     def terminate(self, reason: str = "terminated") -> None:
-        """SIGTERM / SIGHUP: stop evaluating, leave the prompt, let the caller close."""
+        """SIGTERM / SIGHUP: stop evaluating, leave the prompt, let the caller close.
+
+        Called on the loop. The prompt runs in a thread and may be just starting,
+        so leaving it is retried until `run_async` has returned.
+        """
         self._stopping = True
         self.exit_reason = reason
         self.interrupt()
-        self._leave_prompt()
+        if self._leaver is None:
+            self._leaver = asyncio.get_running_loop().create_task(self._keep_leaving())
+
+    async def _keep_leaving(self) -> None:
+        while True:
+            self._leave_prompt()
+            await asyncio.sleep(0.1)
 
     def _leave_prompt(self) -> None:
         app = self.app
@@ -177,6 +188,8 @@ class ReplConsole(PythonRepl):
                 except _Exit:
                     return
         finally:
+            if self._leaver is not None:
+                self._leaver.cancel()
             self._leave_prompt()
             self._remove_from_namespace()
 
