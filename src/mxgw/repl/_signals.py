@@ -81,9 +81,9 @@ def signal_handlers(
 
 
 def termination_signals() -> tuple[int, ...]:
-    """The signals that mean "close the session and quit": SIGTERM, and SIGHUP
-    (the terminal went away) where the platform has it."""
-    names = ("SIGTERM", "SIGHUP")
+    """The signals that mean "close the session and quit": SIGTERM, SIGHUP (the
+    terminal went away) and SIGBREAK (Ctrl-Break on Windows) where they exist."""
+    names = ("SIGTERM", "SIGHUP", "SIGBREAK")
     return tuple(int(getattr(signal, name)) for name in names if hasattr(signal, name))
 
 
