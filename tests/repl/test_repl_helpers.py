@@ -166,3 +166,23 @@ async def test_connection_probe_reads_the_channel_state(env: Env) -> None:
 
     await env.helpers.read("TestChildObject.TestInt")
     assert channel_probe(env.client)() == "up"
+
+
+@pytest.mark.asyncio
+async def test_banner_says_how_the_tls_certificate_was_trusted() -> None:
+    from mxgw.repl._info import ConnectionMonitor, repl_info
+    from mxgw.repl._main import Connected, ReplSettings
+    from mxgw.repl._toolbar import banner
+
+    async with run_simulator(tls=True, tick_interval=None) as sim:
+        options = mxgw.ClientOptions(sim.endpoint, api_key=sim.api_key)
+        async with (await mxgw.GatewayClient.connect(options) as client,
+                    await client.open_session(name="repl-test") as session):
+            watches = Watches(session, lambda w, c: None, lambda text: None)
+            helpers = Helpers(client, session, watches)
+            connected = Connected(client, session, 1, helpers, watches, {})
+            info = repl_info(connected, ReplSettings(), ConnectionMonitor(lambda: "up"),
+                             TagCache())
+            text = banner(info)
+    assert "over TLS (trust-on-first-use" in text
+    assert session.session_id in text and sim.endpoint in text
