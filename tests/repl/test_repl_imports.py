@@ -27,13 +27,17 @@ def test_import_mxgw_and_its_library_do_not_load_the_prompt() -> None:
     assert _loaded_after("import mxgw; mxgw.__all__; import mxgw.cli") == []
 
 
-@pytest.mark.parametrize("argv", [["version"], ["--help"], ["repl", "--help"]])
+@pytest.mark.parametrize("argv", [
+    ["version"], ["--help"], ["repl", "--help"],
+    ["get", "--endpoint", "sim", "TestChildObject.TestInt"],  # client, grpc and simulator
+])
 def test_other_commands_and_repl_help_do_not_load_the_prompt(argv: list[str]) -> None:
     code = f"""
         import contextlib, io
         from mxgw.cli import main
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            main({argv!r})
+            code = main({argv!r})
+        assert code == 0, code
     """
     assert _loaded_after(code) == []
 
