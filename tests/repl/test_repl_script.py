@@ -143,6 +143,16 @@ async def test_gateway_error_in_script_is_one_line_and_mapped(sim: RunningSimula
 
 
 @pytest.mark.asyncio
+async def test_exec_binary_file_is_a_usage_error(sim: RunningSimulator, tmp_path: Path) -> None:
+    blob = tmp_path / "blob.py"
+    blob.write_bytes(b"\xff\xfe\x00garbage")
+    code, out, err = await _mxgw(*_args(sim, "--exec", str(blob)),
+                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 2 and out == ""
+    assert "UTF-8" in json.loads(err)["error"]["message"]
+
+
+@pytest.mark.asyncio
 async def test_exec_missing_file_is_a_usage_error(sim: RunningSimulator,
                                                   tmp_path: Path) -> None:
     code, out, err = await _mxgw(*_args(sim, "--exec", str(tmp_path / "nope.py")),

@@ -56,6 +56,9 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise _exit.UsageError(f"--exec: cannot read {args.exec_file}: "
                                    f"{exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise _exit.UsageError(f"the script is not UTF-8 text ({exc.reason} at byte "
+                                   f"{exc.start})") from None
         return await _scripted(ctx, settings)
     return await _interactive(ctx, settings)
 
