@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._toolbar import ReplInfo
 
 if TYPE_CHECKING:
+    from .._client import GatewayClient
     from ._completion import TagCache
     from ._main import Connected, ReplSettings
 
@@ -58,20 +59,17 @@ _STATES = {
 }
 
 
-def channel_probe(client: Any) -> Callable[[], str]:
+def channel_probe(client: GatewayClient) -> Callable[[], str]:
     """Read the grpc.aio channel's connectivity without trying to connect."""
 
     def probe() -> str:
-        channel = getattr(client, "channel", None) or getattr(client, "_channel", None)
-        if channel is None:
-            return "unknown"
-        state = channel.get_state(try_to_connect=False)
+        state = client.channel.get_state(try_to_connect=False)
         return _STATES.get(getattr(state, "name", str(state)), "unknown")
 
     return probe
 
 
-def connection_monitor(client: Any) -> ConnectionMonitor:
+def connection_monitor(client: GatewayClient) -> ConnectionMonitor:
     return ConnectionMonitor(channel_probe(client)).start()
 
 
