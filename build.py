@@ -500,19 +500,29 @@ def regularize_namespaces(site: Path) -> list[str]:
 
     A namespace portion loses to a regular package of the same name anywhere on sys.path,
     even after it, so a stray google/__init__.py on PYTHONPATH would hide protobuf.
-    A regular package first on sys.path wins; extend_path still finds other portions.
+    A regular package first on sys.path wins, and the __init__ still adds the other
+    portions on sys.path, as pkgutil.extend_path would (pkgutil itself costs ~13 ms).
     """
     done = []
     for folder in sorted(p for p in site.iterdir() if p.is_dir()):
         if "." in folder.name or (folder / "__init__.py").exists():
             continue
         if any(folder.glob("*/__init__.py")):
-            (folder / "__init__.py").write_text(
-                "# Added by build.py: see regularize_namespaces.\n"
-                "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
-                newline="\n")
+            (folder / "__init__.py").write_text(NAMESPACE_INIT, newline="\n")
             done.append(folder.name)
     return done
+
+
+NAMESPACE_INIT = """\
+# Added by build.py (see regularize_namespaces): this package first, then any other
+# portions of it on sys.path.
+import os as _os
+import sys as _sys
+
+__path__ += [_p for _p in (_os.path.join(_e, __name__) for _e in _sys.path
+                           if isinstance(_e, str))
+             if _p not in __path__ and _os.path.isdir(_p)]
+"""
 
 
 def extension_name(target: str, version: str) -> str | None:
