@@ -16,10 +16,10 @@ pay for grpc and protobuf; type checkers see the real imports below.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from ._version import __version__
+
+# typing and importlib are not imported at run time: `import mxgw` must stay cheap.
+TYPE_CHECKING = False
 
 # Public name -> private module that defines it. tests/test_exports.py keeps this,
 # __all__ and the TYPE_CHECKING imports in step.
@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._client import (
         GatewayClient,
     )
@@ -144,6 +146,8 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'mxgw' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value

@@ -8,9 +8,12 @@ install reports `pyz: False` and leaves what it cannot know as None.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ._version import __version__
+
+# typing is not imported at run time: this module is on `mxgw version`'s start-up path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 INFO: dict[str, Any] = {
     "version": __version__,

@@ -23,8 +23,12 @@ details and names only, and `redact()` scrubs anything that looks like a key.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+
+# typing is not imported at run time: this module is on `mxgw version`'s start-up path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 _KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
 _BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)\S+")

@@ -37,13 +37,14 @@ def _folder(
         base = env.get(var)
         root = PureWindowsPath(base) if base else _home(env, os_name).joinpath(*fallback)
         return root / _APP
-    var, fallback = {
+    xdg: dict[str, tuple[str, tuple[str, ...]]] = {
         "config": ("XDG_CONFIG_HOME", (".config",)),
         "data": ("XDG_DATA_HOME", (".local", "share")),
         "state": ("XDG_STATE_HOME", (".local", "state")),
-    }[kind]
+    }
+    var, posix_fallback = xdg[kind]
     base = env.get(var)
-    root = Path(base) if base else Path(_home(env, os_name)).joinpath(*fallback)
+    root = Path(base) if base else Path(_home(env, os_name)).joinpath(*posix_fallback)
     return root / _APP
 
 

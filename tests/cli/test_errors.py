@@ -167,10 +167,10 @@ def test_unknown_profile_is_a_usage_error(cli: Cli) -> None:
 def test_internal_error_without_and_with_debug(cli: Cli) -> None:
     from mxgw.cli import cmd_version
 
-    async def broken(*args: object) -> int:
+    def broken(*args: object) -> int:
         raise RuntimeError("boom " + cli.sim.api_key)
 
-    cli.monkeypatch.setattr(cmd_version, "run", broken)
+    cli.monkeypatch.setattr(cmd_version, "run_offline", broken)
     error = assert_error(cli, 1, "version", type_name="RuntimeError")
     assert "boom" in str(error["message"]) and cli.sim.api_key not in str(error["message"])
     result = cli("version", "--debug")

@@ -16,10 +16,13 @@ This module imports only mxgw._errors (no grpc) so `mxgw --help` stays cheap.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from .. import _errors
+
+# typing is not imported at run time: this module is on `mxgw version`'s start-up path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
 
 OK = 0
 INTERNAL = 1

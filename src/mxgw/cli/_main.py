@@ -6,22 +6,26 @@ each stdin line, in the same process, with the same runtime (so connections are 
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-import json
-import logging
 import os
 import sys
-import traceback
-from collections.abc import Sequence
-from typing import Any
 
 from . import _exit
-from ._context import CommandContext, Runtime
 from ._exit import UnavailableError, UsageError
 from ._output import Output
 from ._parser import command_parser, split_command, top_level_help, unknown_command
 from ._table import COMMANDS, CommandSpec
+
+# asyncio, logging, json, traceback and the connection context are imported where they
+# are used: `mxgw version` and `mxgw --help` must start fast (see tests/bench_startup.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    import logging
+    from collections.abc import Sequence
+    from typing import Any
+
+    from ._context import Runtime
 
 # Commands that cannot run as a line of `batch`.
 NOT_IN_BATCH = frozenset({"batch", "sim", "repl"})
@@ -62,8 +66,26 @@ def resolve_spec(argv: Sequence[str]) -> tuple[CommandSpec | None, list[str]]:
     return spec, rest
 
 
+def _parse(spec: CommandSpec, rest: Sequence[str], in_batch: bool) -> tuple[Any, argparse.Namespace, Output]:
+    entry = load(spec)
+    parser = command_parser(spec)
+    entry.add_arguments(parser)
+    args = parser.parse_args(rest)
+    pretty = False if in_batch and args.pretty is None else args.pretty
+    return entry, args, Output(pretty=pretty, collect=bool(getattr(args, "collect", False)))
+
+
+def _run_offline(spec: CommandSpec, rest: Sequence[str], in_batch: bool = False) -> int:
+    """An offline command (`run_offline(args, out)`) runs without an event loop."""
+    entry, args, out = _parse(spec, rest, in_batch)
+    code: int = entry.run_offline(args, out)
+    return code
+
+
 async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     """Parse and run one command line inside an event loop; exceptions propagate."""
+    from ._context import CommandContext
+
     spec, rest = resolve_spec(argv)
     if spec is None:
         raise UsageError("no command; `mxgw --help` lists the commands")
@@ -71,12 +93,9 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
         raise UsageError(f"`{spec.name}` cannot run inside `batch`")
     if spec.kind == "raw":
         raise UsageError(f"`{spec.name}` must be run on its own")
-    entry = load(spec)
-    parser = command_parser(spec)
-    entry.add_arguments(parser)
-    args = parser.parse_args(rest)
-    pretty = False if runtime.in_batch and args.pretty is None else args.pretty
-    out = Output(pretty=pretty, collect=bool(getattr(args, "collect", False)))
+    if spec.kind == "offline":
+        return _run_offline(spec, rest, runtime.in_batch)
+    entry, args, out = _parse(spec, rest, runtime.in_batch)
     ctx = CommandContext(spec, args, runtime, out)
     await ctx.prepare()
     if spec.write:
@@ -86,6 +105,8 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
 
 
 async def _run_main(argv: Sequence[str], secrets: set[str]) -> int:
+    from ._context import Runtime
+
     runtime = Runtime()
     # One set: keys and passwords learnt while running are scrubbed from the error line
     # and the debug log as well.
@@ -98,8 +119,12 @@ async def _run_main(argv: Sequence[str], secrets: set[str]) -> int:
 
 def report(exc: BaseException, *, debug: bool, secrets: set[str]) -> int:
     """Write the one-line JSON error (and the traceback with --debug) to stderr."""
+    import json
+
     fields = _exit.error_fields(exc, secrets)
     if debug:
+        import traceback
+
         text = "".join(traceback.format_exception(exc))
         sys.stderr.write(_exit.scrub(text, secrets))
     sys.stderr.write(json.dumps({"error": fields}, sort_keys=True, ensure_ascii=True) + "\n")
@@ -127,23 +152,18 @@ def _run_raw(spec: CommandSpec, rest: list[str]) -> int:
     raise UnavailableError(f"no runner for `{spec.name}`")
 
 
-class _Scrubbing(logging.Filter):
-    """Debug logs pass through the same secret scrubbing as error messages."""
+def _debug_logging(secrets: set[str]) -> logging.Handler:
+    """Send the library's debug log to stderr through the same secret scrubbing as errors."""
+    import logging
 
-    def __init__(self, secrets: set[str]) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = _exit.scrub(record.getMessage(), self.secrets)
+    def scrub(record: logging.LogRecord) -> bool:
+        record.msg = _exit.scrub(record.getMessage(), secrets)
         record.args = None
         return True
 
-
-def _debug_logging(secrets: set[str]) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    handler.addFilter(_Scrubbing(secrets))
+    handler.addFilter(scrub)
     logger = logging.getLogger("mxgw")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
@@ -160,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv, debug, secrets)
     finally:
         if handler is not None:
+            import logging
+
             logger = logging.getLogger("mxgw")
             logger.removeHandler(handler)
             logger.setLevel(logging.NOTSET)
@@ -179,6 +201,10 @@ def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
                 raise UsageError("no command; `mxgw --help` lists the commands")
         elif spec.kind == "raw":
             return _run_raw(spec, rest)
+        elif spec.kind == "offline":
+            return _run_offline(spec, rest)
+        import asyncio
+
         return asyncio.run(_run_main(argv, secrets))
     except SystemExit as exc:  # --help of a command
         return exc.code if isinstance(exc.code, int) else 0

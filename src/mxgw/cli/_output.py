@@ -11,17 +11,19 @@ and go between runs. protobuf is imported only when a message is actually printe
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import datetime as _dt
 import enum
 import json
 import math
 import sys
 from collections.abc import Mapping
-from typing import Any, TextIO
 
 from ._exit import CollectLimitError
+
+# typing is not imported at run time: this module is on `mxgw version`'s start-up path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 COLLECT_LIMIT = 10_000
 
@@ -60,6 +62,8 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, _dt.timedelta):
         return obj.total_seconds()
     if isinstance(obj, (bytes, bytearray)):
+        import base64
+
         return base64.b64encode(bytes(obj)).decode("ascii")
     if isinstance(obj, Mapping):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
@@ -70,6 +74,8 @@ def to_jsonable(obj: Any) -> Any:
     to_dict = getattr(obj, "to_dict", None)
     if callable(to_dict):
         return to_jsonable(to_dict())
+    import dataclasses
+
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {camel(f.name): to_jsonable(getattr(obj, f.name))
                 for f in dataclasses.fields(obj) if f.repr}

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
 
 from ._exit import EXIT_CODES_HELP, UsageError
 from ._table import COMMANDS, CommandSpec
+
+# typing is not imported at run time: this module is on `mxgw version`'s start-up path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, NoReturn
 
 # Global options that take a value: needed to find the command word when options come first.
 VALUE_OPTIONS = frozenset({
@@ -37,6 +40,8 @@ class Parser(argparse.ArgumentParser):
             for word in unknown:
                 if word.startswith("-"):
                     flag = word.split("=", 1)[0]
+                    import difflib
+
                     close = difflib.get_close_matches(flag, known, n=1)
                     if close:
                         hint = f"; did you mean {close[0]}?"
@@ -78,6 +83,8 @@ def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
 
 
 def unknown_command(word: str) -> UsageError:
+    import difflib
+
     close = difflib.get_close_matches(word, list(COMMANDS), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else "; `mxgw --help` lists the commands"
     return UsageError(f"unknown command '{word}'{hint}")

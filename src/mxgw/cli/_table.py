@@ -1,7 +1,8 @@
 """The command table: name -> module and one-line help. Modules are imported only to run.
 
 `kind` says which option groups the dispatcher adds:
-    local     no connection (version, contract)
+    offline   no connection and no event loop, so start-up stays minimal (version, contract)
+    local     no connection options, but runs in the event loop (batch)
     connect   the connection options
     session   connection options plus --session-id / MXGW_SESSION_ID
     raw       arguments are passed through untouched (sim)
@@ -11,17 +12,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
 class CommandSpec:
-    name: str
-    module: str
-    help: str
-    kind: str = "connect"
-    write: bool = False
-    stream: bool = False
+    """One row of the table. A plain class, not a dataclass: dataclasses imports `inspect`,
+    which would cost `mxgw version` several milliseconds at start-up."""
+
+    __slots__ = ("help", "kind", "module", "name", "stream", "write")
+
+    def __init__(self, name: str, module: str, help: str, kind: str = "connect",
+                 write: bool = False, stream: bool = False) -> None:
+        self.name = name
+        self.module = module
+        self.help = help
+        self.kind = kind
+        self.write = write
+        self.stream = stream
+
+    def __repr__(self) -> str:
+        return f"CommandSpec({self.name!r}, {self.module!r}, kind={self.kind!r})"
 
 
 def _c(name: str, module: str, help: str, kind: str = "connect", *,
@@ -30,7 +38,7 @@ def _c(name: str, module: str, help: str, kind: str = "connect", *,
 
 
 _SPECS = [
-    _c("version", "cmd_version", "print the mxgw version (no connection)", "local"),
+    _c("version", "cmd_version", "print the mxgw version (no connection)", "offline"),
     # sessions
     _c("ping", "cmd_session", "open and close a session; report transport and round trip"),
     _c("open-session", "cmd_session", "open a session and print its id (close it yourself)"),
@@ -97,7 +105,7 @@ _SPECS = [
     _c("batch", "cmd_batch", "run one command line per stdin line (connections reused)",
        "local"),
     _c("contract", "cmd_contract", "show the built-in contract; `contract diff --protoset F`",
-       "local"),
+       "offline"),
     _c("sim", "cmd_sim", "run the gateway simulator (see `mxgw sim --help`)", "raw"),
     _c("repl", "cmd_repl", "async Python prompt with a connected client and a session"),
 ]

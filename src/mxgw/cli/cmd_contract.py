@@ -14,8 +14,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ._context import CommandContext
 from ._exit import UsageError
+from ._output import Output
 
 EXIT_DIFFERENT = 6
 
@@ -132,12 +132,12 @@ def summary(files: list[Any]) -> dict[str, Any]:
     }
 
 
-async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
+def run_offline(args: argparse.Namespace, out: Output) -> int:
     ours = builtin_files()
     if args.action == "show":
         if args.protoset:
             raise UsageError("--protoset goes with `contract diff`")
-        ctx.out.emit(summary(ours))
+        out.emit(summary(ours))
         return 0
     if not args.protoset:
         raise UsageError("`contract diff` needs --protoset FILE")
@@ -145,5 +145,5 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
     report = diff(index(ours), index(theirs))
     report["builtin"] = summary(ours)
     report["gateway"] = summary(theirs)
-    ctx.out.emit(report)
+    out.emit(report)
     return 0 if report["agree"] else EXIT_DIFFERENT

@@ -7,15 +7,15 @@ import platform
 import sys
 
 from .._build_info import INFO
-from ._context import CommandContext
+from ._output import Output
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     del parser  # no options of its own
 
 
-async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
-    ctx.out.emit({
+def run_offline(args: argparse.Namespace, out: Output) -> int:
+    out.emit({
         **INFO,  # version, and in a pyz: commit, dirty, target, pythons, contract
         "python": platform.python_version(),
         "platform": sys.platform,
