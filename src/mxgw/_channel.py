@@ -15,7 +15,6 @@ grpc is imported inside functions: `prepare_grpc_environment` must run before gr
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import socket
 import ssl
@@ -102,6 +101,8 @@ def system_root_pems(
 
 
 def fingerprint(pem: bytes) -> str:
+    import hashlib  # TLS pinning only
+
     der = ssl.PEM_cert_to_DER_cert(pem.decode("ascii"))
     digest = hashlib.sha256(der).hexdigest()
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))

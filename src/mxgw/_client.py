@@ -16,7 +16,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from . import _channel, _errors, _rpc, _streams
-from ._galaxy import GalaxyRepositoryClient
 from ._options import ClientOptions
 from ._session import Session
 from ._version import __version__
@@ -24,6 +23,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     import grpc
 
+    from ._galaxy import GalaxyRepositoryClient
     from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
         ActiveAlarmSnapshot,
         AlarmFeedMessage,
@@ -49,7 +49,7 @@ class GatewayClient:
         self._sessions: set[Session] = set()
         self._calls = _streams.CallRegistry()
         self._close_task: asyncio.Task[None] | None = None
-        self.galaxy = GalaxyRepositoryClient(rpc, self._calls)
+        self._galaxy: GalaxyRepositoryClient | None = None
 
     @classmethod
     async def connect(cls, options: ClientOptions | str | None = None, **overrides: Any
@@ -82,6 +82,16 @@ class GatewayClient:
     def transport_description(self) -> str:
         """"plaintext (h2c)", "TLS (CA file ...)", "TLS (trust-on-first-use, pinned SHA-256 ..)"."""
         return self._description
+
+    @property
+    def galaxy(self) -> GalaxyRepositoryClient:
+        """The Galaxy Repository service on the same channel (made on first use, so a
+        command that never browses does not import it)."""
+        if self._galaxy is None:
+            from ._galaxy import GalaxyRepositoryClient
+
+            self._galaxy = GalaxyRepositoryClient(self._rpc, self._calls)
+        return self._galaxy
 
     @property
     def channel(self) -> grpc.aio.Channel:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +167,8 @@ def _load_profile(
             raise ValueError(f"profile {name!r} needs {path}, which does not exist"
                              if name else f"config file {path} does not exist")
         return {}, None
+    import tomllib  # only when there is a config file: one-shot commands start faster
+
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -106,6 +105,8 @@ def password(ctx: CommandContext, user: str, env_name: str, role: str = "user") 
     """From the environment, else a no-echo prompt on a terminal; never from argv."""
     value = os.environ.get(env_name)
     if not value and sys.stdin.isatty() and not ctx.runtime.in_batch:
+        import getpass  # prompts are rare; termios is not loaded otherwise
+
         value = getpass.getpass(f"password for {role} {user}: ")
     if not value:
         raise UsageError(f"no password for {role} '{user}': set {env_name}, or run in a "
