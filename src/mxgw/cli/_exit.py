@@ -45,6 +45,7 @@ EXIT_CODES_HELP = """exit codes:
   6    gateway refused the command (invalid request, protocol status)
   7    MXAccess failure (with --strict: any failed item in a bulk result)
   8    worker error
+  9    mxgw.pyz could not start (wrong platform or Python, no folder to extract to)
   130  interrupted (Ctrl-C)"""
 
 
