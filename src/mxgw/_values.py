@@ -20,6 +20,7 @@ from typing import Any
 
 from . import _rpc
 from ._status import StatusInfo, failures, is_good, quality_text
+from ._timefmt import iso_utc
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -195,7 +196,7 @@ def from_mx_value(mx: Any) -> Any:
 def json_value(value: Any) -> Any:
     """A JSON-friendly form: datetimes as ISO-8601, timedeltas as seconds, bytes as base64."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return iso_utc(value)
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, bytes):
@@ -244,7 +245,7 @@ class TagValue:
             "dataType": self.data_type,
             "quality": self.quality,
             "qualityText": self.quality_text,
-            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
+            "timestamp": iso_utc(self.timestamp) if self.timestamp else None,
             "statuses": [s.to_dict() for s in self.statuses],
             "ok": self.ok,
             "error": self.error,

@@ -156,7 +156,7 @@ def test_tag_value_from_event_message() -> None:
     value = TagValue.from_message(event)
     assert (value.value, value.data_type, value.quality_text, value.ok) == (5, "INTEGER",
                                                                             "Good", True)
-    assert value.to_dict()["timestamp"] == "2026-01-01T00:00:00+00:00"
+    assert value.to_dict()["timestamp"] == "2026-01-01T00:00:00Z"
     bad = TagValue.from_message(pb.MxEvent(quality=4))
     assert not bad.ok and bad.quality_text == "Bad: configuration error"
     assert bad.value is None and bad.timestamp is None

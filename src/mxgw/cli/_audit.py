@@ -8,7 +8,6 @@ A log that cannot be written is reported on stderr and does not stop the write.
 
 from __future__ import annotations
 
-import datetime as _dt
 import getpass
 import json
 import logging
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import _paths
+from .._timefmt import now_utc
 from ._exit import scrub
 from ._output import to_jsonable
 
@@ -34,7 +34,7 @@ def _user() -> str:
 def append(action: str, details: dict[str, Any], *, endpoint: str | None,
            profile: str | None, secrets: Iterable[str] = ()) -> None:
     record = {
-        "time": _dt.datetime.now(_dt.UTC).isoformat().replace("+00:00", "Z"),
+        "time": now_utc(),
         "action": action,
         "endpoint": endpoint,
         "profile": profile,

@@ -18,6 +18,7 @@ import math
 import sys
 from collections.abc import Mapping
 
+from .._timefmt import iso_utc
 from ._exit import CollectLimitError
 
 # typing is not imported at run time: this module is on `mxgw version`'s start-up path.
@@ -56,9 +57,7 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, enum.Enum):
         return obj.name
     if isinstance(obj, _dt.datetime):
-        if obj.tzinfo is None:
-            obj = obj.replace(tzinfo=_dt.UTC)
-        return obj.isoformat().replace("+00:00", "Z")
+        return iso_utc(obj)
     if isinstance(obj, _dt.timedelta):
         return obj.total_seconds()
     if isinstance(obj, (bytes, bytearray)):
