@@ -7,6 +7,7 @@ ask it, after the REPL is gone, whether the session was closed on every way out.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -161,10 +162,17 @@ async def test_watch_prints_above_the_prompt_and_stops(sim: RunningSimulator,
         term.type("watches()\r")
         await term.expect(r"<watch 1 running, \d+ changes: TestChildObject\.TestInt>")
         term.type("w.stop()\r")
-        mark = len(term.screen)
-        term.type("w\r")
-        await _quit_closes(term, sim, session_id,
-                           await term.expect(r"<watch 1 stopped", after=mark))
+        # Unsubscribing takes a round trip: the watch says `stopping` until it is done.
+        for _ in range(50):
+            mark = len(term.screen)
+            term.type("w\r")
+            state = await term.expect(r"<watch 1 (running|stopping|stopped)", after=mark)
+            if state.group(1) == "stopped":
+                break
+            assert state.group(1) == "stopping"
+            await asyncio.sleep(0.1)
+        assert state.group(1) == "stopped"
+        await _quit_closes(term, sim, session_id, state)
     finally:
         term.close()
 

@@ -38,12 +38,16 @@ class Watch:
         return self.task is not None and not self.task.done()
 
     def stop(self) -> None:
-        """Stop this watch (its subscription is removed in the background)."""
+        """Stop this watch (its subscription is removed in the background: `stopping`
+        until that is done)."""
         if self.task is not None:
             self.task.cancel()
 
     def __repr__(self) -> str:
-        state = "running" if self.running else ("failed" if self.error else "stopped")
+        if self.running:
+            state = "stopping" if self.task is not None and self.task.cancelling() else "running"
+        else:
+            state = "failed" if self.error else "stopped"
         return f"<watch {self.id} {state}, {self.changes} changes: {', '.join(self.tags)}>"
 
 
