@@ -335,10 +335,6 @@ def deploy_event_parts(event: Any) -> tuple[int, datetime | None, datetime | Non
             timestamp(event, "observed_at"))
 
 
-def object_tag_name(obj: Any) -> str:
-    return str(obj.tag_name)
-
-
 def alarm_feed_kind(message: Any) -> str:
     """"active_alarm", "snapshot_complete", "transition" or "provider_status"."""
     return str(message.WhichOneof("payload") or "")

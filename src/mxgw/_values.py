@@ -44,7 +44,6 @@ _ALIASES = {
     "timestamp": "time", "elapsed_time": "elapsed", "timedelta": "elapsed", "duration": "elapsed",
     "raw": "bytes",
 }
-DATA_TYPE_NAMES = tuple(sorted(set(_TYPES) | set(_ALIASES)))
 
 
 def normalize_type(name: str) -> str:
