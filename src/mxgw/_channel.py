@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
 TOFU_SERVER_NAME = "localhost"
+# The advice for a TLS handshake that meets a plaintext gateway: the probe and the
+# channel (mxgw._rpc) both give it.
+PLAINTEXT_HINT = ("the gateway may be serving plaintext (h2c, the usual on port 5120); "
+                  "connect with --plaintext (ClientOptions(plaintext=True)) or an http:// "
+                  "endpoint")
 
 
 def prepare_grpc_environment(
@@ -130,14 +135,11 @@ async def probe_certificate(endpoint: Endpoint, timeout: float | None) -> bytes:
         return await asyncio.to_thread(_probe_certificate, endpoint, timeout or 30.0)
     except ssl.SSLError as exc:
         raise _errors.MxGatewayTransportError(
-            f"TLS handshake with {where} failed ({exc.reason or exc}): the gateway may be "
-            "serving plaintext (h2c, the usual on port 5120); connect with --plaintext "
-            "(ClientOptions(plaintext=True)) or an http:// endpoint"
+            f"TLS handshake with {where} failed ({exc.reason or exc}): {PLAINTEXT_HINT}"
         ) from exc
     except (ConnectionResetError, ConnectionAbortedError) as exc:
         raise _errors.MxGatewayTransportError(
-            f"TLS handshake with {where} failed: the connection was closed; if the gateway "
-            "serves plaintext (h2c), connect with --plaintext or an http:// endpoint"
+            f"TLS handshake with {where} failed: the connection was closed; {PLAINTEXT_HINT}"
         ) from exc
     except socket.gaierror as exc:
         raise _errors.MxGatewayTransportError(

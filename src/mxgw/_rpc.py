@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from ._channel import prepare_grpc_environment
+from ._channel import PLAINTEXT_HINT, prepare_grpc_environment
 
 prepare_grpc_environment()  # before grpc loads: the resolver is chosen at grpc init
 
@@ -76,9 +76,7 @@ def _tls_hint(details: str, endpoint: str) -> str | None:
     markers = ("wrong_version_number", "wrong version number", "handshake", "ssl", "tls",
                "record", "eof")
     if any(m in low for m in markers):
-        return (f"TLS handshake with {endpoint} failed: the gateway may be serving plaintext "
-                "(h2c, the usual on port 5120); connect with --plaintext "
-                "(ClientOptions(plaintext=True)) or an http:// endpoint")
+        return f"TLS handshake with {endpoint} failed: {PLAINTEXT_HINT}"
     return None
 
 
