@@ -11,15 +11,17 @@ time, so memory stays bounded by a page; `discover_hierarchy` collects them in a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _errors, _rpc, _streams
 
 if TYPE_CHECKING:
     from ._proto.galaxy_repository.v1.galaxy_repository_pb2 import GalaxyObject
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,23 @@ def _root(gobject_id: int | None, tag_name: str | None,
     if len(given) > 1:
         raise ValueError("give at most one of the id, tag name and contained path")
     return _rpc.RootSpec(*given[0]) if given else _rpc.RootSpec(None, None)
+
+
+async def _pages(fetch: Callable[[str], Awaitable[tuple[list[T], str]]],
+                 operation: str) -> AsyncGenerator[list[T], None]:
+    """Each page of a paged call, following next_page_token until it is empty. A token
+    the gateway already gave is an error: following it would loop for ever."""
+    token = ""
+    seen: set[str] = set()
+    while True:
+        page, token = await fetch(token)
+        yield page
+        if not token:
+            return
+        if token in seen:
+            raise _errors.MxGatewayCommandError(
+                f"{operation}: the gateway repeated a page token")
+        seen.add(token)
 
 
 class GalaxyRepositoryClient:
@@ -86,19 +105,16 @@ class GalaxyRepositoryClient:
         root = _root(root_gobject_id, root_tag_name, root_contained_path)
         filters = _rpc.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
                                      include_attributes, alarm_bearing_only, historized_only)
-        token = ""
-        seen: set[str] = set()
-        while True:
-            objects, token, _ = await self._rpc.galaxy_discover(page_size, token, root, filters,
-                                                                max_depth)
-            for obj in objects:
-                yield obj
-            if not token:
-                return
-            if token in seen:
-                raise _errors.MxGatewayCommandError("discover hierarchy: the gateway repeated "
-                                                    "a page token")
-            seen.add(token)
+
+        async def fetch(token: str) -> tuple[list[Any], str]:
+            objects, next_token, _ = await self._rpc.galaxy_discover(page_size, token, root,
+                                                                     filters, max_depth)
+            return objects, next_token
+
+        async with contextlib.aclosing(_pages(fetch, "discover hierarchy")) as pages:
+            async for page in pages:
+                for obj in page:
+                    yield obj
 
     async def discover_hierarchy(self, **kwargs: Any) -> list[GalaxyObject]:
         """All objects of `iter_hierarchy(**kwargs)` in one list (large galaxies: iterate)."""
@@ -117,18 +133,11 @@ class GalaxyRepositoryClient:
         parent = _root(parent_gobject_id, parent_tag_name, parent_contained_path)
         filters = _rpc.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
                                      include_attributes, alarm_bearing_only, historized_only)
-        children: list[tuple[Any, bool]] = []
-        token = ""
-        seen: set[str] = set()
-        while True:
-            page, token = await self._rpc.galaxy_browse(page_size, token, parent, filters)
-            children.extend(page)
-            if not token:
-                return children
-            if token in seen:
-                raise _errors.MxGatewayCommandError("browse children: the gateway repeated "
-                                                    "a page token")
-            seen.add(token)
+
+        async def fetch(token: str) -> tuple[list[tuple[Any, bool]], str]:
+            return await self._rpc.galaxy_browse(page_size, token, parent, filters)
+
+        return [child async for page in _pages(fetch, "browse children") for child in page]
 
     async def watch_deploy_events(self) -> AsyncGenerator[DeployEvent, None]:
         """The current deploy state at once, then one event per deploy, until you stop."""

@@ -93,3 +93,21 @@ async def test_acknowledging_an_unknown_alarm_is_refused(client: mxgw.GatewayCli
         await client.acknowledge_alarm("Galaxy!Nowhere.Nothing")
     assert isinstance(info.value, mxgw.MxAccessError)
     assert info.value.hresult is not None and "Nowhere" in str(info.value)
+
+
+@pytest.mark.asyncio
+async def test_a_repeated_page_token_is_an_error_not_a_loop() -> None:
+    # The simulator, like the gateway, never repeats a token: a scripted fetch stands in.
+    from mxgw._galaxy import _pages
+
+    asked: list[str] = []
+
+    async def fetch(token: str) -> tuple[list[int], str]:
+        asked.append(token)
+        return [len(asked)], "again"
+
+    pages: list[list[int]] = []
+    with pytest.raises(mxgw.MxGatewayCommandError, match="browse children: .*repeated"):
+        async for page in _pages(fetch, "browse children"):
+            pages.append(page)
+    assert asked == ["", "again"] and pages == [[1], [2]]
