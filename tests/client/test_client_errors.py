@@ -131,9 +131,11 @@ async def test_key_without_scope_is_authorization_error(sim: RunningSimulator,
 async def test_key_is_sent_on_unary_and_streaming_calls(sim: RunningSimulator,
                                                         options_for: Any) -> None:
     # The simulator checks the bearer key on every rpc: both kinds succeed with it ...
+    sim.control.set_value("Tank001.Level", 97.0)  # raises alarms: the stream carries some
     async with await mxgw.GatewayClient.connect(options_for(sim)) as client:
         snapshots = [s async for s in client.query_active_alarms()]
         assert isinstance(snapshots, list)
+        assert snapshots, "the keyed streaming call returned nothing"
     # ... and a streaming call fails without it.
     async with await mxgw.GatewayClient.connect(options_for(sim, api_key=None)) as client:
         with pytest.raises(mxgw.MxGatewayAuthenticationError):
@@ -145,3 +147,17 @@ def test_errors_redact_keys_that_reach_them() -> None:
     key = "mxgw_abc_" + "k" * 43
     error = mxgw.MxGatewayTransportError(f"failed with Bearer {key}")
     assert key not in str(error) and "<redacted>" in str(error)
+
+
+@pytest.mark.asyncio
+async def test_password_never_reaches_errors_or_logs(
+        session: mxgw.Session, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    password = "Sup3r-Secret-Pw"
+    server = await session.register("pytest")
+    with pytest.raises(mxgw.MxAccessError) as info:
+        await session.authenticate_user(server, "operator", password)
+    error = info.value
+    assert "authenticate user" in str(error)
+    text = str(error) + repr(error) + str(error.to_dict()) + str(error.reply) + caplog.text
+    assert password not in text

@@ -23,6 +23,22 @@ async def test_context_manager_closes_the_session(client: mxgw.GatewayClient,
 
 
 @pytest.mark.asyncio
+async def test_failed_close_does_not_hide_the_blocks_exception(
+        client: mxgw.GatewayClient, sim: RunningSimulator,
+        caplog: pytest.LogCaptureFixture) -> None:
+    sim.control.fail_next(1, grpc.StatusCode.UNAVAILABLE, "close down", method="CloseSession")
+    with pytest.raises(RuntimeError, match="boom"):
+        async with await client.open_session() as session:
+            raise RuntimeError("boom")
+    assert session.closed and "close down" in caplog.text
+    # Without an exception in flight, the failed close is the error.
+    sim.control.fail_next(1, grpc.StatusCode.UNAVAILABLE, "close down", method="CloseSession")
+    with pytest.raises(mxgw.MxGatewayTransportError, match="close down"):
+        async with await client.open_session():
+            pass
+
+
+@pytest.mark.asyncio
 async def test_concurrent_close_sends_one_close_session(client: mxgw.GatewayClient,
                                                         sim: RunningSimulator) -> None:
     session = await client.open_session()

@@ -50,6 +50,7 @@ async def test_browse_children(client: mxgw.GatewayClient) -> None:
     children = await client.galaxy.browse_children(parent_tag_name="Area_Tanks")
     assert "Tank001" in [obj.tag_name for obj, _ in children]
     assert all(isinstance(flag, bool) for _, flag in children)
+    assert {obj.tag_name: flag for obj, flag in top}["Area_Tanks"] is True
 
 
 @pytest.mark.asyncio

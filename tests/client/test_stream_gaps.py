@@ -105,3 +105,8 @@ async def test_resume_reports_a_gap_across_reconnects() -> None:
     with pytest.raises(mxgw.MxGatewayStreamGapError) as info:
         await collect(opener, "raise", resume=True)
     assert (info.value.expected, info.value.received) == (3, 7)
+
+
+def test_resume_backoff_doubles_up_to_the_cap() -> None:
+    policy = mxgw.ResumePolicy(max_retries=6, initial_backoff=0.1, max_backoff=0.5)
+    assert [policy.delay(n) for n in range(1, 6)] == pytest.approx([0.1, 0.2, 0.4, 0.5, 0.5])
