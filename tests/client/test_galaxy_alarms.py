@@ -112,3 +112,22 @@ async def test_a_repeated_page_token_is_an_error_not_a_loop() -> None:
         async for page in _pages(fetch, "browse children"):
             pages.append(page)
     assert asked == ["", "again"] and pages == [[1], [2]]
+
+
+@pytest.mark.asyncio
+async def test_cancelled_deploy_watch_cancels_the_call(client: mxgw.GatewayClient,
+                                                       sim: RunningSimulator,
+                                                       cancel_consumer: Any) -> None:
+    await cancel_consumer(client.galaxy.watch_deploy_events(), sim)
+
+
+@pytest.mark.asyncio
+async def test_closing_the_client_ends_its_streams_quietly(sim: RunningSimulator,
+                                                           options_for: Any) -> None:
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    kinds: list[str] = []
+    async for message in client.stream_alarms():
+        kinds.append(mxgw.alarm_feed_kind(message))
+        if kinds[-1] == "snapshot_complete":
+            await client.close()
+    assert kinds[-1] == "snapshot_complete" and client.closed
