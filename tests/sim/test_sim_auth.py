@@ -18,6 +18,14 @@ def test_keys_have_the_documented_shape(sim: RunningSimulator) -> None:
     assert sim.api_key not in repr(sim) and sim.read_only_api_key not in repr(sim)
 
 
+def test_key_and_password_hashes_stay_out_of_reprs(sim: RunningSimulator) -> None:
+    simulator = sim.control._sim
+    records = [*simulator.keys._keys.values(), *simulator.users._by_name.values()]
+    assert len(records) == 4  # the two keys and the two demo users
+    for record in records:
+        assert "digest" not in repr(record) and repr(record.digest) not in repr(record)
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("key", [None, "nonsense", "mxgw_abc_short",
                                  "mxgw_abc_" + "x" * 43])

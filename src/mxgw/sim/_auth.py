@@ -11,7 +11,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SESSION_OPEN = "session:open"
 SESSION_CLOSE = "session:close"
@@ -41,7 +41,7 @@ class AuthError(Exception):
 
 @dataclass(frozen=True)
 class _Key:
-    digest: bytes
+    digest: bytes = field(repr=False)  # the secret's hash: never in a repr
     scopes: frozenset[str]
 
 

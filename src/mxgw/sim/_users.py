@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class User:
     user_id: int
     name: str
     guid: str
-    digest: bytes
+    digest: bytes = field(repr=False)  # a password hash: never in a repr
 
 
 def _digest(password: str) -> bytes:
