@@ -29,6 +29,11 @@ from ._users import Users
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024  # contract: 16 MiB both ways
 
 
+def _host_port(host: str, port: int) -> str:
+    """`host:port`, with an IPv6 host in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def load_galaxy(options: SimOptions) -> Galaxy:
     if options.galaxy_file:
         return load_file(options.galaxy_file, options.seed)
@@ -70,8 +75,7 @@ class Simulator:
 
     @property
     def endpoint(self) -> str:
-        host = self.options.host
-        return f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
+        return _host_port(self.options.host, self.port)
 
     @property
     def transport(self) -> str:
@@ -87,9 +91,7 @@ class Simulator:
             generic_handler(GATEWAY_SERVICE, self.gateway.rpcs(), self.calls),
             generic_handler(GALAXY_SERVICE, self.galaxy_service.rpcs(), self.calls),
         ))
-        address = f"{self.options.host}:{self.options.port}"
-        if ":" in self.options.host:
-            address = f"[{self.options.host}]:{self.options.port}"
+        address = _host_port(self.options.host, self.options.port)
         try:
             if self.options.tls:
                 from ._tls import server_credentials
