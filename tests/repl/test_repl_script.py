@@ -143,22 +143,22 @@ async def test_gateway_error_in_script_is_one_line_and_mapped(sim: RunningSimula
 
 
 @pytest.mark.asyncio
-async def test_exec_binary_file_is_a_usage_error(sim: RunningSimulator, tmp_path: Path) -> None:
-    blob = tmp_path / "blob.py"
-    blob.write_bytes(b"\xff\xfe\x00garbage")
-    code, out, err = await _mxgw(*_args(sim, "--exec", str(blob)),
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("blob.py", b"\xff\xfe\x00garbage", "UTF-8"),
+    ("nope.py", None, "nope.py"),  # missing
+], ids=["binary", "missing"])
+async def test_unreadable_exec_file_is_a_usage_error(
+        sim: RunningSimulator, tmp_path: Path, name: str, content: bytes | None,
+        said: str) -> None:
+    script = tmp_path / name
+    if content is not None:
+        script.write_bytes(content)
+    code, out, err = await _mxgw(*_args(sim, "--exec", str(script)),
                                  env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
     assert code == 2 and out == ""
-    assert "UTF-8" in json.loads(err)["error"]["message"]
-
-
-@pytest.mark.asyncio
-async def test_exec_missing_file_is_a_usage_error(sim: RunningSimulator,
-                                                  tmp_path: Path) -> None:
-    code, out, err = await _mxgw(*_args(sim, "--exec", str(tmp_path / "nope.py")),
-                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
-    assert code == 2 and out == ""
-    assert "nope.py" in json.loads(err)["error"]["message"]
+    error = json.loads(err)["error"]
+    assert error["type"] == "UsageError" and said in error["message"]
+    assert sim.control.open_session_count == 0
 
 
 @pytest.mark.asyncio
