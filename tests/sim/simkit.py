@@ -8,13 +8,15 @@ bounded with asyncio.wait_for.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
 
 from mxgw._proto import galaxy_pb2_grpc, gateway_pb2, gateway_pb2_grpc
 from mxgw.sim._commands import COMMANDS
-from mxgw.testing import RunningSimulator
+from mxgw.testing import RunningSimulator, run_simulator
 
 pb = gateway_pb2
 WAIT = 5.0  # seconds: a bound for waits, never an assertion
@@ -102,6 +104,24 @@ class Gw:
         return self.stub.StreamEvents(
             pb.StreamEventsRequest(session_id=session_id, after_worker_sequence=after),
             metadata=self.metadata)
+
+
+@asynccontextmanager
+async def connected(**options: Any) -> AsyncIterator[Gw]:
+    """A simulator with these options (values still only on tick() unless a tick_interval
+    is given) and a Gw on a plaintext channel to it, with the all-scopes key."""
+    options.setdefault("tick_interval", None)
+    async with run_simulator(**options) as sim, \
+            grpc.aio.insecure_channel(sim.endpoint) as channel:
+        yield Gw(sim, channel, sim.api_key)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait, bounded, until `condition()` holds (for state no RPC reports)."""
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.005)
+    await asyncio.wait_for(poll(), WAIT)
 
 
 async def take(call: Any, n: int) -> list[Any]:

@@ -6,10 +6,10 @@ import re
 
 import grpc
 import pytest
-from simkit import Gw, code_of, pb
+from simkit import Gw, code_of, connected, pb
 
 from mxgw._proto import galaxy_pb2 as gpb
-from mxgw.testing import RunningSimulator, run_simulator
+from mxgw.testing import RunningSimulator
 
 
 def test_keys_have_the_documented_shape(sim: RunningSimulator) -> None:
@@ -93,8 +93,7 @@ async def test_admin_only_commands_fail_closed(gw: Gw) -> None:
 
 @pytest.mark.asyncio
 async def test_no_auth_mode_accepts_anything() -> None:
-    async with run_simulator(tick_interval=None, auth=False) as sim, \
-            grpc.aio.insecure_channel(sim.endpoint) as channel:
-        gw = Gw(sim, channel, "").with_key(None)
+    async with connected(auth=False) as keyed:
+        gw = keyed.with_key(None)
         session_id = await gw.open()
         assert await gw.register(session_id) == 1

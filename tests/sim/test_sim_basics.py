@@ -6,9 +6,7 @@ import asyncio
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, mx, pb, take
-
-from mxgw.testing import run_simulator
+from simkit import WAIT, Gw, connected, mx, pb, take
 
 
 @pytest.mark.asyncio
@@ -105,9 +103,7 @@ async def test_closing_session_ends_its_stream(gw: Gw) -> None:
 
 @pytest.mark.asyncio
 async def test_values_tick_on_their_own_by_default() -> None:
-    async with run_simulator(tick_interval=0.01) as sim, \
-            grpc.aio.insecure_channel(sim.endpoint) as channel:
-        gw = Gw(sim, channel, sim.api_key)
+    async with connected(tick_interval=0.01) as gw:
         session_id, _, _ = await gw.subscribe("TestMachine_003.TestChangingInt")
         events = await gw.drain_until(session_id, 3)
         assert events[2].value.int32_value > events[0].value.int32_value

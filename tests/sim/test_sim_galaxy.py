@@ -9,17 +9,15 @@ import grpc
 import pytest
 import pytest_asyncio
 from google.protobuf.wrappers_pb2 import Int32Value
-from simkit import Gw, code_of, take
+from simkit import Gw, code_of, connected, take
 
 from mxgw._proto import galaxy_pb2 as gpb
-from mxgw.testing import run_simulator
 
 
 @pytest_asyncio.fixture
 async def big() -> AsyncIterator[Gw]:
-    async with run_simulator(tick_interval=None, objects=1200) as sim, \
-            grpc.aio.insecure_channel(sim.endpoint) as channel:
-        yield Gw(sim, channel, sim.api_key)
+    async with connected(objects=1200) as gw:
+        yield gw
 
 
 async def _discover(gw: Gw, **fields: Any) -> gpb.DiscoverHierarchyReply:

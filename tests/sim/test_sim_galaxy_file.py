@@ -6,13 +6,11 @@ import json
 import time
 from pathlib import Path
 
-import grpc
 import pytest
-from simkit import Gw, mx, pb
+from simkit import connected, mx, pb
 
 from mxgw.sim import SimOptions, Simulator
 from mxgw.sim._galaxy_file import GalaxyFileError, load_file
-from mxgw.testing import run_simulator
 
 VALVES = {
     "name": "Plant",
@@ -35,9 +33,7 @@ VALVES = {
 async def test_user_galaxy_file(tmp_path: Path) -> None:
     path = tmp_path / "plant.json"
     path.write_text(json.dumps(VALVES))
-    async with run_simulator(tick_interval=None, galaxy_file=str(path)) as sim, \
-            grpc.aio.insecure_channel(sim.endpoint) as channel:
-        gw = Gw(sim, channel, sim.api_key)
+    async with connected(galaxy_file=str(path)) as gw:
         session_id, server, _ = await gw.subscribe("Valve001.Position")
         gw.control.tick(2)  # 30, 60: over the limit
         events = await gw.drain_until(session_id, 3)

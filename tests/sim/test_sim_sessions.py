@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, code_of, mx, pb, take
-
-from mxgw.testing import run_simulator
-
-
-@asynccontextmanager
-async def _gw(**options: Any) -> AsyncIterator[Gw]:
-    async with run_simulator(tick_interval=None, **options) as sim, \
-            grpc.aio.insecure_channel(sim.endpoint) as channel:
-        yield Gw(sim, channel, sim.api_key)
-
+from simkit import WAIT, Gw, code_of, connected, mx, pb, take, until
 
 
 @pytest.mark.asyncio
@@ -54,7 +41,7 @@ async def test_malformed_commands_are_invalid_argument(gw: Gw) -> None:
 
 @pytest.mark.asyncio
 async def test_session_limit_is_resource_exhausted() -> None:
-    async with _gw(max_sessions=2) as gw:
+    async with connected(max_sessions=2) as gw:
         first = await gw.open()
         await gw.open()
         assert await code_of(gw.open()) == grpc.StatusCode.RESOURCE_EXHAUSTED
@@ -69,7 +56,7 @@ async def test_one_event_subscriber_per_session(gw: Gw) -> None:
     await take(first, 1)
     assert await code_of(gw.stream(session_id).read()) == grpc.StatusCode.ALREADY_EXISTS
     first.cancel()
-    await asyncio.wait_for(_wait_for(lambda: gw.control.cancelled_streams == 1), WAIT)
+    await until(lambda: gw.control.cancelled_streams == 1)
     second = gw.stream(session_id)
     gw.control.tick()  # TestInt does not move: use a write to see the new stream works
     gw.control.set_value("TestChildObject.TestInt", 3)
@@ -78,14 +65,9 @@ async def test_one_event_subscriber_per_session(gw: Gw) -> None:
     second.cancel()
 
 
-async def _wait_for(condition: Callable[[], bool]) -> None:
-    while not condition():
-        await asyncio.sleep(0.005)
-
-
 @pytest.mark.asyncio
 async def test_queue_overflow_faults_the_session_and_ends_the_stream() -> None:
-    async with _gw(event_queue_limit=5) as gw:
+    async with connected(event_queue_limit=5) as gw:
         session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
         call = gw.stream(session_id)
         await take(call, 1)
@@ -103,7 +85,7 @@ async def test_queue_overflow_faults_the_session_and_ends_the_stream() -> None:
 
 @pytest.mark.asyncio
 async def test_overflow_without_a_stream_faults_too() -> None:
-    async with _gw(event_queue_limit=3) as gw:
+    async with connected(event_queue_limit=3) as gw:
         session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
         gw.control.tick(5)
         assert await code_of(gw.drain(session_id)) == grpc.StatusCode.FAILED_PRECONDITION
@@ -111,7 +93,7 @@ async def test_overflow_without_a_stream_faults_too() -> None:
 
 @pytest.mark.asyncio
 async def test_replay_after_sequence_and_gap_sentinel() -> None:
-    async with _gw(replay_ring=4) as gw:
+    async with connected(replay_ring=4) as gw:
         session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
         gw.control.tick(7)  # sequences 1..8
         assert len(await gw.drain(session_id)) == 8
@@ -136,7 +118,7 @@ async def test_replay_after_sequence_and_gap_sentinel() -> None:
 
 @pytest.mark.asyncio
 async def test_replay_ring_ages_out() -> None:
-    async with _gw(replay_seconds=10) as gw:
+    async with connected(replay_seconds=10) as gw:
         session_id, _, _ = await gw.subscribe("TestMachine_001.TestChangingInt")
         gw.control.tick(2)
         await gw.drain(session_id)
@@ -149,7 +131,7 @@ async def test_replay_ring_ages_out() -> None:
 
 @pytest.mark.asyncio
 async def test_lease_expiry_closes_idle_sessions_only() -> None:
-    async with _gw(lease_seconds=60) as gw:
+    async with connected(lease_seconds=60) as gw:
         idle = await gw.open()
         busy, _, _ = await gw.subscribe("TestChildObject.TestInt")
         call = gw.stream(busy)
@@ -173,7 +155,7 @@ async def test_requested_lease_is_honoured(gw: Gw) -> None:
 
 @pytest.mark.asyncio
 async def test_pending_command_limit() -> None:
-    async with _gw(max_pending_commands=2) as gw:
+    async with connected(max_pending_commands=2) as gw:
         session_id = await gw.open()
         gw.control.set_latency(1.0)  # long enough that all three are in flight together
         calls = [asyncio.ensure_future(code_of(gw.register(session_id))) for _ in range(3)]

@@ -8,7 +8,7 @@ from typing import Any
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, code_of, pb, take
+from simkit import WAIT, Gw, code_of, pb, take, until
 
 from mxgw.sim import _tls
 from mxgw.testing import run_simulator
@@ -123,11 +123,7 @@ async def test_cancelled_streams_are_counted(gw: Gw) -> None:
     await take(call, 1)
     assert gw.control.cancelled_streams == 0
     call.cancel()
-
-    async def counted() -> None:
-        while gw.control.cancelled_streams != 1:
-            await asyncio.sleep(0.005)
-    await asyncio.wait_for(counted(), WAIT)
+    await until(lambda: gw.control.cancelled_streams == 1)
     assert [s.state for s in gw.control.sessions()] == ["READY"]
 
 
