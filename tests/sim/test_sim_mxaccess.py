@@ -234,6 +234,21 @@ async def test_secured_bulk_writes_and_write2_timestamp(gw: Gw) -> None:
 
 
 @pytest.mark.asyncio
+async def test_write2_timestamp_becomes_the_source_timestamp(gw: Gw) -> None:
+    session_id, server, item = await gw.subscribe("TestChildObject.TestInt")
+    await gw.drain_until(session_id, 1)
+    stamp = pb.MxValue()
+    stamp.time_value.FromJsonString("2030-01-02T03:04:05Z")
+    reply = await gw.invoke(session_id, write2_command=pb.Write2Command(
+        server_handle=server, item_handle=item, value=mx(int32_value=8), timestamp_value=stamp))
+    assert reply.protocol_status.code == OK
+    complete, change = await gw.drain_until(session_id, 2)
+    assert complete.statuses[0].category == pb.MX_STATUS_CATEGORY_OK
+    assert change.value.int32_value == 8
+    assert change.source_timestamp.ToJsonString() == "2030-01-02T03:04:05Z"
+
+
+@pytest.mark.asyncio
 async def test_drain_events_respects_max(gw: Gw) -> None:
     session_id, _, _ = await gw.subscribe("TestMachine_004.TestChangingInt")
     gw.control.tick(4)

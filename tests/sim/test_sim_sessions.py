@@ -144,6 +144,18 @@ async def test_lease_expiry_closes_idle_sessions_only() -> None:
 
 
 @pytest.mark.asyncio
+async def test_any_call_renews_the_lease() -> None:
+    async with connected(lease_seconds=60) as gw:
+        session_id = await gw.open()
+        gw.control.advance_time(50)
+        await gw.register(session_id)  # renews: the lease now ends 60 s from here
+        gw.control.advance_time(50)
+        assert [s.session_id for s in gw.control.sessions()] == [session_id]
+        gw.control.advance_time(11)
+        assert gw.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
 async def test_requested_lease_is_honoured(gw: Gw) -> None:
     reply = await gw.stub.OpenSession(pb.OpenSessionRequest(
         requested_lease={"seconds": 5}), metadata=gw.metadata)
