@@ -42,6 +42,25 @@ def test_startup_does_not_import_heavy_modules(argv: list[str]) -> None:
     assert "HEAVY [] 0" in done.stderr, done.stderr
 
 
+# What `mxgw version` and `mxgw --help` skip on top of HEAVY: they run without an event loop.
+EVENT_LOOP_PATH = ("asyncio", "logging", "dataclasses", "typing", "difflib", "mxgw.cli._context")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["version"], ["--version"]])
+def test_offline_path_skips_the_event_loop(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from mxgw.cli import main\n"
+        f"rc = main({argv!r})\n"
+        f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {EVENT_LOOP_PATH!r}"
+        f" or m in {EVENT_LOOP_PATH!r})\n"
+        "print('LOADED', loaded, rc, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert "LOADED [] 0" in done.stderr, done.stderr
+
+
 def test_python_dash_m_runs_version() -> None:
     done = subprocess.run([sys.executable, "-m", "mxgw", "version"], capture_output=True,
                           text=True, timeout=60, check=False)

@@ -190,18 +190,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
     try:
         spec, rest = resolve_spec(argv)
+        if spec is None and "--version" in rest:
+            spec, rest = COMMANDS["version"], [a for a in rest if a != "--version"]
         if spec is None:
-            if "--version" in rest:
-                argv = ["version", *[a for a in rest if a != "--version"]]
-            elif rest and rest[0] in ("-h", "--help"):
+            if rest and rest[0] in ("-h", "--help"):
                 sys.stdout.write(top_level_help())
                 return 0
-            else:
-                sys.stderr.write(top_level_help())
-                raise UsageError("no command; `mxgw --help` lists the commands")
-        elif spec.kind == "raw":
+            sys.stderr.write(top_level_help())
+            raise UsageError("no command; `mxgw --help` lists the commands")
+        if spec.kind == "raw":
             return _run_raw(spec, rest)
-        elif spec.kind == "offline":
+        if spec.kind == "offline":
             return _run_offline(spec, rest)
         import asyncio
 
