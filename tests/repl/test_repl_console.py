@@ -101,8 +101,14 @@ async def test_sigterm_path_leaves_the_prompt(driver_factory: Any) -> None:
     driver = driver_factory({})
     driver.start()
     await driver.screen.wait_for("mxhelp")
-    # What the SIGTERM/SIGHUP handler calls (the e2e test sends the real signal).
-    await asyncio.sleep(0.2)
+
+    async def prompt_running() -> None:
+        while not driver.console.app.is_running:
+            await asyncio.sleep(0.02)
+
+    # The prompt is up (test_terminate_while_the_prompt_is_starting covers the other
+    # case); then what the SIGTERM/SIGHUP handler calls (the e2e test sends the signal).
+    await asyncio.wait_for(prompt_running(), BOUND)
     driver.console.terminate("SIGTERM")
     assert await asyncio.wait_for(driver.task, BOUND) == "SIGTERM"
 
@@ -115,7 +121,6 @@ async def test_quit_builtin_ends_the_prompt_without_killing_the_loop(driver_fact
     driver.type("quit()")
     assert await asyncio.wait_for(driver.task, BOUND) == "exit"
     assert asyncio.get_running_loop().is_running()
-
 
 
 @pytest.mark.asyncio

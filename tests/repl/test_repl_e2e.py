@@ -24,7 +24,7 @@ from mxgw.testing import RunningSimulator, run_simulator
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminal")
 
 if sys.platform != "win32":
-    from pty_session import PtySession
+    from pty_session import BOUND, PtySession
 
 PROMPT = r">>>"
 SESSION = r"session (session-[0-9a-f]+) \(client name"
@@ -162,17 +162,20 @@ async def test_watch_prints_above_the_prompt_and_stops(sim: RunningSimulator,
         term.type("watches()\r")
         await term.expect(r"<watch 1 running, \d+ changes: TestChildObject\.TestInt>")
         term.type("w.stop()\r")
-        # Unsubscribing takes a round trip: the watch says `stopping` until it is done.
-        for _ in range(50):
-            mark = len(term.screen)
-            term.type("w\r")
-            state = await term.expect(r"<watch 1 (running|stopping|stopped)", after=mark)
-            if state.group(1) == "stopped":
-                break
-            assert state.group(1) == "stopping"
-            await asyncio.sleep(0.1)
-        assert state.group(1) == "stopped"
-        await _quit_closes(term, sim, session_id, state)
+
+        async def stopped() -> re.Match[str]:
+            # Unsubscribing takes a round trip: the watch says `stopping` until it is
+            # done. Asked again until then, however long that takes (bounded below).
+            while True:
+                mark = len(term.screen)
+                term.type("w\r")
+                state = await term.expect(r"<watch 1 (running|stopping|stopped)", after=mark)
+                if state.group(1) == "stopped":
+                    return state
+                assert state.group(1) == "stopping"
+                await asyncio.sleep(0.1)
+
+        await _quit_closes(term, sim, session_id, await asyncio.wait_for(stopped(), BOUND))
     finally:
         term.close()
 
