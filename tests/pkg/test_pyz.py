@@ -42,14 +42,26 @@ def test_version_reports_the_build_and_imports_no_grpc(host_pyz: Path,
         assert subprocess.run(["git", "merge-base", "--is-ancestor", doc["commit"], "HEAD"],
                               cwd=ROOT, check=False).returncode == 0
         assert isinstance(doc["dirty"], bool)
-    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()
-                if line.startswith("import time:")}
+    imported = _imported(done.stderr)
     assert "mxgw.cli" in imported  # the importtime output is what we think it is
     assert "_mxgw_launcher" in imported
     assert "_mxgw_launcher_extract" not in imported  # an ordinary start compiles only half
     heavy = sorted(m for m in imported if m.split(".")[0] in {h.split(".")[0] for h in HEAVY}
                    and any(m == h or m.startswith(h + ".") for h in HEAVY))
     assert heavy == []
+    # Without site (here, setuptools' .pth loads typing before mxgw does), as on a plain
+    # gateway host: nothing on the version path imports typing, the generated
+    # _build_info included (~9 ms).
+    bare = run_pyz(host_pyz, "version", env=env, python_flags=("-S", "-X", "importtime"))
+    assert bare.returncode == 0, bare.stderr
+    assert {"mxgw._build_info", "mxgw.cli"} <= _imported(bare.stderr)
+    assert "typing" not in _imported(bare.stderr)
+
+
+def _imported(importtime: str) -> set[str]:
+    """The modules named by `python -X importtime` output."""
+    return {line.rpartition("|")[2].strip() for line in importtime.splitlines()
+            if line.startswith("import time:")}
 
 
 def test_get_against_the_embedded_simulator(host_pyz: Path, env: dict[str, str]) -> None:
