@@ -65,17 +65,28 @@ def run(cmd: list[str | os.PathLike[str]], **kwargs: object) -> None:
         raise BuildError(f"command failed with exit code {result.returncode}: {printable}")
 
 
+def _install_stamp(extras: str) -> tuple[Path, str]:
+    """The file recording that .venv has the project with `extras`, and the content it
+    must have to be current (the digest of pyproject.toml)."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return VENV / f".mxgw-installed-{extras.replace(',', '-')}", wanted
+
+
+def _installed(extras: str) -> bool:
+    stamp, wanted = _install_stamp(extras)
+    return stamp.exists() and stamp.read_text().strip() == wanted
+
+
 def ensure_venv(extras: str = "test") -> Path:
     """Create .venv if missing and install the project with `extras`; return its python."""
     python = venv_python()
     if not python.exists():
         run([sys.executable, "-m", "venv", str(VENV)])
-    stamp = VENV / f".mxgw-installed-{extras.replace(',', '-')}"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if not stamp.exists() or stamp.read_text().strip() != wanted:
+    if not _installed(extras):
         # Editable, so tests see the working tree; it still goes through the build
         # backend, so a broken pyproject.toml fails here (a wheel test covers the rest).
         run([python, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"], cwd=ROOT)
+        stamp, wanted = _install_stamp(extras)
         stamp.write_text(wanted)
     return python
 
@@ -292,11 +303,7 @@ def parse_pythons(text: str) -> list[str]:
 def ensure_build_venv() -> Path:
     """.venv with shiv and grpcio-tools. The test extras include the build's, so inside a
     `build.py test` run (tests/pkg builds pyz files) this installs nothing."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    test_stamp = VENV / ".mxgw-installed-test"
-    if test_stamp.exists() and test_stamp.read_text().strip() == wanted:
-        return venv_python()
-    return ensure_venv("build")
+    return venv_python() if _installed("test") else ensure_venv("build")
 
 
 def python_version_of(python: Path) -> str:
