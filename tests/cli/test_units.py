@@ -132,3 +132,10 @@ def test_contract_diff_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["contract", "diff", "--protoset", str(bad)]) == 2
     assert json.loads(capsys.readouterr().err)["error"]["exitCode"] == 2
     assert main(["contract", "diff"]) == 2
+
+
+def test_read_only_error_is_a_usage_exit() -> None:
+    from mxgw._errors import MxGatewayReadOnlyError
+    from mxgw.cli._exit import USAGE, exit_code_for
+
+    assert exit_code_for(MxGatewayReadOnlyError("write refused: read-only")) == USAGE

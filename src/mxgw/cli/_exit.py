@@ -68,6 +68,7 @@ class StrictFailureError(Exception):
 # Most specific first: MxAccessError is a MxGatewayCommandError.
 _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, USAGE),
+    (_errors.MxGatewayReadOnlyError, USAGE),
     (UnavailableError, INTERNAL),
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
@@ -81,17 +82,8 @@ _TABLE: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
-def _read_only_error() -> type[BaseException] | None:
-    # Added to _errors.py by the client library; named here without a hard dependency.
-    found = getattr(_errors, "MxGatewayReadOnlyError", None)
-    return found if isinstance(found, type) else None
-
-
 def exit_code_for(exc: BaseException) -> int:
     """The documented exit code for an exception (1 for anything unexpected)."""
-    read_only = _read_only_error()
-    if read_only is not None and isinstance(exc, read_only):
-        return USAGE
     for cls, code in _TABLE:
         if isinstance(exc, cls):
             return code
