@@ -14,7 +14,7 @@ from prompt_toolkit.document import Document
 import mxgw
 from mxgw import _errors
 from mxgw.repl._completion import TagCache, TagCompleter, galaxy_tag_names
-from mxgw.repl._namespace import Helpers, Listing, build_namespace
+from mxgw.repl._namespace import HELPER_NAMES, PRELOADED, Helpers, Listing, build_namespace
 from mxgw.repl._toolbar import ReplInfo, toolbar_fragments
 from mxgw.repl._watch import Watches
 from mxgw.testing import RunningSimulator, run_simulator
@@ -130,6 +130,8 @@ async def test_namespace_has_everything_the_banner_promises(env: Env) -> None:
                  "galaxy_pb2", "read", "write", "watch", "watches", "unwatch", "browse",
                  "alarms", "ack", "mxhelp"):
         assert name in namespace
+    # The banner's lists name exactly what is there, nothing more, nothing less.
+    assert {n for n in namespace if not n.startswith("__")} == {*PRELOADED, *HELPER_NAMES}
     assert namespace["galaxy"] is env.client.galaxy
     assert "await read(" in repr(namespace["mxhelp"])
 

@@ -20,6 +20,14 @@ from typing import Any
 from .. import _errors
 from ._watch import Watch, Watches
 
+# What the banner lists; build_namespace() provides exactly these (a test checks).
+PRELOADED = (
+    "client", "session", "server", "galaxy", "mxgw", "asyncio",
+    "gateway_pb2", "galaxy_pb2", "gateway_pb2_grpc", "galaxy_pb2_grpc",
+)
+_HELPER_METHODS = ("read", "write", "watch", "watches", "unwatch", "browse", "alarms", "ack")
+HELPER_NAMES = (*_HELPER_METHODS, "mxhelp")
+
 HELP = """\
 mxgw REPL: a Python prompt with top-level await.
 
@@ -173,8 +181,7 @@ def build_namespace(client: Any, session: Any, server: int, helpers: Helpers) ->
     from mxgw._proto import galaxy_pb2, galaxy_pb2_grpc, gateway_pb2, gateway_pb2_grpc
 
     names: dict[str, Callable[..., Any]] = {
-        name: getattr(helpers, name)
-        for name in ("read", "write", "watch", "watches", "unwatch", "browse", "alarms", "ack")
+        name: getattr(helpers, name) for name in _HELPER_METHODS
     }
     return {
         "__name__": "__main__",
@@ -194,9 +201,3 @@ def build_namespace(client: Any, session: Any, server: int, helpers: Helpers) ->
         **names,
     }
 
-
-PRELOADED = (
-    "client", "session", "server", "galaxy", "mxgw", "asyncio",
-    "gateway_pb2", "galaxy_pb2", "gateway_pb2_grpc", "galaxy_pb2_grpc",
-)
-HELPER_NAMES = ("read", "write", "watch", "watches", "unwatch", "browse", "alarms", "ack", "mxhelp")
