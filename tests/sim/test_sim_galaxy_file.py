@@ -50,19 +50,24 @@ async def test_user_galaxy_file(tmp_path: Path) -> None:
         assert gw.control.get_value("Valve001.Opened") == "2025-05-01T12:00:00+00:00"
 
 
-@pytest.mark.parametrize("change", [
-    {"objects": [{"tag_name": "V", "template": "$Nope"}]},
-    {"objects": [{"tag_name": "V", "attributes": [{"name": "A", "type": "complex"}]}]},
-    {"objects": [{"tag_name": "V"}, {"tag_name": "v"}]},
-    {"objects": [{"tag_name": "V", "area": "Area_Missing"}]},
-    {"areas": []} | {"objects": "nope"},
+@pytest.mark.parametrize(("change", "named"), [
+    ({"objects": [{"tag_name": "V", "template": "$Nope"}]}, "unknown template '\\$Nope'"),
+    ({"templates": {"$Valve": {"base": "$Typo"}}}, "unknown template '\\$Typo'"),
+    ({"objects": [{"tag_name": "V", "attributes": [{"name": "A", "type": "complex"}]}]},
+     "'complex'"),
+    ({"objects": [{"tag_name": "V"}, {"tag_name": "v"}]}, "duplicate tag name 'v'"),
+    ({"objects": [{"tag_name": "V", "area": "Area_Missing"}]}, "'Area_Missing'"),
+    ({"areas": [], "objects": "nope"}, "invalid galaxy spec"),
 ])
-def test_invalid_galaxy_files_name_the_problem(tmp_path: Path, change: dict[str, object]
-                                               ) -> None:
+def test_invalid_galaxy_files_name_the_problem(tmp_path: Path, change: dict[str, object],
+                                               named: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({**VALVES, **change}))
-    with pytest.raises(GalaxyFileError):
+    with pytest.raises(GalaxyFileError, match=named):
         load_file(path)
+
+
+def test_unreadable_galaxy_file_is_a_galaxy_file_error(tmp_path: Path) -> None:
     with pytest.raises(GalaxyFileError, match="cannot read"):
         load_file(tmp_path / "missing.json")
 

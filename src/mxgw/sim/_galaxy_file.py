@@ -129,8 +129,7 @@ class _Builder:
                 return []
             raise GalaxyFileError(f"unknown template {template!r}")
         t = self.templates[template]
-        return self._template_attributes(t.get("base") if t.get("base") in self.templates
-                                         else None) + list(t.get("attributes", []))
+        return self._template_attributes(t.get("base")) + list(t.get("attributes", []))
 
     def _attribute(self, obj: GObject, spec: dict[str, Any]) -> Attribute:
         dtype = TYPES[spec.get("type", "double")]
