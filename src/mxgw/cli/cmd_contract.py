@@ -14,10 +14,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ._exit import UsageError
+from ._exit import OK, REFUSED, UsageError
 from ._output import Output
-
-EXIT_DIFFERENT = 6
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +136,7 @@ def run_offline(args: argparse.Namespace, out: Output) -> int:
         if args.protoset:
             raise UsageError("--protoset goes with `contract diff`")
         out.emit(summary(ours))
-        return 0
+        return OK
     if not args.protoset:
         raise UsageError("`contract diff` needs --protoset FILE")
     theirs = load_protoset(args.protoset)
@@ -146,4 +144,4 @@ def run_offline(args: argparse.Namespace, out: Output) -> int:
     report["builtin"] = summary(ours)
     report["gateway"] = summary(theirs)
     out.emit(report)
-    return 0 if report["agree"] else EXIT_DIFFERENT
+    return OK if report["agree"] else REFUSED
