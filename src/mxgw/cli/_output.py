@@ -103,7 +103,6 @@ class Output:
         self.collect = collect
         self.collect_limit = collect_limit
         self._collected: list[Any] = []
-        self.wrote = False
 
     @property
     def stream(self) -> TextIO:
@@ -119,7 +118,6 @@ class Output:
     def _write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
-        self.wrote = True
 
     def emit(self, doc: Any) -> None:
         """Print one JSON document (a command's whole result)."""

@@ -192,6 +192,3 @@ def command_parser(spec: CommandSpec) -> Parser:
         add_stream_options(parser)
     return parser
 
-
-def defaults_of(parser: argparse.ArgumentParser) -> dict[str, Any]:
-    return {a.dest: a.default for a in parser._actions if a.dest != "help"}
