@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import filecmp
 import importlib.util
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +40,29 @@ def test_committed_generated_code_is_up_to_date(tmp_path: Path) -> None:
     stale = [name for name in fresh if fresh[name] != committed[name]]
     assert not stale, f"generated code is stale, run `python3 build.py proto`: {stale}"
     assert not filecmp.dircmp(out, COMMITTED).diff_files
+
+
+def test_a_protoset_is_the_contract_generated_from(tmp_path: Path) -> None:
+    """`--protoset FILE` (the gateway's own FileDescriptorSet): ours plus a message only
+    the protoset has gives the committed code plus that message, nothing else."""
+    build = _load_build()
+    proto = tmp_path / "proto"
+    shutil.copytree(ROOT / "proto", proto)
+    [gateway] = proto.rglob("mxaccess_gateway.proto")
+    gateway.write_text(gateway.read_text() + "\nmessage OnlyInTheProtoset {}\n")
+    protoset = tmp_path / "contract.protoset"
+    subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{proto}", "--include_imports",
+                    f"--descriptor_set_out={protoset}",
+                    *sorted(p.relative_to(proto).as_posix() for p in proto.rglob("*.proto"))],
+                   check=True, timeout=120)
+    out = tmp_path / "_proto"
+    build.generate(out, protoset=protoset, python=Path(sys.executable))  # type: ignore[attr-defined]
+    fresh, committed = _tree(out), _tree(COMMITTED)
+    assert sorted(fresh) == sorted(committed)
+    changed = sorted(name for name in fresh if fresh[name] != committed[name])
+    assert [Path(name).name for name in changed] == [
+        "mxaccess_gateway_pb2.py", "mxaccess_gateway_pb2.pyi"]
+    assert all(b"OnlyInTheProtoset" in fresh[name] for name in changed)
 
 
 def test_generate_refuses_a_contract_without_our_packages(tmp_path: Path) -> None:
