@@ -170,3 +170,13 @@ async def bounded(source: AsyncIterator[T], count: int = 0,
         aclose = getattr(source, "aclose", None)
         if aclose is not None:
             await aclose()
+
+
+async def print_stream(ctx: CommandContext, source: AsyncIterator[Any], count: int = 0,
+                       duration: float | None = None) -> int:
+    """Print the items of `bounded(source, count, duration)`: JSON Lines, or the
+    --collect array at the end. A stream that ends at its own limit is success (0)."""
+    async for item in bounded(source, count, duration):
+        ctx.out.item(item)
+    ctx.out.finish()
+    return 0

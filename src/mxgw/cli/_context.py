@@ -48,6 +48,11 @@ class Command:
     run: Callable[[CommandContext, argparse.Namespace], Awaitable[int]]
 
 
+def no_arguments(parser: argparse.ArgumentParser) -> None:
+    """`add_arguments` of a command with no options of its own."""
+    del parser
+
+
 class Runtime:
     """Connections and simulators shared by the commands of one process (or one batch)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import add_bounds, bounded, guarded_write
+from ._common import add_bounds, guarded_write, print_stream
 from ._context import Command, CommandContext
 
 
@@ -21,19 +21,13 @@ def _stream_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def stream_alarms(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    async for message in bounded(client.stream_alarms(prefix=args.prefix), args.count,
-                                 args.duration):
-        ctx.out.item(message)
-    ctx.out.finish()
-    return 0
+    return await print_stream(ctx, client.stream_alarms(prefix=args.prefix), args.count,
+                              args.duration)
 
 
 async def query_active_alarms(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    async for snapshot in bounded(client.query_active_alarms(prefix=args.prefix)):
-        ctx.out.item(snapshot)
-    ctx.out.finish()
-    return 0
+    return await print_stream(ctx, client.query_active_alarms(prefix=args.prefix))
 
 
 def add_ack_operator(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import add_bounds, bounded
+from ._common import add_bounds, print_stream
 from ._context import Command, CommandContext
 from ._parser import non_negative_int
 
@@ -20,10 +20,7 @@ def _stream_arguments(parser: argparse.ArgumentParser) -> None:
 async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:
     session = await ctx.attached_session()
     source = session.stream_events(after_sequence=args.after_sequence, resume=args.resume)
-    async for event in bounded(source, args.count, args.duration):
-        ctx.out.item(event)
-    ctx.out.finish()
-    return 0
+    return await print_stream(ctx, source, args.count, args.duration)
 
 
 def _drain_arguments(parser: argparse.ArgumentParser) -> None:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import add_bounds, bounded
-from ._context import Command, CommandContext
+from ._common import add_bounds, print_stream
+from ._context import Command, CommandContext, no_arguments
 from ._parser import non_negative_int
-
-
-def _none(parser: argparse.ArgumentParser) -> None:
-    del parser
 
 
 async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -62,10 +58,7 @@ async def discover(ctx: CommandContext, args: argparse.Namespace) -> int:
         kwargs["root_contained_path"] = args.root_path
     if args.max_depth is not None:
         kwargs["max_depth"] = args.max_depth
-    async for obj in bounded(client.galaxy.iter_hierarchy(**kwargs)):
-        ctx.out.item(obj)
-    ctx.out.finish()
-    return 0
+    return await print_stream(ctx, client.galaxy.iter_hierarchy(**kwargs))
 
 
 def located(prefix: str, path: str | None) -> dict[str, Any]:
@@ -96,16 +89,13 @@ def _watch_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    async for event in bounded(client.galaxy.watch_deploy_events(), args.count,
-                               args.duration):
-        ctx.out.item(event)
-    ctx.out.finish()
-    return 0
+    return await print_stream(ctx, client.galaxy.watch_deploy_events(), args.count,
+                              args.duration)
 
 
 COMMANDS = {
-    "galaxy-test-connection": Command(_none, test_connection),
-    "galaxy-last-deploy": Command(_none, last_deploy),
+    "galaxy-test-connection": Command(no_arguments, test_connection),
+    "galaxy-last-deploy": Command(no_arguments, last_deploy),
     "galaxy-discover": Command(_discover_arguments, discover),
     "galaxy-browse": Command(_browse_arguments, browse),
     "galaxy-watch": Command(_watch_arguments, watch),

@@ -6,12 +6,8 @@ import argparse
 import time
 
 from ._common import bounded
-from ._context import Command, CommandContext
+from ._context import Command, CommandContext, no_arguments
 from ._parser import positive_float
-
-
-def _no_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
 
 
 async def ping(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -88,7 +84,7 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "ping": Command(_no_arguments, ping),
+    "ping": Command(no_arguments, ping),
     "open-session": Command(_open_arguments, open_session),
     "close-session": Command(_close_arguments, close_session),
     "smoke": Command(_smoke_arguments, smoke),

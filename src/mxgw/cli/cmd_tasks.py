@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import add_bounds, add_credentials, bounded, guarded_write, password, words
+from ._common import (
+    add_bounds,
+    add_credentials,
+    bounded,
+    guarded_write,
+    password,
+    print_stream,
+    words,
+)
 from ._context import Command, CommandContext
 from ._exit import UsageError
 from ._values import TYPE_NAMES, library_type, normalize_type, parse_value, split_assignment
@@ -191,10 +199,7 @@ async def alarms(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
     source = (client.stream_alarms(prefix=args.prefix) if args.follow
               else client.query_active_alarms(prefix=args.prefix))
-    async for message in bounded(source, args.count, args.duration):
-        ctx.out.item(message)
-    ctx.out.finish()
-    return 0
+    return await print_stream(ctx, source, args.count, args.duration)
 
 
 def _ack_arguments(parser: argparse.ArgumentParser) -> None:
