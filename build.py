@@ -509,7 +509,7 @@ def write_build_info(site: Path, info: dict[str, object]) -> None:
         f"\n\nINFO = {dict_source(info)}\n", newline="\n")
 
 
-def regularize_namespaces(site: Path) -> list[str]:
+def regularize_namespaces(site: Path) -> None:
     """Give bundled namespace packages (google) an __init__ that extends its path.
 
     A namespace portion loses to a regular package of the same name anywhere on sys.path,
@@ -517,14 +517,11 @@ def regularize_namespaces(site: Path) -> list[str]:
     A regular package first on sys.path wins, and the __init__ still adds the other
     portions on sys.path, as pkgutil.extend_path would (pkgutil itself costs ~13 ms).
     """
-    done = []
     for folder in sorted(p for p in site.iterdir() if p.is_dir()):
         if "." in folder.name or (folder / "__init__.py").exists():
             continue
         if any(folder.glob("*/__init__.py")):
             (folder / "__init__.py").write_text(NAMESPACE_INIT, newline="\n")
-            done.append(folder.name)
-    return done
 
 
 NAMESPACE_INIT = """\

@@ -35,10 +35,6 @@ class TagCache:
         self.state = "not loaded"
         self.task: asyncio.Task[None] | None = None
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self._names
-
     def set_names(self, names: Iterable[str]) -> None:
         # Replacing both tuples (not mutating) keeps the completer thread's reads safe.
         ordered = sorted(set(names), key=str.casefold)
