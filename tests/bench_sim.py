@@ -33,6 +33,14 @@ from mxgw._proto import gateway_pb2 as pb
 from mxgw._proto import gateway_pb2_grpc
 
 TICK = 0.25
+STALL = 30.0  # seconds past the measuring window before a stream that stopped is given up
+
+
+def deadline(seconds: float, warmup: float) -> float:
+    """A stream's gRPC timeout: the run never waits without bound on a stalled stream."""
+    return warmup + seconds + STALL
+
+
 _FLOOR_SERVER = """
 import asyncio, grpc
 async def main():
@@ -93,7 +101,8 @@ class Client:
         return sid
 
     def consume(self, sid: str, seconds: float, warmup: float = 1.0) -> dict[str, Any]:
-        call = self.stub.StreamEvents(pb.StreamEventsRequest(session_id=sid), metadata=self.md)
+        call = self.stub.StreamEvents(pb.StreamEventsRequest(session_id=sid), metadata=self.md,
+                                      timeout=deadline(seconds, warmup))
         return measure(call, seconds, warmup, check_sequence=True)
 
 
@@ -128,7 +137,7 @@ def floor(seconds: float) -> dict[str, Any]:
         assert proc.stdout is not None
         port = int(proc.stdout.readline())
         channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        call = channel.unary_stream("/floor/S")(b"")
+        call = channel.unary_stream("/floor/S")(b"", timeout=deadline(seconds, 1.0))
         return measure(call, seconds, 1.0, check_sequence=False)
     finally:
         stop(proc)
