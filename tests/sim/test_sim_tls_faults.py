@@ -11,7 +11,7 @@ import pytest
 from simkit import WAIT, Gw, code_of, pb, take, until
 
 from mxgw.sim import _tls
-from mxgw.testing import run_simulator
+from mxgw.testing import RunningSimulator, run_simulator
 
 
 async def _tls_roundtrip(**options: Any) -> None:
@@ -127,10 +127,7 @@ async def test_cancelled_streams_are_counted(gw: Gw) -> None:
     assert [s.state for s in gw.control.sessions()] == ["READY"]
 
 
-def test_fault_knobs_reject_unknown_sessions_and_bad_values(sim: object) -> None:
-    from mxgw.testing import RunningSimulator
-
-    assert isinstance(sim, RunningSimulator)
+def test_fault_knobs_reject_unknown_sessions_and_bad_values(sim: RunningSimulator) -> None:
     with pytest.raises(KeyError):
         sim.control.fault_session("session-" + "0" * 32)
     with pytest.raises(ValueError):
