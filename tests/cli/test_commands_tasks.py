@@ -195,3 +195,13 @@ def test_bench_progress_only_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyP
     assert result.code == 0
     assert "bench-read-bulk:" in result.err and "calls" in result.err
     assert set(result.doc) == BENCH_KEYS  # stdout holds only the JSON document
+
+
+@pytest.mark.parametrize("option", [("--warmup", "inf"), ("--warmup", "nan"), ("--warmup", "-1"),
+                                    ("--duration", "inf"), ("--bulk-size", "0"),
+                                    ("--bulk-size", "-3")])
+def test_bench_refuses_unbounded_or_empty_runs(cli: Cli, option: tuple[str, str]) -> None:
+    # `--warmup inf` would otherwise loop for ever, `--bulk-size -3` read no tags at all.
+    result = cli("bench-read-bulk", *option)
+    assert result.code == 2 and result.out == ""
+    assert option[0] in result.error["message"]

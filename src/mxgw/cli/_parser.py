@@ -151,13 +151,27 @@ def add_stream_options(parser: argparse.ArgumentParser) -> None:
                              "(at most 10000 items)")
 
 
-def positive_float(text: str) -> float:
+def _finite(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number: {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = _finite(text)
+    if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a positive finite number: {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    value = _finite(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
     return value
 
 
@@ -174,6 +188,7 @@ def _integer(low: int, high: int, what: str) -> Callable[[str], int]:
 
 
 non_negative_int = _integer(0, 2**63 - 1, "must be 0 or more")
+positive_int = _integer(1, 2**63 - 1, "must be 1 or more")
 int32 = _integer(-(2**31), 2**31 - 1, "out of the int32 range")
 
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ._context import Command, CommandContext
-from ._parser import positive_float
+from ._parser import non_negative_float, positive_float, positive_int
 
 log = logging.getLogger("mxgw.cli.bench")
 
@@ -103,10 +103,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tags", nargs="+", default=DEFAULT_TAGS, metavar="TAG",
                         help="tags to read or advise (default TestMachine_001..006."
                              "TestChangingInt)")
-    parser.add_argument("--bulk-size", type=int, metavar="N",
+    parser.add_argument("--bulk-size", type=positive_int, metavar="N",
                         help="tags per call: the tag list is repeated or cut to N")
     parser.add_argument("--duration", type=positive_float, default=10.0, metavar="SECONDS")
-    parser.add_argument("--warmup", type=float, default=2.0, metavar="SECONDS")
+    parser.add_argument("--warmup", type=non_negative_float, default=2.0, metavar="SECONDS")
     parser.add_argument("--client-name", default="mxgw-bench")
     parser.add_argument("--subscribe", action="store_true",
                         help="bench-read-bulk: advise the tags first (cached reads)")
