@@ -18,10 +18,6 @@ class DeployState:
         self.sequence = 1  # DeployEvent.sequence and the cache sequence move together
         self._watchers: list[asyncio.Queue[gpb.DeployEvent | None]] = []
 
-    @property
-    def cache_sequence(self) -> int:
-        return self.sequence
-
     def event(self) -> gpb.DeployEvent:
         event = gpb.DeployEvent(sequence=self.sequence)
         event.time_of_last_deploy.FromDatetime(self.deploy_time)

@@ -294,7 +294,7 @@ class Galaxy:
         attr.store(value, quality)
         self.notify([attr])
 
-    def set_tag(self, reference: str, value: Any, quality: int = GOOD) -> Attribute:
+    def set_tag(self, reference: str, value: Any, quality: int = GOOD) -> None:
         """control.set_value: `reference` is `Object.Attribute`; value in Python types."""
         attr = self.attribute(reference)
         if attr is None:
@@ -305,7 +305,6 @@ class Galaxy:
             else:
                 value = coerce(value, attr.dtype)
         self.set(attr, value, quality)
-        return attr
 
     def notify(self, changed: list[Attribute]) -> None:
         if changed:

@@ -62,7 +62,7 @@ class GalaxyServicer:
         if max_depth is not None and max_depth < 0:
             raise invalid("max_depth must not be negative")
         page = paginate(request, self.tree.walk(root, max_depth), DISCOVER_PAGE,
-                        self.deploys.cache_sequence)
+                        self.deploys.sequence)
         return gpb.DiscoverHierarchyReply(
             objects=page.messages(), next_page_token=page.next_token,
             total_object_count=page.total, cache_sequence=page.sequence)
@@ -72,7 +72,7 @@ class GalaxyServicer:
         which = request.WhichOneof("parent")
         parent_id = self._locate(request, which).gobject_id if which is not None else 0
         page = paginate(request, self.tree.children.get(parent_id, []), BROWSE_PAGE,
-                        self.deploys.cache_sequence)
+                        self.deploys.sequence)
         return gpb.BrowseChildrenReply(
             children=page.messages(), next_page_token=page.next_token,
             child_has_children=[bool(self.tree.children.get(o.gobject_id))

@@ -323,17 +323,14 @@ class SessionManager:
             self._closed.popitem(last=False)
         return CLOSED
 
-    def expire_leases(self) -> list[str]:
+    def expire_leases(self) -> None:
         """Close sessions whose lease ran out; an attached stream keeps a lease alive."""
         now = self.clock()
-        expired = []
         for session in list(self.sessions.values()):
             if session.subscribed:
                 session.touch()
             elif session.lease_expires <= now:
-                expired.append(session.session_id)
                 self.close(session.session_id)
-        return expired
 
     def info(self) -> list[SessionInfo]:
         return [SessionInfo(s.session_id, pb.SessionState.Name(s.state).removeprefix(
