@@ -173,6 +173,7 @@ def test_stream_events_bounded(cli: Cli) -> None:
         assert replay[0]["workerSequence"] == "2"  # proto3 JSON: uint64 as a string
         timed = cli.ok("stream-events", "--duration", "0.2").lines
         assert isinstance(timed, list)
+        assert all(e["sessionId"] == sid and "workerSequence" in e for e in timed)
     finally:
         close_session(cli, sid)
 

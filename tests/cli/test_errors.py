@@ -179,15 +179,13 @@ def test_internal_error_without_and_with_debug(cli: Cli) -> None:
 
 
 def test_ctrl_c_closes_the_session_and_exits_130(cli: Cli) -> None:
-    from mxgw.cli import cmd_tasks
-
     async def interrupted(self: object, *args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     cli.monkeypatch.setattr("mxgw._session.Session.read", interrupted)
     result = cli("get", "TestChildObject.TestInt")
     assert (result.code, result.out, result.err) == (130, "", "")
-    assert cmd_tasks  # the transient session was closed: the fixture checks the simulator
+    assert cli.sim.open_sessions() == 0  # the transient session was closed on the way out
 
 
 def test_broken_pipe_is_quiet_and_closes_the_session(cli: Cli) -> None:
@@ -199,6 +197,16 @@ def test_broken_pipe_is_quiet_and_closes_the_session(cli: Cli) -> None:
     cli.monkeypatch.setattr(_output.Output, "_write", broken_pipe)
     result = cli("watch", "TestMachine_001.TestChangingInt")
     assert (result.code, result.err) == (0, "")
+
+
+def test_api_key_env_names_the_variable(cli: Cli) -> None:
+    cli.monkeypatch.delenv("MXGATEWAY_API_KEY")
+    assert_error(cli, 4, "ping", type_name="MxGatewayAuthenticationError")
+    cli.monkeypatch.setenv("PLANT_GATEWAY_KEY", cli.sim.api_key)
+    assert cli.ok("ping", "--api-key-env", "PLANT_GATEWAY_KEY").doc["ok"] is True
+    cli.monkeypatch.delenv("PLANT_GATEWAY_KEY")
+    error = assert_error(cli, 2, "ping", "--api-key-env", "PLANT_GATEWAY_KEY")
+    assert "PLANT_GATEWAY_KEY" in str(error["message"])
 
 
 def test_api_key_is_redacted_from_argv_errors(cli: Cli) -> None:
