@@ -84,7 +84,7 @@ def self_signed(use_cryptography: bool = True) -> tuple[bytes, bytes]:
         try:
             return _with_cryptography()
         except ImportError:
-            pass
+            pass  # no `cryptography`: fall back to the openssl command below
     openssl = shutil.which("openssl")
     if openssl is None:
         raise TlsSetupError(
