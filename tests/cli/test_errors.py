@@ -215,6 +215,29 @@ def test_api_key_is_redacted_from_argv_errors(cli: Cli) -> None:
     assert secret not in str(error)
 
 
+def test_debug_log_tracebacks_are_scrubbed(cli: Cli) -> None:
+    import logging
+
+    from mxgw.cli import cmd_session
+    from mxgw.cli._context import Command, CommandContext, no_arguments
+
+    secret = "not-a-key-shaped-secret"
+
+    async def logs_a_failure(ctx: CommandContext, args: object) -> int:
+        try:
+            raise RuntimeError(f"call failed with {secret}")
+        except RuntimeError:
+            logging.getLogger("mxgw.test").debug("retrying %s", secret, exc_info=True)
+        return 0
+
+    cli.monkeypatch.setitem(cmd_session.COMMANDS, "ping",
+                            Command(no_arguments, logs_a_failure))
+    result = cli("ping", "--debug", "--api-key", secret)
+    assert result.code == 0
+    assert "RuntimeError: call failed with <redacted>" in result.err
+    assert secret not in result.err
+
+
 def test_debug_log_is_scrubbed(cli: Cli) -> None:
     cli.monkeypatch.setenv("MXGW_PASSWORD", "operator-pw")
     result = cli("put", "--debug", "--user", "operator", "Pump001.SetPoint=50")

@@ -153,17 +153,18 @@ def _run_raw(spec: CommandSpec, rest: list[str]) -> int:
 
 
 def _debug_logging(secrets: set[str]) -> logging.Handler:
-    """Send the library's debug log to stderr through the same secret scrubbing as errors."""
+    """Send the library's debug log to stderr through the same secret scrubbing as errors.
+
+    The whole formatted record is scrubbed, so a traceback logged with exc_info is too.
+    """
     import logging
 
-    def scrub(record: logging.LogRecord) -> bool:
-        record.msg = _exit.scrub(record.getMessage(), secrets)
-        record.args = None
-        return True
+    class Scrubbing(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return _exit.scrub(super().format(record), secrets)
 
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    handler.addFilter(scrub)
+    handler.setFormatter(Scrubbing("%(asctime)s %(name)s %(levelname)s %(message)s"))
     logger = logging.getLogger("mxgw")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
