@@ -209,6 +209,15 @@ def test_api_key_env_names_the_variable(cli: Cli) -> None:
     assert "PLANT_GATEWAY_KEY" in str(error["message"])
 
 
+def test_audit_log_scrubs_secrets_that_json_escapes(cli: Cli) -> None:
+    secret = 'k"\u00e9y\\'  # a quote, a non-ASCII letter and a backslash
+    cli.ok("put", "--dry-run", "--type", "string", "--api-key", secret,
+           f"TestChildObject.TestString={secret}")
+    [record] = cli.audit()
+    assert record["writes"][0]["value"] == "<redacted>"
+    assert secret not in str(record)
+
+
 def test_api_key_is_redacted_from_argv_errors(cli: Cli) -> None:
     secret = "not-a-key-shaped-secret"
     error = assert_error(cli, 4, "ping", "--api-key", secret)

@@ -31,6 +31,18 @@ def _user() -> str:
         return "unknown"
 
 
+def _scrubbed(obj: Any, secrets: tuple[str, ...]) -> Any:
+    # Scrubbed before encoding: a secret with a quote, a backslash or a non-ASCII letter
+    # no longer matches itself once json.dumps has escaped it.
+    if isinstance(obj, str):
+        return scrub(obj, secrets)
+    if isinstance(obj, dict):
+        return {key: _scrubbed(value, secrets) for key, value in obj.items()}
+    if isinstance(obj, list):
+        return [_scrubbed(value, secrets) for value in obj]
+    return obj
+
+
 def append(action: str, details: dict[str, Any], *, endpoint: str | None,
            profile: str | None, secrets: Iterable[str] = ()) -> None:
     record = {
@@ -42,7 +54,8 @@ def append(action: str, details: dict[str, Any], *, endpoint: str | None,
         "pid": os.getpid(),
         **details,
     }
-    line = scrub(json.dumps(to_jsonable(record), sort_keys=True, ensure_ascii=True), secrets)
+    line = json.dumps(_scrubbed(to_jsonable(record), tuple(secrets)), sort_keys=True,
+                      ensure_ascii=True)
     path = Path(_paths.audit_log_file())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
