@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from typing import IO, AnyStr
 
 import pytest
 
@@ -17,13 +19,23 @@ def _env(tmp_path: object) -> dict[str, str]:
     return {**os.environ, "MXGW_HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"}
 
 
+def _first_line(stream: IO[AnyStr] | None) -> AnyStr:
+    """The first line of the child's output, waiting at most 60 s (never for ever)."""
+    assert stream is not None
+    lines: list[AnyStr] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(60)
+    assert lines, "no output within 60 s"
+    return lines[0]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_sigint_exits_130_quietly(tmp_path: object) -> None:
     proc = subprocess.Popen(WATCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=_env(tmp_path))
     try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()  # streaming has started: a session is open
+        first = _first_line(proc.stdout)  # streaming has started: a session is open
         assert '"tag":"TestMachine_001.TestChangingInt"' in first
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
@@ -38,7 +50,7 @@ def test_closed_pipe_exits_quietly(tmp_path: object) -> None:
                             env=_env(tmp_path))
     try:
         assert proc.stdout is not None
-        proc.stdout.readline()
+        assert _first_line(proc.stdout)
         proc.stdout.close()  # like `| head -1`
         _, err = proc.communicate(timeout=60)
     finally:
