@@ -112,7 +112,6 @@ async def _authenticate(ctx: CommandContext, args: argparse.Namespace,
 async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
     pairs = [split_assignment(w) for w in words(ctx, args.assignments)]
     tags = [tag for tag, _ in pairs]
-    ctx.check_writable()
     if args.dry_run and args.type:
         return _emit_dry_run(ctx, _plan(pairs, {tag: args.type for tag in tags}))
     async with ctx.transient_session() as session:
