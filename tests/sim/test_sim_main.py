@@ -18,7 +18,7 @@ from simkit import WAIT, Gw, pb, take
 
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw._proto import galaxy_pb2_grpc
-from mxgw.sim.__main__ import install_stop_handlers, main
+from mxgw.sim.__main__ import build_parser, install_stop_handlers, main
 
 # Runs the server as on Windows: the loop has no add_signal_handler, so Ctrl-C arrives as
 # KeyboardInterrupt. The environment cannot be produced otherwise on Linux.
@@ -132,7 +132,7 @@ def test_every_option_has_a_flag() -> None:
     import dataclasses
 
     from mxgw.sim import SimOptions
-    from mxgw.sim.__main__ import build_parser, options_from_args
+    from mxgw.sim.__main__ import options_from_args
 
     args = build_parser().parse_args([])
     fields = {f.name for f in dataclasses.fields(SimOptions)}
@@ -150,3 +150,14 @@ async def test_deploy_period_flag_deploys() -> None:
         first, second = await take(call, 2)
         assert second.sequence == first.sequence + 1
         call.cancel()
+
+
+@pytest.mark.asyncio
+async def test_plaintext_flag_is_the_explicit_default(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    assert build_parser().parse_args(["--plaintext"]).tls is False
+    assert build_parser().parse_args([]).tls is False
+    async with _server("--plaintext") as (_, info):
+        assert info["transport"] == "plaintext" and "certificateSha256" not in info
+    assert main(["--plaintext", "--tls"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
