@@ -161,3 +161,39 @@ async def test_plaintext_flag_is_the_explicit_default(capsys: pytest.CaptureFixt
         assert info["transport"] == "plaintext" and "certificateSha256" not in info
     assert main(["--plaintext", "--tls"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def _pem_pair(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    from mxgw.sim import _tls
+
+    cert, key = _tls.self_signed()
+    (tmp_path / f"{name}.crt").write_bytes(cert)
+    (tmp_path / f"{name}.key").write_bytes(key)
+    return tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
+
+
+def test_bad_tls_files_exit_2_naming_the_file(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    cert, key = _pem_pair(tmp_path, "good")
+    _, other_key = _pem_pair(tmp_path, "other")
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    locked = tmp_path / "locked.key"
+    locked.write_bytes(serialization.load_pem_private_key(key.read_bytes(), None).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"pw")))
+    cases = [
+        (bad, bad, "bad.pem: no PEM certificate"),
+        (cert, bad, "bad.pem: no PEM private key"),
+        (key, key, "good.key: no PEM certificate"),
+        (cert, other_key, "other.key: the private key does not match the certificate in"),
+        (cert, locked, "locked.key: the private key is encrypted"),
+    ]
+    for cert_file, key_file, message in cases:
+        code = main(["--port", "0", "--tls", "--cert-file", str(cert_file),
+                     "--key-file", str(key_file)])
+        err = capsys.readouterr().err
+        assert code == 2, (message, err)
+        assert err.count("\n") == 1 and err.startswith("mxgw sim: ") and message in err, err
