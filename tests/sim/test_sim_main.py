@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import socket
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, pb, take
+from simkit import WAIT, Gw, pb, standalone, take
 
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw._proto import galaxy_pb2_grpc
 from mxgw.sim.__main__ import build_parser, install_stop_handlers, main
-
-# Runs the server as on Windows: the loop has no add_signal_handler, so Ctrl-C arrives as
-# KeyboardInterrupt. The environment cannot be produced otherwise on Linux.
-_NO_SIGNALS = """
-import asyncio, sys
-def unsupported(*args, **kwargs):
-    raise NotImplementedError
-asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = unsupported
-from mxgw.sim.__main__ import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-async def _start(*args: str, windows: bool = False) -> tuple[Any, dict[str, Any]]:
-    launcher = ["-c", _NO_SIGNALS] if windows else ["-m", "mxgw.sim"]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, *launcher, "--port", "0", "--tick-interval", "none", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
-    return proc, json.loads(line)
 
 
 async def _exercise(info: dict[str, Any]) -> tuple[Any, grpc.aio.Channel]:
@@ -68,20 +43,9 @@ async def _stop(proc: Any, call: Any, channel: grpc.aio.Channel, sig: int) -> st
     return str(stderr.decode())
 
 
-@asynccontextmanager
-async def _server(*args: str, windows: bool = False) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
-    proc, info = await _start(*args, windows=windows)
-    try:
-        yield proc, info
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await asyncio.wait_for(proc.communicate(), 30)
-
-
 @pytest.mark.asyncio
 async def test_start_line_verbose_log_and_sigterm() -> None:
-    async with _server("--verbose") as (proc, info):
+    async with standalone("--verbose") as (proc, info):
         assert info["transport"] == "plaintext" and info["galaxy"]["objects"] == 22
         assert info["endpoint"].startswith("127.0.0.1:")
         call, channel = await _exercise(info)
@@ -93,7 +57,7 @@ async def test_start_line_verbose_log_and_sigterm() -> None:
 
 @pytest.mark.asyncio
 async def test_ctrl_c_without_loop_signal_handlers_still_stops_cleanly() -> None:
-    async with _server("--verbose", windows=True) as (proc, info):
+    async with standalone("--verbose", windows=True) as (proc, info):
         call, channel = await _exercise(info)
         log = await _stop(proc, call, channel, signal.SIGINT)
     assert "simulator stopped" in log and "Traceback" not in log
@@ -142,7 +106,7 @@ def test_every_option_has_a_flag() -> None:
 
 @pytest.mark.asyncio
 async def test_deploy_period_flag_deploys() -> None:
-    async with _server("--deploy-period", "0.05") as (_, info), \
+    async with standalone("--deploy-period", "0.05") as (_, info), \
             grpc.aio.insecure_channel(info["endpoint"]) as channel:
         stub = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
         call = stub.WatchDeployEvents(gpb.WatchDeployEventsRequest(), metadata=(
@@ -157,7 +121,7 @@ async def test_plaintext_flag_is_the_explicit_default(capsys: pytest.CaptureFixt
                                                       ) -> None:
     assert build_parser().parse_args(["--plaintext"]).tls is False
     assert build_parser().parse_args([]).tls is False
-    async with _server("--plaintext") as (_, info):
+    async with standalone("--plaintext") as (_, info):
         assert info["transport"] == "plaintext" and "certificateSha256" not in info
     assert main(["--plaintext", "--tls"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import itertools
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from mxgw._proto import gateway_pb2 as pb
 from . import _events
 from ._alarms import Alarm
 from ._galaxy import Address, Attribute, Galaxy
+from ._limits import Budget
 from ._options import SimOptions
 from ._rpc import RpcError, invalid, not_found
 
@@ -223,9 +225,13 @@ class Session:
         if not self.wakeup.is_set():
             self.wakeup.set()
 
-    def take(self, limit: int = 0) -> list[bytes]:
-        """Pop up to `limit` queued events (0 = all)."""
+    def take(self, limit: int = 0, budget: Budget | None = None) -> list[bytes]:
+        """Pop up to `limit` queued events (0 = all). With a `budget`, refuse (taking none)
+        when they would not fit in one message."""
         count = len(self.queue) if limit <= 0 else min(limit, len(self.queue))
+        if budget is not None:
+            for data in itertools.islice(self.queue, count):
+                budget.add(len(data))
         out = [self.queue.popleft() for _ in range(count)]
         self.queue_first += count
         return out
