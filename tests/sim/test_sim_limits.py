@@ -108,3 +108,21 @@ async def test_an_event_too_large_for_a_message_ends_the_stream_as_the_gateway_d
         assert (event.worker_sequence, event.value.string_value) == (3, "small")
         again.cancel()
         assert await code_of(gw.close(session_id)) == grpc.StatusCode.OK
+
+
+@pytest.mark.asyncio
+async def test_a_reply_just_over_the_limit_is_refused_exactly() -> None:
+    # The entries alone fit; the reply's own fields push it over: the serialized reply is
+    # what counts, as for grpc-dotnet.
+    async with run_simulator(tick_interval=None) as sim, \
+            _roomy(sim.endpoint, sim.api_key) as gw:
+        session_id = await gw.open()
+        server = await gw.register(session_id)
+        length = MAX_MESSAGE_BYTES - 1000
+        sim.control.set_value(TAG, "z" * length)
+        fits = await gw.invoke(session_id, read_bulk_command=_read_bulk(server, 1))
+        assert fits.ByteSize() <= MAX_MESSAGE_BYTES
+        entry = fits.bulk_read.results[0].ByteSize() + 1 + 4  # its tag and length
+        sim.control.set_value(TAG, "z" * (length + MAX_MESSAGE_BYTES - entry))
+        refused = gw.invoke(session_id, read_bulk_command=_read_bulk(server, 1))
+        assert await _refusal(refused) == (grpc.StatusCode.RESOURCE_EXHAUSTED, TOO_LARGE)
