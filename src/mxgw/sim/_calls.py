@@ -108,7 +108,7 @@ def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[bytes]]
 
 
 def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]:
-    serialize = rpc.serializer or _identity
+    serialize = rpc.serializer
 
     # A coroutine that writes, rather than a generator that re-yields: one layer less per
     # message on the event path.
@@ -122,7 +122,7 @@ def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]
             # event stream detaches its subscriber), not whenever the generator is collected.
             async with contextlib.aclosing(rpc.handler(request, context)) as messages:
                 async for message in messages:
-                    await write(checked(serialize(message)))
+                    await write(checked(message if serialize is None else serialize(message)))
         except RpcError as exc:
             outcome = exc.code.name
             await context.abort(exc.code, exc.details)
