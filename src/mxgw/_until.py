@@ -255,18 +255,19 @@ class _Parser:
         return node
 
     def or_expr(self) -> _Node:
-        operands = [self.and_expr()]
-        while self._word() == "or":
-            self.advance()
-            operands.append(self.and_expr())
-        return operands[0] if len(operands) == 1 else _Any(tuple(operands))
+        return self._chain("or", self.and_expr, _Any)
 
     def and_expr(self) -> _Node:
-        operands = [self.not_expr()]
-        while self._word() == "and":
+        return self._chain("and", self.not_expr, _All)
+
+    def _chain(self, word: str, operand: Callable[[], _Node],
+               combine: Callable[[tuple[_Node, ...]], _Node]) -> _Node:
+        """operand (word operand)*: one node, or all of them combined."""
+        operands = [operand()]
+        while self._word() == word:
             self.advance()
-            operands.append(self.not_expr())
-        return operands[0] if len(operands) == 1 else _All(tuple(operands))
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else combine(tuple(operands))
 
     def not_expr(self) -> _Node:
         self.depth += 1
