@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 from . import _errors, _rpc, _streams, _tags
 from ._results import MAX_BULK_ITEMS, BulkReadResult, BulkWriteResult, SubscribeResult
-from ._until import Condition
 from ._values import DataChange, TagValue, to_mx_value
 
 if TYPE_CHECKING:
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
         MxCommandRequest,
         MxEvent,
     )
+    from ._until import Condition
 
 log = logging.getLogger("mxgw")
 T = TypeVar("T")
@@ -368,6 +368,8 @@ class Session:
         TimeoutError) when it has not held after `timeout` seconds (None: no limit) or
         after `max_changes` changes (0: no limit). `on_change` sees every change first.
         """
+        from ._until import Condition  # the parser loads only when a wait needs it
+
         return await _tags.wait_for(self, _tags.flatten([tags]), Condition.of(condition),
                                     timeout, max_changes, on_change)
 

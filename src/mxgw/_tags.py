@@ -13,11 +13,11 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _errors, _rpc
-from ._until import Condition
 from ._values import DataChange, TagValue
 
 if TYPE_CHECKING:
     from ._session import Session
+    from ._until import Condition
 
 log = logging.getLogger("mxgw")
 

@@ -198,3 +198,14 @@ def test_bad_conditions_say_what_and_where(text: str, position: int, words: str)
 ])
 def test_good_conditions_parse(text: str) -> None:
     assert str(Condition.parse(text)) == text
+
+
+def test_the_parser_loads_only_when_a_condition_is_used() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys, mxgw._session, mxgw.cli.cmd_tasks; "
+             "print('mxgw._until' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "False"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .._until import Condition, ConditionError
 from ._common import (
     add_bounds,
     add_credentials,
@@ -133,7 +132,9 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _condition(text: str) -> Condition:
+def _condition(text: str) -> Any:
+    from .._until import Condition, ConditionError  # only `watch --until` needs the parser
+
     try:
         return Condition.parse(text)
     except ConditionError as exc:
@@ -152,6 +153,8 @@ def _watch_arguments(parser: argparse.ArgumentParser) -> None:
 async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
     tags = words(ctx, args.tags)
     if args.until is not None:
+        from .._until import ConditionError
+
         try:
             args.until.check_tags(tags)
         except ConditionError as exc:
