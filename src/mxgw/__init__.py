@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "BulkReadResult": "._results",
     "BulkWriteResult": "._results",
     "ClientOptions": "._options",
+    "Condition": "._until",
+    "ConditionError": "._until",
     "DataChange": "._values",
     "DeployEvent": "._galaxy",
     "DeployInfo": "._galaxy",
@@ -37,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
     "MxGatewayCommandError": "._errors",
+    "MxGatewayConditionTimeoutError": "._errors",
     "MxGatewayError": "._errors",
     "MxGatewayReadOnlyError": "._errors",
     "MxGatewaySessionError": "._errors",
@@ -66,6 +69,7 @@ if TYPE_CHECKING:
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
         MxGatewayCommandError,
+        MxGatewayConditionTimeoutError,
         MxGatewayError,
         MxGatewayReadOnlyError,
         MxGatewaySessionError,
@@ -101,6 +105,10 @@ if TYPE_CHECKING:
         ResumePolicy,
         StreamGap,
     )
+    from ._until import (
+        Condition,
+        ConditionError,
+    )
     from ._values import (
         DataChange,
         TagValue,
@@ -112,6 +120,8 @@ __all__ = [
     "BulkReadResult",
     "BulkWriteResult",
     "ClientOptions",
+    "Condition",
+    "ConditionError",
     "DataChange",
     "DeployEvent",
     "DeployInfo",
@@ -122,6 +132,7 @@ __all__ = [
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
     "MxGatewayCommandError",
+    "MxGatewayConditionTimeoutError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",

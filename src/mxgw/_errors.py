@@ -10,7 +10,9 @@
     │   │                               protocol status other than MXAccess failure); `.reply`
     │   └── MxAccessError               MXAccess reported failure: `.hresult`, `.statuses`
     ├── MxGatewayStreamGapError         events were lost (sequence gap or replay gap)
-    └── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
+    ├── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
+    └── MxGatewayConditionTimeoutError  `session.wait_for`: the condition did not hold in time
+                                        (also a TimeoutError)
 
 gRPC status codes and protocol status codes are mapped to these classes in exactly one
 place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
@@ -139,11 +141,23 @@ class MxGatewayReadOnlyError(MxGatewayError):
     `read_only=True`. Raised before anything is sent; the CLI maps it to exit 2."""
 
 
+class MxGatewayConditionTimeoutError(MxGatewayError, TimeoutError):
+    """`session.wait_for(...)` (and `mxgw watch --until`): the condition did not hold
+    within the timeout or the number of changes allowed. `changes` is how many data changes
+    were seen, `last` the last of them (a DataChange, or None). The CLI exits 10."""
+
+    def __init__(self, message: str, *, changes: int, last: Any = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.changes = changes
+        self.last = last
+
+
 __all__ = [
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
     "MxGatewayCommandError",
+    "MxGatewayConditionTimeoutError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",

@@ -37,6 +37,10 @@ EXAMPLES = [
     ("mxgw ack 'Galaxy!Area_Pumps.Pump001.PumpFault' --comment \"checked on site\" "
      "--operator jdoe"),
     "mxgw smoke --item TestChildObject.TestInt",
+    'mxgw watch TestChildObject.TestInt --until "value == 42" --duration 10',
+    ("mxgw watch Pump001.PumpFault Pump002.PumpFault --until \"tag == 'Pump001.PumpFault' "
+     "and value == true\" --count 100"),
+    'mxgw watch Pump001.PumpFault --until "value == true and quality == Good" --duration 60',
     "mxgw open-session --name nightly-check",
     "mxgw register --client-name nightly-check",
     "mxgw add-item --server-handle 1 --tag TestChildObject.TestInt",

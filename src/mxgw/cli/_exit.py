@@ -9,6 +9,7 @@
     6   the gateway refused the command (invalid request, protocol status)
     7   MXAccess failure (and, with --strict, any failed item of a bulk result)
     8   worker error
+    10  the --until condition did not hold in time
     130 interrupted (Ctrl-C)
 
 This module imports only mxgw._errors (no grpc) so `mxgw --help` stays cheap.
@@ -33,6 +34,7 @@ SESSION = 5
 REFUSED = 6
 MXACCESS = 7
 WORKER = 8
+CONDITION_NOT_MET = 10
 INTERRUPTED = 130
 
 EXIT_CODES_HELP = """exit codes:
@@ -46,6 +48,7 @@ EXIT_CODES_HELP = """exit codes:
   7    MXAccess failure (with --strict: any failed item in a bulk result)
   8    worker error
   9    mxgw.pyz could not start (wrong platform or Python, no folder to extract to)
+  10   the --until condition did not hold in time
   130  interrupted (Ctrl-C)"""
 
 
@@ -79,6 +82,7 @@ _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (_errors.MxGatewaySessionError, SESSION),
     (_errors.MxGatewayStreamGapError, SESSION),
     (_errors.MxGatewayWorkerError, WORKER),
+    (_errors.MxGatewayConditionTimeoutError, CONDITION_NOT_MET),
 )
 
 
