@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 _EXPORTS: dict[str, str] = {
     "BulkReadResult": "._results",
     "BulkWriteResult": "._results",
+    "CertificateTrust": "._known",
     "ClientOptions": "._options",
     "DataChange": "._values",
     "DeployEvent": "._galaxy",
@@ -36,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "MxAccessError": "._errors",
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
+    "MxGatewayCertificateChangedError": "._errors",
     "MxGatewayCommandError": "._errors",
     "MxGatewayError": "._errors",
     "MxGatewayReadOnlyError": "._errors",
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
         MxAccessError,
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
+        MxGatewayCertificateChangedError,
         MxGatewayCommandError,
         MxGatewayError,
         MxGatewayReadOnlyError,
@@ -78,6 +81,9 @@ if TYPE_CHECKING:
         DeployInfo,
         GalaxyConnection,
         GalaxyRepositoryClient,
+    )
+    from ._known import (
+        CertificateTrust,
     )
     from ._options import (
         ClientOptions,
@@ -111,6 +117,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkReadResult",
     "BulkWriteResult",
+    "CertificateTrust",
     "ClientOptions",
     "DataChange",
     "DeployEvent",
@@ -121,6 +128,7 @@ __all__ = [
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
+    "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
