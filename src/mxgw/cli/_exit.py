@@ -69,6 +69,7 @@ class StrictFailureError(Exception):
 _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, USAGE),
     (_errors.MxGatewayReadOnlyError, USAGE),
+    (_errors.KnownGatewaysFileError, USAGE),
     (UnavailableError, INTERNAL),
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
