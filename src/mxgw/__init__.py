@@ -26,6 +26,7 @@ TYPE_CHECKING = False
 _EXPORTS: dict[str, str] = {
     "BulkReadResult": "._results",
     "BulkWriteResult": "._results",
+    "CertificateTrust": "._known",
     "ClientOptions": "._options",
     "Condition": "._until",
     "ConditionError": "._until",
@@ -38,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "MxAccessError": "._errors",
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
+    "MxGatewayCertificateChangedError": "._errors",
     "MxGatewayCommandError": "._errors",
     "MxGatewayConditionTimeoutError": "._errors",
     "MxGatewayError": "._errors",
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
         MxAccessError,
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
+        MxGatewayCertificateChangedError,
         MxGatewayCommandError,
         MxGatewayConditionTimeoutError,
         MxGatewayError,
@@ -82,6 +85,9 @@ if TYPE_CHECKING:
         DeployInfo,
         GalaxyConnection,
         GalaxyRepositoryClient,
+    )
+    from ._known import (
+        CertificateTrust,
     )
     from ._options import (
         ClientOptions,
@@ -119,6 +125,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkReadResult",
     "BulkWriteResult",
+    "CertificateTrust",
     "ClientOptions",
     "Condition",
     "ConditionError",
@@ -131,6 +138,7 @@ __all__ = [
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
+    "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
     "MxGatewayConditionTimeoutError",
     "MxGatewayError",

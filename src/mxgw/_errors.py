@@ -2,6 +2,7 @@
 
     MxGatewayError                      anything the gateway or the channel refused
     ├── MxGatewayTransportError         unavailable, deadline, TLS, name resolution, dropped stream
+    │   └── MxGatewayCertificateChangedError   not the certificate trusted for the endpoint
     ├── MxGatewayAuthenticationError    missing, malformed or unknown API key (UNAUTHENTICATED)
     ├── MxGatewayAuthorizationError     key lacks the scope (PERMISSION_DENIED)
     ├── MxGatewaySessionError           session not found, not ready, faulted or closed
@@ -13,6 +14,9 @@
     ├── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
     └── MxGatewayConditionTimeoutError  `session.wait_for`: the condition did not hold in time
                                         (also a TimeoutError)
+
+`KnownGatewaysFileError` (a ValueError) says known_gateways.json cannot be read or
+written; the CLI maps it to exit 2.
 
 gRPC status codes and protocol status codes are mapped to these classes in exactly one
 place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
@@ -79,6 +83,27 @@ class MxGatewayError(Exception):
 
 class MxGatewayTransportError(MxGatewayError):
     """The channel failed: gateway unreachable, deadline exceeded, TLS or name resolution."""
+
+
+class MxGatewayCertificateChangedError(MxGatewayTransportError):
+    """The gateway presented a certificate other than the one trusted for its endpoint:
+    the one remembered in known_gateways.json, or the one given as `tls_pin`.
+
+    Raised by `GatewayClient.connect` before the channel exists, so no call was made and
+    the API key was not sent. `endpoint` (normalised), `expected` and `presented` (colon
+    hex SHA-256), `first_seen` (when `expected` was first trusted; None for a `tls_pin`).
+
+        except mxgw.MxGatewayCertificateChangedError as exc:
+            print(exc.endpoint, exc.expected, exc.presented)
+    """
+
+    def __init__(self, message: str, *, endpoint: str, expected: str, presented: str,
+                 first_seen: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.endpoint = endpoint
+        self.expected = expected
+        self.presented = presented
+        self.first_seen = first_seen
 
 
 class MxGatewayAuthenticationError(MxGatewayError):
@@ -152,10 +177,20 @@ class MxGatewayConditionTimeoutError(MxGatewayError, TimeoutError):
         self.last = last
 
 
+class KnownGatewaysFileError(ValueError):
+    """known_gateways.json is corrupt, cannot be read or written, or stays locked.
+
+    The message names the file and what to do. A ValueError, as the library's other
+    configuration errors are; the CLI maps it to exit 2 (fix the file; retrying will not).
+    """
+
+
 __all__ = [
+    "KnownGatewaysFileError",
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
+    "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
     "MxGatewayConditionTimeoutError",
     "MxGatewayError",

@@ -208,8 +208,8 @@ def test_batch_reuses_the_connection_and_continues_after_errors(cli: Cli) -> Non
     connects: list[object] = []
     original = _context.Runtime.client
 
-    async def counting(self: _context.Runtime, options: object) -> object:
-        client = await original(self, options)  # type: ignore[arg-type]
+    async def counting(self: _context.Runtime, options: object, *rest: object) -> object:
+        client = await original(self, options, *rest)  # type: ignore[arg-type]
         if client not in connects:
             connects.append(client)
         return client

@@ -12,6 +12,7 @@
     async with ctx.transient_session() as session:   opened here, closed in finally
     ctx.check_writable()        usage error (exit 2) when the profile is read-only
     ctx.audit(action, details)  append to the audit log unless --no-audit
+    (a certificate trusted on first use is audited and announced on stderr by ctx.client())
 
 A command module provides `add_arguments(parser)` and `async run(ctx, args) -> int`, or,
 for a family of commands, `COMMANDS = {name: Command(add_arguments, run)}`.
@@ -71,7 +72,10 @@ class Runtime:
             self.secrets.update({self._sim.api_key, self._sim.read_only_api_key})
         return self._sim
 
-    async def client(self, options: ClientOptions) -> GatewayClient:
+    async def client(self, options: ClientOptions,
+                     on_connect: Callable[[GatewayClient], None] | None = None
+                     ) -> GatewayClient:
+        """The client for `options`, connected on first use (then `on_connect(client)`)."""
         client = self._clients.get(options)
         if client is None:
             from .._client import GatewayClient
@@ -79,6 +83,8 @@ class Runtime:
             client = await GatewayClient.connect(options)
             self.stack.push_async_callback(client.close)
             self._clients[options] = client
+            if on_connect is not None:
+                on_connect(client)
         return client
 
     async def aclose(self) -> None:
@@ -96,6 +102,18 @@ def check_scheme(endpoint: str, plaintext: bool | None) -> None:
     if scheme is not None and plaintext is not None and plaintext != (scheme == "http"):
         flag = "--plaintext" if plaintext else "--tls"
         raise UsageError(f"{flag} contradicts the {scheme}:// endpoint; drop one of them")
+
+
+def _pin(text: str | None) -> str | None:
+    """--tls-pin, checked here so that the message names the flag."""
+    if text is None:
+        return None
+    from .._known import parse_fingerprint
+
+    try:
+        return parse_fingerprint(text, "--tls-pin")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 class CommandContext:
@@ -135,6 +153,7 @@ class CommandContext:
             "require_certificate_validation": args.require_cert_validation,
             "timeout": args.timeout,
             "use_proxy": args.use_proxy,
+            "tls_pin": _pin(args.tls_pin),
         }
         if args.api_key:
             self.runtime.secrets.add(args.api_key)
@@ -167,7 +186,21 @@ class CommandContext:
         self._options = options
 
     async def client(self) -> GatewayClient:
-        return await self.runtime.client(self.options)
+        return await self.runtime.client(self.options, self._first_contact)
+
+    def _first_contact(self, client: GatewayClient) -> None:
+        """A certificate trusted on first use was stored: audit it, and say so on stderr."""
+        trust = client.certificate_trust
+        if trust is None or trust.status != "new":
+            return
+        self.audit("trust", {"change": "first-contact", "endpoint": trust.endpoint,
+                             "sha256": trust.sha256, "previous": None, "file": trust.file},
+                   always=True)
+        if not getattr(self.args, "quiet", False):
+            from ._output import notice
+
+            notice({"notice": "trusting new gateway certificate", "endpoint": trust.endpoint,
+                    "sha256": trust.sha256, "file": trust.file})
 
     def session_id(self) -> str:
         sid = getattr(self.args, "session_id", None) or os.environ.get(SESSION_ENV)
@@ -197,8 +230,9 @@ class CommandContext:
             raise UsageError(f"{which} is read-only (read_only = true): "
                              f"`mxgw {self.name}` writes and is refused")
 
-    def audit(self, action: str, details: dict[str, Any]) -> None:
-        if getattr(self.args, "no_audit", False):
+    def audit(self, action: str, details: dict[str, Any], *, always: bool = False) -> None:
+        """Append to the audit log; --no-audit skips writes, never trust changes (`always`)."""
+        if not always and getattr(self.args, "no_audit", False):
             return
         from ._audit import append
 

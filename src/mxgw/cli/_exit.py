@@ -2,8 +2,10 @@
 
     0   success (a stream that ended at its own limit, or a reader that closed the pipe)
     1   internal error (a bug: please report it with the output of --debug)
-    2   usage error (bad flag, bad value, read-only profile, --collect over its cap)
-    3   connection or transport (unavailable, deadline, TLS, name resolution)
+    2   usage error (bad flag, bad value, read-only profile, --collect over its cap,
+        a corrupt or unwritable known_gateways.json)
+    3   connection or transport (unavailable, deadline, TLS, name resolution, a gateway
+        certificate other than the trusted one)
     4   authentication or authorization (API key missing, unknown, or without the scope)
     5   session (not found, not ready, faulted, closed; events lost)
     6   the gateway refused the command (invalid request, protocol status)
@@ -40,8 +42,10 @@ INTERRUPTED = 130
 EXIT_CODES_HELP = """exit codes:
   0    success (a stream that ended at its own limit counts)
   1    internal error
-  2    usage error (bad flag or value, read-only profile, --collect cap)
-  3    connection or transport (unavailable, deadline, TLS, name resolution)
+  2    usage error (bad flag or value, read-only profile, --collect cap,
+       bad known_gateways.json)
+  3    connection or transport (unavailable, deadline, TLS, name resolution,
+       changed gateway certificate)
   4    authentication or authorization
   5    session (not found, not ready, faulted, closed, events lost)
   6    gateway refused the command (invalid request, protocol status)
@@ -72,6 +76,7 @@ class StrictFailureError(Exception):
 _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, USAGE),
     (_errors.MxGatewayReadOnlyError, USAGE),
+    (_errors.KnownGatewaysFileError, USAGE),
     (UnavailableError, INTERNAL),
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
