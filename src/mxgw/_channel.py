@@ -64,8 +64,13 @@ def auth_metadata(api_key: str | None) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {api_key}"),) if api_key else ()
 
 
+# grpc waits up to 120 s between attempts to reconnect a dropped channel; a gateway that
+# restarts (a service restart takes seconds) is found again within this instead.
+MAX_RECONNECT_BACKOFF_MS = 10_000
+
+
 def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
-    """grpc channel arguments: message limits and the proxy switch.
+    """grpc channel arguments: message limits, reconnect backoff and the proxy switch.
 
     grpc honours http_proxy/https_proxy even for loopback addresses, which silently breaks
     a gateway on the same machine behind a corporate proxy; so proxies are off unless asked.
@@ -74,6 +79,7 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
     result: list[tuple[str, Any]] = [
         ("grpc.max_send_message_length", size),
         ("grpc.max_receive_message_length", size),
+        ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
     ]
     if not options.use_proxy:
         result.append(("grpc.enable_http_proxy", 0))
@@ -228,6 +234,21 @@ async def trust_certificate(options: ClientOptions, endpoint: Endpoint, presente
         log.info("trusting new gateway certificate: %s SHA-256 %s (stored in %s)",
                  key, presented, trust.file)
     return trust
+
+
+async def check_pinned(options: ClientOptions, trust: CertificateTrust) -> None:
+    """Probe the gateway again and raise MxGatewayCertificateChangedError when it presents
+    a certificate other than `trust.sha256`, the channel's only trust root. Nothing is
+    stored or re-trusted here: the channel can never accept another certificate anyway."""
+    presented = fingerprint(await probe_certificate(parse_endpoint(options.endpoint),
+                                                    options.timeout))
+    if presented == trust.sha256:
+        return
+    if trust.status == "pinned":
+        raise _known.pin_error(trust.endpoint, trust.sha256, presented)
+    entry = _known.KnownGateway(trust.endpoint, trust.sha256,
+                                trust.first_seen or "this client connected", "")
+    raise _known.changed_error(entry, presented, trust.file or "none: known_gateways=None")
 
 
 def open_channel(plan: ChannelPlan) -> grpc.aio.Channel:
