@@ -287,8 +287,8 @@ async def test_the_repl_survives_a_gateway_restart(sim_process: SimProcess,
         term.type('w = watch("Pump001.Speed")\r')
         await term.expect(r"\[watch 1\] Pump001\.Speed\s+[\d.]+\s+DOUBLE")
 
+        mark = len(term.screen)  # before stopping: the REPL may notice before it is over
         await sim_process.stop()
-        mark = len(term.screen)
         await term.expect(r"lost[^\n]*; reconnecting", after=mark)
         await sim_process.start()  # the same port
         back = await term.expect(r"reconnected \(session (session-[0-9a-f]+)\)", after=mark)

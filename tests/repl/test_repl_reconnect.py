@@ -28,7 +28,7 @@ from mxgw.repl._info import ConnectionMonitor, follow_link
 from mxgw.repl._main import Connected, ReplSettings, with_session
 from mxgw.repl._proxy import ReplSession
 from mxgw.repl._reconnect import BACKOFF, SessionLink
-from mxgw.repl._toolbar import toolbar_fragments
+from mxgw.repl._toolbar import ReplInfo, toolbar_fragments
 from mxgw.repl._watch import Watches
 from mxgw.testing import RunningSimulator, run_simulator
 
@@ -227,10 +227,12 @@ async def test_a_call_made_while_reconnecting_waits_for_the_new_session(
     await until(lambda: gateway.session_ids() == {new})
 
 
-def _info(rig: Rig) -> Any:
-    from conftest import make_info
-
-    return make_info(connection=lambda: rig.link.connection_text("up"))
+def _info(rig: Rig, channel: Callable[[], str] = lambda: "up") -> ReplInfo:
+    """The toolbar's facts, its connection word from the link (as repl_info does)."""
+    return ReplInfo(endpoint=rig.link.endpoint, transport="plaintext",
+                    session_id=rig.link.session.session_id, client_name="repl-test",
+                    server=rig.link.server,
+                    connection=lambda: rig.link.connection_text(channel()))
 
 
 @pytest.mark.asyncio
@@ -411,8 +413,6 @@ async def test_a_restarted_gateway_with_a_new_certificate_is_refused_not_retrust
 
 @pytest.mark.asyncio
 async def test_the_toolbar_follows_the_link_and_redraws(rig: Rig, gateway: Gateway) -> None:
-    from conftest import make_info
-
     sim = gateway.sim
     assert sim is not None
     channel = {"state": "up"}
@@ -429,8 +429,7 @@ async def test_the_toolbar_follows_the_link_and_redraws(rig: Rig, gateway: Gatew
     cache = TagCache()
     cache.start(names)
     await until(lambda: cache.state.startswith("failed"))
-    info = make_info(session_id=rig.link.session.session_id,
-                     connection=lambda: rig.link.connection_text(monitor.state))
+    info = _info(rig, lambda: monitor.state)
     redraws: list[str] = []
     follow_link(rig.link, info, monitor, cache, lambda: redraws.append(rig.link.state))
 

@@ -73,18 +73,19 @@ async def with_session(
     link: SessionLink | None = None
     try:
         server = int(await session.register(settings.client_name))
-        link = SessionLink(client, settings.client_name, session, server, notice=notice,
-                           enabled=settings.reconnect, announce=settings.interactive)
-        watches = Watches(link, on_change, notice, settings.debug)
-        helpers = Helpers(client, link.proxy, watches)
-        namespace = build_namespace(client, link.proxy, server, helpers)
-        current = link
+        link = linked = SessionLink(client, settings.client_name, session, server,
+                                    notice=notice, enabled=settings.reconnect,
+                                    announce=settings.interactive)
+        watches = Watches(linked, on_change, notice, settings.debug)
+        helpers = Helpers(client, linked.proxy, watches)
+        namespace = build_namespace(client, linked.proxy, server, helpers)
 
         def rebind() -> None:
-            namespace["server"] = current.server
+            # `session` follows by itself (a stand-in); `server` is a plain int.
+            namespace["server"] = linked.server
 
-        link.on_change(rebind)
-        return await body(Connected(client, link.proxy, link, helpers, watches, namespace))
+        linked.on_change(rebind)
+        return await body(Connected(client, linked.proxy, linked, helpers, watches, namespace))
     except BaseException as exc:
         reason = f"mxgw repl: {type(exc).__name__}"
         raise
