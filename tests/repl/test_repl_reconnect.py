@@ -304,6 +304,9 @@ async def test_no_reconnect_says_so_once_and_leaves_the_session_lost(
     assert sim is not None
     async for rig in _rig(gateway, enabled=False):
         old = rig.link.session.session_id
+        # A failing channel alone proves nothing: the gateway may keep the session.
+        rig.link.channel_down()
+        assert rig.link.state == "up" and rig.notices == []
         sim.control.fault_session(old)
         for _ in range(2):  # each call reaches the gateway and gets its answer
             with pytest.raises(mxgw.MxGatewaySessionError, match="FAILED_PRECONDITION"):

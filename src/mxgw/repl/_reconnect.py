@@ -121,8 +121,10 @@ class SessionLink:
         return self._start(f"session {session.session_id} lost ({error})")
 
     def channel_down(self) -> None:
-        """The connection monitor saw the channel fail (TRANSIENT_FAILURE)."""
-        if self.state == "up":
+        """The connection monitor saw the channel fail (TRANSIENT_FAILURE). Without
+        reconnecting, that alone does not make the session lost (the toolbar already says
+        `connection down`; the gateway may still have it when the channel is back)."""
+        if self.state == "up" and self.enabled:
             self._start(f"connection to {self.endpoint} lost")
 
     def _start(self, what: str) -> bool:
