@@ -142,9 +142,10 @@ class GatewayClient:
     async def open_session(self, name: str = "mxgw", lease: float | None = None) -> Session:
         """Open a session (one MXAccess worker); `lease` in seconds (None = gateway default)."""
         self._check_open()
-        session_id = await self._rpc.open_session(name, f"mxgw {__version__}", lease)
-        session = Session(self._rpc, session_id, name=name, read_only=self._options.read_only,
-                          on_closed=self._sessions.discard)
+        opened = await self._rpc.open_session(name, f"mxgw {__version__}", lease)
+        session = Session(self._rpc, opened.session_id, name=name,
+                          read_only=self._options.read_only, on_closed=self._sessions.discard,
+                          lease_expires_at=opened.lease_expires_at)
         self._sessions.add(session)
         return session
 

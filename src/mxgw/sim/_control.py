@@ -99,6 +99,12 @@ class SimControl:
         """End attached event streams with UNAVAILABLE (sessions stay READY)."""
         return self._sim.sessions.drop_streams(session_id)
 
+    def set_alarm_provider(self, degraded: bool, reason: str = "") -> None:
+        """The alarm provider's health: StreamAlarms sends its provider_status (`degraded`,
+        `reason`, `since` = now) to every feed at once, and to each new feed after the
+        snapshot. `degraded=False` makes it healthy again."""
+        self._sim.alarms.set_provider(degraded, reason)
+
     def stop_accepting(self) -> None:
         """Refuse every new call with UNAVAILABLE until resume_accepting()."""
         self._sim.faults.accepting = False
