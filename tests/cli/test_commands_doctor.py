@@ -454,3 +454,16 @@ def test_a_slow_gateway_fails_within_the_timeout(cli: Cli) -> None:
     assert "DEADLINE_EXCEEDED" in auth["detail"] or auth["detail"] == (
         "auth: no answer within 0.5 s")
     blocked(result, "session", "read", "galaxy", "alarms")
+
+
+def test_a_backend_unavailable_during_the_scope_probes_is_not_the_key(cli: Cli) -> None:
+    import grpc
+
+    cli.sim.control("fail_next", 1, grpc.StatusCode.UNAVAILABLE, "repository down",
+                    "GetLastDeployTime")
+    result = cli.ok("doctor")
+    auth = steps(result)["auth"]
+    assert auth["detail"].endswith("; not probed: metadata:read (the gateway answered "
+                                   "UNAVAILABLE)")
+    assert "metadata:read" not in auth["detail"].split("; not probed")[0]
+    assert statuses(result)["galaxy"] == "ok"  # the step that needs it says how it is

@@ -95,6 +95,16 @@ class Gateway:
     def lacks(self, scope: str) -> bool:
         return self.scopes[scope] is False
 
+    async def find_scope(self, scope: str, call: Awaitable[Any]) -> None:
+        """Find `scope` with `call`. The key probe came first, so the channel works: an
+        UNAVAILABLE now is a backend of the gateway (its step will say), not the key."""
+        try:
+            self.scopes[scope] = await _granted(call)
+        except _errors.MxGatewayTransportError as exc:
+            if exc.grpc_code != "UNAVAILABLE":
+                raise
+            self.unprobed[scope] = "the gateway answered UNAVAILABLE"
+
 
 async def _granted(call: Awaitable[Any]) -> bool:
     """Did the call get past the scope check? Authentication and transport errors raise."""
@@ -133,8 +143,8 @@ async def auth(g: Gateway) -> str:
         raise Failed(_errors.MxGatewayAuthenticationError(
             f"the gateway refused the API key: {exc.grpc_code}: "
             f"{exc.message.rsplit(': ', 1)[-1]}", grpc_code=exc.grpc_code), hint) from exc
-    g.scopes["metadata:read"] = await _granted(client.galaxy.last_deploy_time())
-    g.scopes["events:read"] = await _granted(_drain(client.query_active_alarms(PROBE_PREFIX)))
+    await g.find_scope("metadata:read", client.galaxy.last_deploy_time())
+    await g.find_scope("events:read", _drain(client.query_active_alarms(PROBE_PREFIX)))
     await _probe_session(g, client)
     granted = [s for s in SCOPES if g.scopes[s]]
     missing = [s for s in SCOPES if g.scopes[s] is False]
@@ -176,11 +186,10 @@ async def _probe_session(g: Gateway, client: GatewayClient) -> None:
     g.scopes["session:open"] = True
     try:
         # Nothing is registered in this session: handle 0 names no item (see the module).
-        g.scopes["invoke:read"] = await _granted(session.advise(0, 0))
+        await g.find_scope("invoke:read", session.advise(0, 0))
         try:
-            g.scopes["invoke:write"] = await _granted(session.write(0, 0, 0))
-            g.scopes["invoke:secure"] = await _granted(
-                session.write_secured(0, 0, 0, current_user_id=0))
+            await g.find_scope("invoke:write", session.write(0, 0, 0))
+            await g.find_scope("invoke:secure", session.write_secured(0, 0, 0, current_user_id=0))
         except _errors.MxGatewayReadOnlyError:
             g.unprobed.update(dict.fromkeys(("invoke:write", "invoke:secure"),
                                             "the profile is read-only: no write is sent"))
