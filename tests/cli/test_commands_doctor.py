@@ -55,14 +55,6 @@ def blocked(result: Result, *names: str) -> None:
         assert steps(result)[name]["detail"].startswith("skipped: the "), name
 
 
-@pytest.fixture
-def tcli(tls_sim: SimThread, capsys: pytest.CaptureFixture[str],
-         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
-    runner = Cli(tls_sim, capsys, monkeypatch, tmp_path)
-    yield runner
-    assert tls_sim.open_sessions() == 0
-
-
 def tls_doctor(cli: Cli, *args: str) -> Result:
     return doctor(cli, "--endpoint", cli.sim.endpoint, *args)
 
@@ -467,3 +459,19 @@ def test_a_backend_unavailable_during_the_scope_probes_is_not_the_key(cli: Cli) 
                                    "UNAVAILABLE)")
     assert "metadata:read" not in auth["detail"].split("; not probed")[0]
     assert statuses(result)["galaxy"] == "ok"  # the step that needs it says how it is
+
+
+def test_a_source_time_ahead_of_this_clock(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mxgw.sim import _galaxy
+
+    real = _galaxy.utc_now
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(_galaxy, "utc_now", lambda: real() + datetime.timedelta(minutes=10))
+            cli.sim.control("set_value", TAG, 5)  # stamped by the simulator's patched clock
+        read = steps(cli.ok("doctor", "--tag", TAG))["read"]
+    finally:
+        cli.sim.control("set_value", TAG, 0)  # a time of now again for the other tests
+    assert read["detail"].startswith(f"{TAG} = 5 (INTEGER, Good, ")
+    assert read["detail"].endswith("; its source time is 10 min ahead of this machine's clock "
+                                   "(the gateway's or the data source's clock is ahead)")

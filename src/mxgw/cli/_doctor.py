@@ -112,8 +112,11 @@ class Doctor:
                 f"{name}: no answer within {self.timeout:g} s"),
                 "the gateway or the network is slow or drops packets; a longer --timeout "
                 "tells which")
-        except (_errors.MxGatewayError, _errors.KnownGatewaysFileError, OSError) as exc:
+        except (_errors.MxGatewayError, _errors.KnownGatewaysFileError) as exc:
             self._fail(record, exc, None)
+        except OSError as exc:  # a socket failing where the step did not expect it to
+            self._fail(record, _errors.MxGatewayTransportError(
+                f"{name}: {exc.strerror or exc}"), None)
         if record.ms is None:
             record.ms = round((time.perf_counter() - started) * 1000, 1)
         self._show()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .. import _errors, _rpc
+from .. import _errors
 from .._channel import auth_metadata
 from .._timefmt import iso_utc
 from ._doctor import Doctor, Failed, NotApplicable
@@ -321,11 +321,13 @@ async def galaxy(g: Gateway) -> str:
 async def alarms(g: Gateway) -> str:
     if g.lacks("events:read"):
         raise NotApplicable("the key lacks events:read")
+    from .._rpc import provider_status
+
     feed = (await g.client()).stream_alarms(PROBE_PREFIX)
     status = None
     try:
         async for message in feed:  # the prefix matches nothing: no snapshot to read
-            status = _rpc.provider_status(message)
+            status = provider_status(message)
             if status is not None:
                 break
     finally:
@@ -364,7 +366,9 @@ async def contract(g: Gateway) -> str:
 async def compare_contract(g: Gateway, service: str, services: list[str]) -> str:
     """Does the gateway's contract agree with the one in use? Issue 12 (run-time contracts)
     fills this in: fetch the descriptors by reflection and compare; until then, skip."""
-    absent = [name for name in _rpc.SERVICE_NAMES if name not in services]
+    from .._rpc import SERVICE_NAMES
+
+    absent = [name for name in SERVICE_NAMES if name not in services]
     offered = f"reflection offered ({service}; {len(services)} services"
     offered += f", without {', '.join(absent)})" if absent else ")"
     raise NotApplicable(f"{offered}; comparing contracts comes with `mxgw contract diff`")
