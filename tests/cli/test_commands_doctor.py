@@ -475,3 +475,27 @@ def test_a_source_time_ahead_of_this_clock(cli: Cli, monkeypatch: pytest.MonkeyP
     assert read["detail"].startswith(f"{TAG} = 5 (INTEGER, Good, ")
     assert read["detail"].endswith("; its source time is 10 min ahead of this machine's clock "
                                    "(the gateway's or the data source's clock is ahead)")
+
+
+def test_a_galaxy_repository_that_answers_not_ok(cli: Cli) -> None:
+    cli.sim.control("set_galaxy_connection", False, "cannot open database GR")
+    try:
+        result = doctor(cli)
+        test_connection = cli.ok("galaxy-test-connection").doc
+    finally:
+        cli.sim.control("set_galaxy_connection", True)
+    assert test_connection["ok"] is False
+    galaxy = failed(result, 6, "galaxy", "MxGatewayCommandError")
+    assert galaxy["detail"] == "TestConnection answered ok: false: cannot open database GR"
+    assert "Galaxy Repository database" in galaxy["hint"]
+    assert statuses(result)["alarms"] == "ok"
+    assert cli.ok("galaxy-test-connection").doc["message"] == "Galaxy Repository cache is healthy"
+
+
+def test_a_corrupt_known_gateways_file_is_exit_2_and_left_alone(tcli: Cli) -> None:
+    tcli.home.mkdir(exist_ok=True)
+    (tcli.home / "known_gateways.json").write_text("{not json")
+    result = tls_doctor(tcli)
+    certificate = failed(result, 2, "certificate", "KnownGatewaysFileError")
+    assert "not valid JSON" in certificate["detail"]
+    assert (tcli.home / "known_gateways.json").read_text() == "{not json"
