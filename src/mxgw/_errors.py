@@ -1,6 +1,8 @@
 """Typed errors raised by the mxgw library.
 
     MxGatewayError                      anything the gateway or the channel refused
+    ├── MxGatewayConfigError            a bad option, value, endpoint or file, refused before
+    │                                   anything is sent (also a ValueError)
     ├── MxGatewayTransportError         unavailable, deadline, TLS, name resolution, dropped stream
     ├── MxGatewayAuthenticationError    missing, malformed or unknown API key (UNAUTHENTICATED)
     ├── MxGatewayAuthorizationError     key lacks the scope (PERMISSION_DENIED)
@@ -40,6 +42,15 @@ def redact(text: str) -> str:
     return _BEARER_PATTERN.sub(r"\1<redacted>", text)
 
 
+def secret_forms(value: str) -> set[str]:
+    """The strings to scrub for one secret: the value itself and, for an API key, its
+    bare secret part (the text after `mxgw_<keyId>_`, which alone is the secret)."""
+    forms = {value}
+    if _KEY_PATTERN.fullmatch(value):
+        forms.add(value.split("_", 2)[2])
+    return forms
+
+
 class MxGatewayError(Exception):
     """Base class: the gateway, or the channel to it, refused or failed a call.
 
@@ -73,6 +84,15 @@ class MxGatewayError(Exception):
             "protocolStatus": self.protocol_status,
             "hresult": self.hresult,
         }
+
+
+class MxGatewayConfigError(MxGatewayError, ValueError):
+    """An option, value, endpoint or file the library refuses before sending anything:
+    a bad endpoint or timeout, an API key with characters a header cannot carry, an
+    unreadable CA file, a value that does not fit its type, too many bulk items.
+
+    Also a ValueError, so `except ValueError` keeps working. The CLI maps it to exit 2.
+    """
 
 
 class MxGatewayTransportError(MxGatewayError):
@@ -144,6 +164,7 @@ __all__ = [
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
     "MxGatewayCommandError",
+    "MxGatewayConfigError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",
@@ -151,4 +172,5 @@ __all__ = [
     "MxGatewayTransportError",
     "MxGatewayWorkerError",
     "redact",
+    "secret_forms",
 ]

@@ -7,17 +7,16 @@ the handles of items they advised, so repeated calls cost one command, not three
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _errors, _rpc
+from ._log import log
 from ._values import DataChange, TagValue
 
 if TYPE_CHECKING:
     from ._session import Session
 
-log = logging.getLogger("mxgw")
 
 
 def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
@@ -29,7 +28,7 @@ def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
         else:
             result.extend(tag)
     if not result:
-        raise ValueError("name at least one tag")
+        raise _errors.MxGatewayConfigError("name at least one tag")
     return result
 
 

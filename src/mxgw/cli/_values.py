@@ -71,10 +71,7 @@ def parse_scalar(text: str, scalar: str) -> Any:
                                  minutes=int(match["m"]), seconds=float(match["s"]))
     from .._values import _coerce
 
-    try:
-        value = _coerce(text, scalar)
-    except (ValueError, OverflowError) as exc:
-        raise UsageError(f"{text!r} is not a valid {scalar}: {exc}") from None
+    value = _coerce(text, scalar)  # MxGatewayConfigError: exit 2 like any usage error
     if scalar == "float" and abs(value) > _FLOAT32_MAX:
         raise UsageError(f"{text!r} is out of the float (32-bit) range; use double")
     return value
