@@ -72,7 +72,7 @@ def test_get_against_the_embedded_simulator(host_pyz: Path, env: dict[str, str])
     assert value["tag"] == "TestChildObject.TestInt"
     assert value["ok"] is True
     assert value["dataType"] == "INTEGER"
-    # GRPC_VERBOSITY=ERROR from the launcher: no grpc INFO/WARNING lines on stderr.
+    # GRPC_VERBOSITY=NONE from the CLI: no grpc log lines on stderr.
     assert done.stderr == ""
 
 
@@ -85,15 +85,15 @@ def test_piped_repl_script(host_pyz: Path, env: dict[str, str]) -> None:
     done = run_pyz(host_pyz, "repl", "--endpoint", "sim", "--no-history", env=env,
                    stdin=script)
     assert done.returncode == 0, done.stderr
-    assert [json.loads(line) for line in done.stdout.splitlines()] == [True, "ERROR", 42]
+    assert [json.loads(line) for line in done.stdout.splitlines()] == [True, "NONE", 42]
 
 
 def test_user_grpc_verbosity_is_kept(host_pyz: Path, env: dict[str, str]) -> None:
     done = run_pyz(host_pyz, "repl", "--endpoint", "sim", "--no-history",
-                   env={**env, "GRPC_VERBOSITY": "NONE"},
+                   env={**env, "GRPC_VERBOSITY": "ERROR"},
                    stdin='import os\nos.environ["GRPC_VERBOSITY"]\n')
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == "NONE"
+    assert json.loads(done.stdout) == "ERROR"
 
 
 def _first_line(proc: subprocess.Popen[str], timeout: float) -> str:

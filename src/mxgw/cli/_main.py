@@ -216,6 +216,8 @@ def quiet_grpc(debug: bool, env: MutableMapping[str, str] | None = None) -> None
     command imports it; ERROR still printed lines (a bad CA file, a bad key character).
     --debug lets grpc's errors through; a GRPC_VERBOSITY you set is kept.
     """
+    if "grpc" in sys.modules:
+        return  # too late to matter (a test calling main() in-process): leave it alone
     env = os.environ if env is None else env
     env.setdefault("GRPC_VERBOSITY", "ERROR" if debug else "NONE")
 

@@ -97,12 +97,12 @@ class Output:
     """Writes JSON to stdout. `emit` one document; `item` per stream element; `finish`."""
 
     def __init__(self, stream: TextIO | None = None, pretty: bool | None = None,
-                 collect: bool = False, collect_limit: int = COLLECT_LIMIT,
+                 collect: bool = False, collect_limit: int | None = None,
                  bounds: tuple[str, ...] = ()) -> None:
         self._stream = stream
         self.pretty = pretty
         self.collect = collect
-        self.collect_limit = collect_limit
+        self.collect_limit = COLLECT_LIMIT if collect_limit is None else collect_limit
         self.bounds = bounds  # the command's own flags that bound or narrow its stream
         self._collected: list[Any] = []
 

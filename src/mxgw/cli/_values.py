@@ -103,12 +103,20 @@ def expand_arguments(words: Iterable[str], *, stdin_text: str | None = None) -> 
     result: list[str] = []
     for word in words:
         if word == "-":
-            lines = (stdin_text if stdin_text is not None else sys.stdin.read()).splitlines()
+            try:
+                text = stdin_text if stdin_text is not None else sys.stdin.read()
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"stdin is not {exc.encoding} text (byte {exc.start}); "
+                                 "give tags one per line") from None
+            lines = text.splitlines()
         elif word.startswith("@") and len(word) > 1:
             try:
                 lines = Path(word[1:]).read_text(encoding="utf-8-sig").splitlines()
             except OSError as exc:
                 raise UsageError(f"cannot read {word[1:]}: {exc.strerror or exc}") from None
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"{word[1:]} is not UTF-8 text (byte {exc.start}); "
+                                 "give one entry per line") from None
         else:
             result.append(word)
             continue
