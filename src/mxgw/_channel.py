@@ -84,9 +84,13 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
     ]
     if options.keepalive_seconds:
         interval = int(options.keepalive_seconds * 1000)
+        wait = min(interval, int(KEEPALIVE_TIMEOUT * 1000))
         result += [
             ("grpc.keepalive_time_ms", interval),
-            ("grpc.keepalive_timeout_ms", min(interval, int(KEEPALIVE_TIMEOUT * 1000))),
+            ("grpc.keepalive_timeout_ms", wait),
+            # grpc-core (1.6x and later) waits for a ping's ACK with this one (default
+            # one minute), whatever keepalive_timeout_ms says.
+            ("grpc.http2.ping_timeout_ms", wait),
             ("grpc.keepalive_permit_without_calls", 0),
             ("grpc.http2.max_pings_without_data", 0),
         ]
