@@ -227,6 +227,11 @@ class GatewayClient:
 
     async def _close(self, close_sessions: bool) -> None:
         try:
+            # A close in flight (its caller cancelled by Ctrl-C or SIGTERM) finishes first:
+            # closing the channel under it would leave the session open on the gateway.
+            pending = [task for s in self._sessions if (task := s.closing) is not None]
+            if pending:
+                await asyncio.wait(pending)
             for session in list(self._sessions) if close_sessions else []:
                 try:
                     await session.close("client closed")

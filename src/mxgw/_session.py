@@ -86,6 +86,13 @@ class Session:
     def closed(self) -> bool:
         return self._state != "open"
 
+    @property
+    def closing(self) -> asyncio.Task[str] | None:
+        """The CloseSession in flight, if any (the client lets it finish before closing
+        the channel, also when the task that started it was cancelled)."""
+        task = self._close_task
+        return task if task is not None and not task.done() else None
+
     def __repr__(self) -> str:
         return f"<Session {self._id} {self._state}>"
 

@@ -22,6 +22,7 @@ for a family of commands, `COMMANDS = {name: Command(add_arguments, run)}`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -222,10 +223,20 @@ class CommandContext:
             await self._close_transient(session)
 
     async def _close_transient(self, session: Session) -> None:
+        reason = f"mxgw {self.name} done"
+        try:
+            await self._close_reporting(session, reason)
+        except asyncio.CancelledError:
+            # A signal while closing: the close goes on (its deadline bounds it) and its
+            # outcome is still reported; then the cancellation goes on too.
+            await self._close_reporting(session, reason)
+            raise
+
+    async def _close_reporting(self, session: Session, reason: str) -> None:
         from .._errors import MxGatewayError
 
         try:
-            await session.close(reason=f"mxgw {self.name} done")
+            await session.close(reason=reason)
         except MxGatewayError as exc:
             self.runtime.warn(f"{exc.message}: the close was not confirmed, so the session "
                               f"may stay open on the gateway until its {ONE_SHOT_LEASE:g} s "
