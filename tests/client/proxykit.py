@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from types import TracebackType
+from typing import Self
 
 
 class Proxy:
@@ -34,7 +35,7 @@ class Proxy:
     def endpoint(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    async def __aenter__(self) -> Proxy:
+    async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self
