@@ -141,6 +141,9 @@ class GatewayClient:
                 f"lease must be 1 to {MAX_LEASE:g} seconds (got {lease!r})")
         opening = asyncio.ensure_future(
             self._rpc.open_session(name, f"mxgw {__version__}", lease))
+        # Retrieved here even when nobody awaits it any more (a second cancellation):
+        # asyncio would print "Task exception was never retrieved" on stderr.
+        opening.add_done_callback(lambda task: task.cancelled() or task.exception())
         try:
             session_id = await asyncio.shield(opening)
         except asyncio.CancelledError:

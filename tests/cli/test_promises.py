@@ -331,3 +331,29 @@ def test_a_batch_line_that_is_not_text_is_a_usage_error(
     assert records[0]["exitCode"] == 2 and "line 1" in records[0]["error"]
     assert records[1]["values"][0]["ok"] is True
     assert result.code == 2 and result.err == ""
+
+
+# ------------------------------------------------------------------ the table itself
+
+
+def test_protocol_timeout_is_a_worker_error_exit_8() -> None:
+    from mxgw import _rpc
+    from mxgw.cli._exit import WORKER, exit_code_for
+
+    reply = _rpc.pb.MxCommandReply()
+    reply.protocol_status.code = _rpc.pb.PROTOCOL_STATUS_CODE_TIMEOUT
+    with pytest.raises(Exception) as raised:
+        _rpc.check_reply(reply, "read bulk")
+    assert exit_code_for(raised.value) == WORKER
+
+
+def test_the_readme_and_help_list_the_same_exit_codes() -> None:
+    import re
+
+    from mxgw.cli._exit import EXIT_CODES_HELP
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    in_readme = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.MULTILINE)}
+    in_help = {int(code) for code in re.findall(r"^  (\d+) ", EXIT_CODES_HELP, re.MULTILINE)}
+    assert in_readme == in_help and {0, 2, 3, 130} <= in_help
