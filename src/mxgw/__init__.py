@@ -26,7 +26,10 @@ TYPE_CHECKING = False
 _EXPORTS: dict[str, str] = {
     "BulkReadResult": "._results",
     "BulkWriteResult": "._results",
+    "CertificateTrust": "._known",
     "ClientOptions": "._options",
+    "Condition": "._until",
+    "ConditionError": "._until",
     "DataChange": "._values",
     "DeployEvent": "._galaxy",
     "DeployInfo": "._galaxy",
@@ -36,7 +39,9 @@ _EXPORTS: dict[str, str] = {
     "MxAccessError": "._errors",
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
+    "MxGatewayCertificateChangedError": "._errors",
     "MxGatewayCommandError": "._errors",
+    "MxGatewayConditionTimeoutError": "._errors",
     "MxGatewayConfigError": "._errors",
     "MxGatewayError": "._errors",
     "MxGatewayReadOnlyError": "._errors",
@@ -66,7 +71,9 @@ if TYPE_CHECKING:
         MxAccessError,
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
+        MxGatewayCertificateChangedError,
         MxGatewayCommandError,
+        MxGatewayConditionTimeoutError,
         MxGatewayConfigError,
         MxGatewayError,
         MxGatewayReadOnlyError,
@@ -80,6 +87,9 @@ if TYPE_CHECKING:
         DeployInfo,
         GalaxyConnection,
         GalaxyRepositoryClient,
+    )
+    from ._known import (
+        CertificateTrust,
     )
     from ._options import (
         ClientOptions,
@@ -103,6 +113,10 @@ if TYPE_CHECKING:
         ResumePolicy,
         StreamGap,
     )
+    from ._until import (
+        Condition,
+        ConditionError,
+    )
     from ._values import (
         DataChange,
         TagValue,
@@ -113,7 +127,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkReadResult",
     "BulkWriteResult",
+    "CertificateTrust",
     "ClientOptions",
+    "Condition",
+    "ConditionError",
     "DataChange",
     "DeployEvent",
     "DeployInfo",
@@ -123,7 +140,9 @@ __all__ = [
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
+    "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
+    "MxGatewayConditionTimeoutError",
     "MxGatewayConfigError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",

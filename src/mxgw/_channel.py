@@ -6,6 +6,9 @@ fetches the certificate the gateway presents with one unverified TLS probe, pins
 the channel's only trust root, and (because the gateway's self-generated certificate
 always names localhost) sets `grpc.ssl_target_name_override` to `localhost` unless a
 `server_name_override` was given. A failed probe is a transport error naming the endpoint.
+Before the channel exists the probed certificate must be `tls_pin`, or the one remembered
+for the endpoint in known_gateways.json (stored now on first contact; mxgw._known);
+anything else raises MxGatewayCertificateChangedError, so no call and no key goes out.
 `ca_file` verifies against that CA; `require_certificate_validation` against the system
 roots (on Windows the machine's certificate store, which grpcio ignores on its own).
 
@@ -23,12 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _errors
+from . import _errors, _known
 from ._endpoint import Endpoint, parse_endpoint
+from ._known import CertificateTrust
+from ._log import log
 from ._options import ClientOptions
 
 if TYPE_CHECKING:
     import grpc
+
 
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
 TOFU_SERVER_NAME = "localhost"
@@ -152,11 +158,20 @@ def system_root_pems(
 
 
 def fingerprint(pem: bytes) -> str:
+    """SHA-256 of the DER certificate in colon hex: the form pins, known_gateways.json and
+    `mxgw sim --tls` use."""
     import hashlib  # TLS pinning only
 
-    der = ssl.PEM_cert_to_DER_cert(pem.decode("ascii"))
-    digest = hashlib.sha256(der).hexdigest()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    # The first certificate of the PEM: a --cert-file may hold a chain or openssl's
+    # "Bag Attributes" text around it; the server presents that first one.
+    text = pem.decode("ascii", "replace")
+    begin, end = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
+    start = text.find(begin)
+    stop = text.find(end, start)
+    if start < 0 or stop < 0:
+        raise ValueError("not a PEM certificate")
+    der = ssl.PEM_cert_to_DER_cert(text[start:stop + len(end)])
+    return _known.colon_hex(hashlib.sha256(der).hexdigest())
 
 
 def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
@@ -206,6 +221,7 @@ class ChannelPlan:
     root_certificates: bytes | None
     options: list[tuple[str, Any]]
     description: str
+    trust: CertificateTrust | None = None  # how a trust-on-first-use certificate was trusted
 
 
 async def plan_channel(
@@ -219,6 +235,7 @@ async def plan_channel(
     if options.uses_plaintext:
         return ChannelPlan(endpoint.target, False, None, grpc_options, "plaintext (h2c)")
     name = options.server_name_override
+    trust: CertificateTrust | None = None
     if options.ca_file is not None:
         roots: bytes | None = read_ca_file(options.ca_file)
         description = f"TLS (CA file {options.ca_file})"
@@ -227,11 +244,32 @@ async def plan_channel(
         description = "TLS (system trust roots)"
     else:
         roots = await probe_certificate(endpoint, options.timeout)
+        trust = await trust_certificate(options, endpoint, fingerprint(roots))
         name = name or TOFU_SERVER_NAME
-        description = f"TLS (trust-on-first-use, pinned SHA-256 {fingerprint(roots)})"
+        description = trust.description
     if name:
         grpc_options.append(("grpc.ssl_target_name_override", name))
-    return ChannelPlan(endpoint.target, True, roots, grpc_options, description)
+    return ChannelPlan(endpoint.target, True, roots, grpc_options, description, trust)
+
+
+async def trust_certificate(options: ClientOptions, endpoint: Endpoint, presented: str
+                            ) -> CertificateTrust:
+    """Accept the probed certificate (its fingerprint `presented`) or raise
+    MxGatewayCertificateChangedError: `tls_pin` when given, else known_gateways.json."""
+    key = endpoint.key
+    if options.tls_pin is not None:
+        if presented != options.tls_pin:
+            raise _known.pin_error(key, options.tls_pin, presented)
+        return CertificateTrust(key, presented, "pinned")
+    if options.known_gateways is None:
+        return CertificateTrust(key, presented, "not-stored")
+    store = _known.KnownGateways(options.known_gateways)
+    # A thread: the lock may be held for a moment by another process.
+    trust = await asyncio.to_thread(store.check, key, presented)
+    if trust.status == "new":
+        log.info("trusting new gateway certificate: %s SHA-256 %s (stored in %s)",
+                 key, presented, trust.file)
+    return trust
 
 
 def open_channel(plan: ChannelPlan) -> grpc.aio.Channel:

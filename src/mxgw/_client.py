@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import grpc
 
     from ._galaxy import GalaxyRepositoryClient
+    from ._known import CertificateTrust
     from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
         ActiveAlarmSnapshot,
         AlarmFeedMessage,
@@ -42,11 +43,12 @@ class GatewayClient:
     until their lease runs out, so `mxgw open-session` can hand one to a later command."""
 
     def __init__(self, options: ClientOptions, channel: grpc.aio.Channel, rpc: _rpc.Rpc,
-                 description: str) -> None:
+                 description: str, certificate_trust: CertificateTrust | None = None) -> None:
         self._options = options
         self._channel = channel
         self._rpc = rpc
         self._description = description
+        self._trust = certificate_trust
         self._sessions: set[Session] = set()
         self._calls = _streams.CallRegistry()
         self._close_task: asyncio.Task[None] | None = None
@@ -56,8 +58,10 @@ class GatewayClient:
     async def connect(cls, options: ClientOptions | str | None = None, **overrides: Any
                       ) -> GatewayClient:
         """Open the channel. With TLS trust-on-first-use this probes the gateway's
-        certificate now (a failure is an MxGatewayTransportError naming the endpoint);
-        otherwise the first call connects.
+        certificate now (a failure is an MxGatewayTransportError naming the endpoint) and
+        checks it against `tls_pin` or known_gateways.json (a different one raises
+        MxGatewayCertificateChangedError before any call); otherwise the first call
+        connects.
 
             client = await GatewayClient.connect(ClientOptions("gw:5120", plaintext=True))
             client = await GatewayClient.connect(endpoint="gw:5120", plaintext=True)
@@ -73,7 +77,7 @@ class GatewayClient:
         channel = _channel.open_channel(plan)
         rpc = _rpc.Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
                        tls=plan.tls, endpoint=plan.target)
-        return cls(options, channel, rpc, plan.description)
+        return cls(options, channel, rpc, plan.description, plan.trust)
 
     @property
     def options(self) -> ClientOptions:
@@ -81,8 +85,17 @@ class GatewayClient:
 
     @property
     def transport_description(self) -> str:
-        """"plaintext (h2c)", "TLS (CA file ...)", "TLS (trust-on-first-use, pinned SHA-256 ..)"."""
+        """"plaintext (h2c)", "TLS (CA file ...)", "TLS (system trust roots)", or for
+        trust-on-first-use "TLS (trust-on-first-use: new, now pinned SHA-256 ..)",
+        "TLS (trust-on-first-use: pinned, known since ..., SHA-256 ..)",
+        "TLS (pinned by tls_pin, SHA-256 ..)"."""
         return self._description
+
+    @property
+    def certificate_trust(self) -> CertificateTrust | None:
+        """How the gateway's certificate was trusted on connecting (`status` "new",
+        "known", "pinned" or "not-stored"); None for plaintext, a CA file or system roots."""
+        return self._trust
 
     @property
     def galaxy(self) -> GalaxyRepositoryClient:

@@ -26,6 +26,21 @@ class Endpoint:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
 
+    @property
+    def key(self) -> str:
+        """The endpoint's name in known_gateways.json: `target` with the host lower-cased
+        (no trailing dot, IPv6 compressed), so `GW01.`, `gw01:5120` and
+        `https://gw01` are one gateway."""
+        host = self.host.lower().rstrip(".")
+        if ":" in host:
+            import ipaddress  # only for IPv6 literals
+
+            try:
+                host = ipaddress.IPv6Address(host).compressed
+            except ValueError:
+                pass  # not a literal grpc would accept either; keep it as written
+        return Endpoint(host, self.port, None).target
+
 
 def parse_endpoint(text: str) -> Endpoint:
     """Split an endpoint into host, port and scheme; raise MxGatewayConfigError (a ValueError)

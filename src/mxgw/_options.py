@@ -16,6 +16,7 @@ from typing import Any
 from . import _paths
 from ._endpoint import parse_endpoint
 from ._errors import MxGatewayConfigError
+from ._known import parse_fingerprint
 
 ENV_ENDPOINT = "MXGATEWAY_ENDPOINT"
 ENV_API_KEY = "MXGATEWAY_API_KEY"
@@ -40,8 +41,13 @@ class ClientOptions:
 
     TLS is the default. `plaintext=True` or an `http://` endpoint asks for h2c; it is never
     inferred from the host name. With TLS and neither `ca_file` nor
-    `require_certificate_validation`, the client trusts the certificate the gateway
-    presents on first contact and pins it for the channel (trust-on-first-use).
+    `require_certificate_validation`:
+      - `tls_pin="3f:a0:..."` (SHA-256 of the certificate, colons optional) accepts only
+        that certificate;
+      - otherwise the certificate is trusted on first use, remembered in `known_gateways`
+        (default: known_gateways.json in the user's config folder, shared with the CLI),
+        and a different one later is refused (MxGatewayCertificateChangedError);
+        `known_gateways=None` remembers nothing (tests), a path uses another file.
     `api_key` never appears in repr(), str() or error messages. `timeout` is the deadline
     of every call that ends by itself (0.001 to 86400 s); streams that run until you stop
     them have none, and `keepalive_seconds` pings the gateway while they run, so a dead
@@ -60,6 +66,8 @@ class ClientOptions:
     use_proxy: bool = False  # honour http_proxy/https_proxy (grpc would route loopback too)
     read_only: bool = False  # refuse writes and alarm acknowledgements locally
     profile: str | None = None  # the profile these options came from, for display
+    tls_pin: str | None = None  # SHA-256 of the one certificate to accept; normalised
+    known_gateways: str | Path | None = field(default_factory=lambda: default_known_gateways())
 
     def __post_init__(self) -> None:
         endpoint = parse_endpoint(self.endpoint)
@@ -72,9 +80,19 @@ class ClientOptions:
                 "the API key holds a character an HTTP header cannot carry (a space, a line "
                 "break or a non-ASCII letter); keys look like mxgw_<keyId>_<secret>")
         tls_asked = self.ca_file is not None or self.require_certificate_validation
-        if (self.plaintext or endpoint.scheme == "http") and tls_asked:
+        plaintext = self.plaintext or endpoint.scheme == "http"
+        if plaintext and tls_asked:
             raise MxGatewayConfigError(
                 "plaintext cannot be combined with ca_file or certificate validation")
+        if self.tls_pin is not None:
+            object.__setattr__(self, "tls_pin", parse_fingerprint(self.tls_pin))
+            if plaintext or tls_asked:
+                raise MxGatewayConfigError("tls_pin is for TLS without ca_file or certificate "
+                                           "validation; drop one of them")
+        if self.known_gateways is not None:
+            if not str(self.known_gateways).strip():
+                raise MxGatewayConfigError("known_gateways is empty: give a path, or None")
+            object.__setattr__(self, "known_gateways", str(self.known_gateways))
         if self.plaintext and endpoint.scheme == "https":
             raise MxGatewayConfigError("an https:// endpoint cannot be plaintext")
         _check_range("timeout", self.timeout, TIMEOUT_RANGE, none="no deadline")
@@ -149,6 +167,7 @@ class ClientOptions:
         values.update({k: v for k, v in flags.items() if v is not None})
         if name is not None:
             values["profile"] = name
+        values.setdefault("known_gateways", default_known_gateways(env))
         return cls._build(values)
 
     @classmethod
@@ -172,13 +191,19 @@ def _check_range(name: str, value: float | None, bounds: tuple[float, float], *,
             f"{name} must be {low:g} to {high:g} seconds, or {off} for {none} (got {value!r})")
 
 
+def default_known_gateways(env: Mapping[str, str] | None = None) -> str:
+    """known_gateways.json in the user's config folder (MXGW_HOME when set)."""
+    return str(_paths.known_gateways_file(env))
+
+
 _FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(ClientOptions))
+# Not a profile key: the CLI's `trust` commands manage the default file only.
+_NOT_IN_PROFILE = frozenset({"profile", "known_gateways"})
 _TYPES: dict[str, tuple[type, ...]] = {
     "endpoint": (str,), "api_key": (str,), "plaintext": (bool,), "ca_file": (str,),
     "require_certificate_validation": (bool,), "server_name_override": (str,),
     "timeout": (int, float), "max_message_bytes": (int,), "keepalive_seconds": (int, float),
-    "use_proxy": (bool,),
-    "read_only": (bool,), "api_key_env": (str,),
+    "use_proxy": (bool,), "read_only": (bool,), "api_key_env": (str,), "tls_pin": (str,),
 }
 
 
@@ -215,7 +240,7 @@ def _load_profile(
         raise MxGatewayConfigError(
             f"no profile {name!r} in {path} (known: {known or 'none'})")
     raw = dict(profiles[name])
-    allowed = (_FIELD_NAMES - {"profile"}) | set(_PROFILE_EXTRA)
+    allowed = (_FIELD_NAMES - _NOT_IN_PROFILE) | set(_PROFILE_EXTRA)
     unknown = set(raw) - allowed
     if unknown:
         raise MxGatewayConfigError(f"profile {name!r} in {path}: unknown key(s) {', '.join(sorted(unknown))}")

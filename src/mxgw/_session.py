@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         MxCommandRequest,
         MxEvent,
     )
+    from ._until import Condition
 
 T = TypeVar("T")
 WriteValues = Mapping[int, Any] | Sequence[tuple[int, Any]]
@@ -359,6 +360,28 @@ class Session:
     def subscribe(self, tags: str | Sequence[str]) -> AsyncGenerator[DataChange, None]:
         """Data changes of `tags` (the current value first), with the tag name resolved."""
         return _tags.subscribe(self, _tags.flatten([tags]))
+
+    async def wait_for(self, tags: str | Sequence[str], condition: str | Condition, *,
+                       timeout: float | None, max_changes: int = 0,
+                       on_change: Callable[[DataChange], None] | None = None) -> DataChange:
+        """Subscribe to `tags` and return the first data change for which `condition`
+        holds; the subscription is removed on the way out.
+
+            stopped = await session.wait_for("Pump001.Running", "value == false", timeout=60)
+            await session.wait_for(["Tank001.Level", "Tank002.Level"],
+                                   "value > 80 and quality == Good", timeout=300)
+
+        `condition` is a string in the condition language (`mxgw.Condition`; a bad one
+        raises `mxgw.ConditionError` before anything is sent) or a parsed Condition. It is
+        evaluated per change. The current value of each tag arrives first, so a condition
+        that already holds returns at once. Raises MxGatewayConditionTimeoutError (a
+        TimeoutError) when it has not held after `timeout` seconds (None: no limit) or
+        after `max_changes` changes (0: no limit). `on_change` sees every change first.
+        """
+        from ._until import Condition  # the parser loads only when a wait needs it
+
+        return await _tags.wait_for(self, _tags.flatten([tags]), Condition.of(condition),
+                                    timeout, max_changes, on_change)
 
     async def write_tag(self, tag: str, value: Any, *, data_type: str | None = None,
                         timeout: float | None = None, current_user_id: int | None = None,

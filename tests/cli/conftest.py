@@ -18,6 +18,16 @@ def sim() -> Iterator[SimThread]:
         thread.stop()
 
 
+@pytest.fixture(scope="module")
+def tls_sim() -> Iterator[SimThread]:
+    """A simulator serving TLS with a self-signed certificate (new at every start)."""
+    thread = SimThread(tick_interval=None, tls=True)
+    try:
+        yield thread
+    finally:
+        thread.stop()
+
+
 @pytest.fixture
 def cli(sim: SimThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> Iterator[Cli]:

@@ -32,7 +32,8 @@ def pem_file(tmp_path: Path, pem: bytes, name: str = "ca.pem") -> str:
 @pytest.mark.asyncio
 async def test_trust_on_first_use_pins_the_presented_certificate(
         tls_sim: RunningSimulator, options_for: Any) -> None:
-    options = options_for(tls_sim)
+    # known_gateways=None: pinned for the channel only (test_known_gateways.py has the rest)
+    options = options_for(tls_sim, known_gateways=None)
     plan = await _channel.plan_channel(options)
     assert plan.tls and plan.root_certificates is not None
     assert dict(plan.options)["grpc.ssl_target_name_override"] == "localhost"

@@ -39,6 +39,7 @@ _TRAMPOLINE = (
 class PtySession:
     def __init__(self, argv: Sequence[str], env: Mapping[str, str] | None = None,
                  rows: int = 40, cols: int = 160) -> None:
+        self.rows, self.cols = rows, cols
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         child_env = dict(os.environ if env is None else env)
@@ -74,6 +75,18 @@ class PtySession:
     @property
     def screen(self) -> str:
         return plain(self.raw)
+
+    def terminal_lines(self) -> list[str]:
+        """What a terminal shows after the output so far: its scrollback, then the screen,
+        as a terminal emulator (pyte) draws them, with cursor movements and erasures
+        applied. `screen` only strips escapes, so it still holds text that was erased."""
+        import pyte
+
+        emulator = pyte.HistoryScreen(self.cols, self.rows, history=10_000)
+        pyte.Stream(emulator).feed(self.raw)
+        scrollback = ["".join(line[x].data for x in range(self.cols))
+                      for line in emulator.history.top]
+        return [line.rstrip() for line in (*scrollback, *emulator.display)]
 
     async def expect(self, pattern: str, bound: float = BOUND, after: int = 0) -> re.Match[str]:
         """Wait until `pattern` (a regex) appears in the screen text after offset `after`."""

@@ -193,3 +193,33 @@ async def test_unusable_history_folder_only_disables_history(sim: RunningSimulat
         await _quit_closes(term, sim, banner.group(1), banner)
     finally:
         term.close()
+
+
+@pytest.mark.asyncio
+async def test_accepted_lines_leave_no_toolbar_in_the_scrollback(sim: RunningSimulator,
+                                                                 tmp_path: Path) -> None:
+    term, session_id = await _start(sim, tmp_path)
+    toolbar = re.compile(rf"\| {session_id} .*\| connection ")
+    try:
+        # The toolbar: `127.0.0.1:PORT | session-... | connection up | tags ready (96 tags)`.
+        last = None
+        for command, output in (('await read("TestChildObject.TestInt")', r"\d+\s+INTEGER"),
+                                ("6 * 7", r"\n42\b"),
+                                ('await read("Pump001.Speed", "Tank001.Level")',
+                                 r"Tank001\.Level\s+[\d.]+\s+DOUBLE")):
+            mark = len(term.screen)
+            term.type(command + "\r")
+            last = await term.expect(output, after=mark)
+            await term.expect(r"\n>>>", after=last.end())
+        assert last is not None
+        lines = term.terminal_lines()
+        prompts = [i for i, line in enumerate(lines) if line.startswith(">>>")]
+        assert len(prompts) == 4, "\n".join(lines)
+        assert re.search(r"(?m)^\d+  INTEGER  Good", "\n".join(lines)), "\n".join(lines)
+        # The toolbar belongs to the prompt being edited: below the last `>>>`, never
+        # above the output of an accepted line.
+        above = [line for line in lines[:prompts[-1]] if toolbar.search(line)]
+        assert above == [], "\n".join(lines)
+        await _quit_closes(term, sim, session_id, last)
+    finally:
+        term.close()

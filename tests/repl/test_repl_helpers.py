@@ -176,15 +176,21 @@ async def test_banner_says_how_the_tls_certificate_was_trusted() -> None:
     from mxgw.repl._main import Connected, ReplSettings
     from mxgw.repl._toolbar import banner
 
+    texts = []
     async with run_simulator(tls=True, tick_interval=None) as sim:
         options = mxgw.ClientOptions(sim.endpoint, api_key=sim.api_key)
-        async with (await mxgw.GatewayClient.connect(options) as client,
-                    await client.open_session(name="repl-test") as session):
-            watches = Watches(session, lambda w, c: None, lambda text: None)
-            helpers = Helpers(client, session, watches)
-            connected = Connected(client, session, 1, helpers, watches, {})
-            info = repl_info(connected, ReplSettings(), ConnectionMonitor(lambda: "up"),
-                             TagCache())
-            text = banner(info)
-    assert "over TLS (trust-on-first-use" in text
-    assert session.session_id in text and sim.endpoint in text
+        for _ in range(2):  # first contact, then a known gateway
+            async with (await mxgw.GatewayClient.connect(options) as client,
+                        await client.open_session(name="repl-test") as session):
+                watches = Watches(session, lambda w, c: None, lambda text: None)
+                helpers = Helpers(client, session, watches)
+                connected = Connected(client, session, 1, helpers, watches, {})
+                info = repl_info(connected, ReplSettings(), ConnectionMonitor(lambda: "up"),
+                                 TagCache())
+                texts.append(banner(info))
+                assert session.session_id in texts[-1] and sim.endpoint in texts[-1]
+    first, second = texts
+    assert (f"over TLS (trust-on-first-use: new, now pinned SHA-256 {sim.certificate_sha256})"
+            in first)
+    assert "over TLS (trust-on-first-use: pinned, known since " in second
+    assert str(sim.certificate_sha256) in second

@@ -8,6 +8,8 @@ bounded with asyncio.wait_for.
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -104,6 +106,37 @@ class Gw:
         return self.stub.StreamEvents(
             pb.StreamEventsRequest(session_id=session_id, after_worker_sequence=after),
             metadata=self.metadata)
+
+
+# Runs the server as on Windows: the loop has no add_signal_handler, so Ctrl-C arrives as
+# KeyboardInterrupt. The environment cannot be produced otherwise on Linux.
+_NO_SIGNALS = """
+import asyncio, sys
+def unsupported(*args, **kwargs):
+    raise NotImplementedError
+asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = unsupported
+from mxgw.sim.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@asynccontextmanager
+async def standalone(*args: str, windows: bool = False
+                     ) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
+    """`python -m mxgw.sim` in a child process (values only move on ticks it is told of):
+    the process and its start line; killed at the end if it still runs."""
+    launcher = ["-c", _NO_SIGNALS] if windows else ["-m", "mxgw.sim"]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, *launcher, "--port", "0", "--tick-interval", "none", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+        yield proc, json.loads(line)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await asyncio.wait_for(proc.communicate(), 30)
 
 
 @asynccontextmanager

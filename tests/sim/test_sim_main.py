@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import re
 import signal
 import socket
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-from simkit import WAIT, Gw, pb, take
+from simkit import WAIT, Gw, pb, standalone, take
 
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw._proto import galaxy_pb2_grpc
-from mxgw.sim.__main__ import install_stop_handlers, main
-
-# Runs the server as on Windows: the loop has no add_signal_handler, so Ctrl-C arrives as
-# KeyboardInterrupt. The environment cannot be produced otherwise on Linux.
-_NO_SIGNALS = """
-import asyncio, sys
-def unsupported(*args, **kwargs):
-    raise NotImplementedError
-asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = unsupported
-from mxgw.sim.__main__ import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
-async def _start(*args: str, windows: bool = False) -> tuple[Any, dict[str, Any]]:
-    launcher = ["-c", _NO_SIGNALS] if windows else ["-m", "mxgw.sim"]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, *launcher, "--port", "0", "--tick-interval", "none", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
-    return proc, json.loads(line)
+from mxgw.sim.__main__ import build_parser, install_stop_handlers, main
 
 
 async def _exercise(info: dict[str, Any]) -> tuple[Any, grpc.aio.Channel]:
@@ -68,20 +44,9 @@ async def _stop(proc: Any, call: Any, channel: grpc.aio.Channel, sig: int) -> st
     return str(stderr.decode())
 
 
-@asynccontextmanager
-async def _server(*args: str, windows: bool = False) -> AsyncIterator[tuple[Any, dict[str, Any]]]:
-    proc, info = await _start(*args, windows=windows)
-    try:
-        yield proc, info
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await asyncio.wait_for(proc.communicate(), 30)
-
-
 @pytest.mark.asyncio
 async def test_start_line_verbose_log_and_sigterm() -> None:
-    async with _server("--verbose") as (proc, info):
+    async with standalone("--verbose") as (proc, info):
         assert info["transport"] == "plaintext" and info["galaxy"]["objects"] == 22
         assert info["endpoint"].startswith("127.0.0.1:")
         call, channel = await _exercise(info)
@@ -92,8 +57,22 @@ async def test_start_line_verbose_log_and_sigterm() -> None:
 
 
 @pytest.mark.asyncio
+async def test_tls_start_line_prints_the_fingerprint_in_the_clients_form() -> None:
+    # The SHA-256 of the DER certificate the server presents, in colon hex: what the
+    # client pins, stores and prints, so `mxgw --tls-pin VALUE` takes it as printed.
+    from mxgw import _channel
+    from mxgw._endpoint import parse_endpoint
+
+    async with standalone("--tls") as (_, info):
+        presented = await _channel.probe_certificate(parse_endpoint(info["endpoint"]), 10)
+    assert info["transport"] != "plaintext"
+    assert info["certificateSha256"] == _channel.fingerprint(presented)
+    assert re.fullmatch(r"([0-9a-f]{2}:){31}[0-9a-f]{2}", info["certificateSha256"])
+
+
+@pytest.mark.asyncio
 async def test_ctrl_c_without_loop_signal_handlers_still_stops_cleanly() -> None:
-    async with _server("--verbose", windows=True) as (proc, info):
+    async with standalone("--verbose", windows=True) as (proc, info):
         call, channel = await _exercise(info)
         log = await _stop(proc, call, channel, signal.SIGINT)
     assert "simulator stopped" in log and "Traceback" not in log
@@ -132,7 +111,7 @@ def test_every_option_has_a_flag() -> None:
     import dataclasses
 
     from mxgw.sim import SimOptions
-    from mxgw.sim.__main__ import build_parser, options_from_args
+    from mxgw.sim.__main__ import options_from_args
 
     args = build_parser().parse_args([])
     fields = {f.name for f in dataclasses.fields(SimOptions)}
@@ -142,7 +121,7 @@ def test_every_option_has_a_flag() -> None:
 
 @pytest.mark.asyncio
 async def test_deploy_period_flag_deploys() -> None:
-    async with _server("--deploy-period", "0.05") as (_, info), \
+    async with standalone("--deploy-period", "0.05") as (_, info), \
             grpc.aio.insecure_channel(info["endpoint"]) as channel:
         stub = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
         call = stub.WatchDeployEvents(gpb.WatchDeployEventsRequest(), metadata=(
@@ -150,3 +129,50 @@ async def test_deploy_period_flag_deploys() -> None:
         first, second = await take(call, 2)
         assert second.sequence == first.sequence + 1
         call.cancel()
+
+
+@pytest.mark.asyncio
+async def test_plaintext_flag_is_the_explicit_default(capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    assert build_parser().parse_args(["--plaintext"]).tls is False
+    assert build_parser().parse_args([]).tls is False
+    async with standalone("--plaintext") as (_, info):
+        assert info["transport"] == "plaintext" and "certificateSha256" not in info
+    assert main(["--plaintext", "--tls"]) == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def _pem_pair(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    from mxgw.sim import _tls
+
+    cert, key = _tls.self_signed()
+    (tmp_path / f"{name}.crt").write_bytes(cert)
+    (tmp_path / f"{name}.key").write_bytes(key)
+    return tmp_path / f"{name}.crt", tmp_path / f"{name}.key"
+
+
+def test_bad_tls_files_exit_2_naming_the_file(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    cert, key = _pem_pair(tmp_path, "good")
+    _, other_key = _pem_pair(tmp_path, "other")
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    locked = tmp_path / "locked.key"
+    locked.write_bytes(serialization.load_pem_private_key(key.read_bytes(), None).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"pw")))
+    cases = [
+        (bad, bad, "bad.pem: no PEM certificate"),
+        (cert, bad, "bad.pem: no PEM private key"),
+        (key, key, "good.key: no PEM certificate"),
+        (cert, other_key, "other.key: the private key does not match the certificate in"),
+        (cert, locked, "locked.key: the private key is encrypted"),
+    ]
+    for cert_file, key_file, message in cases:
+        code = main(["--port", "0", "--tls", "--cert-file", str(cert_file),
+                     "--key-file", str(key_file)])
+        err = capsys.readouterr().err
+        assert code == 2, (message, err)
+        assert err.count("\n") == 1 and err.startswith("mxgw sim: ") and message in err, err

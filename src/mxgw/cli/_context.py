@@ -14,6 +14,7 @@
                                 a warning (or a field of the error), never the error
     ctx.check_writable()        usage error (exit 2) when the profile is read-only
     ctx.audit(action, details)  append to the audit log unless --no-audit
+    (a certificate trusted on first use is audited and announced on stderr by ctx.client())
 
 A command module provides `add_arguments(parser)` and `async run(ctx, args) -> int`, or,
 for a family of commands, `COMMANDS = {name: Command(add_arguments, run)}`.
@@ -47,8 +48,8 @@ DEFAULT_KEY_ENV = "MXGATEWAY_API_KEY"
 ONE_SHOT_LEASE = 120.0
 # The connection options `batch` takes as defaults for its lines (argparse dests).
 CONNECTION_DESTS = ("endpoint", "plaintext", "ca_file", "server_name_override",
-                    "require_cert_validation", "use_proxy", "api_key_env", "api_key",
-                    "profile", "config", "timeout")
+                    "require_cert_validation", "tls_pin", "quiet", "use_proxy",
+                    "api_key_env", "api_key", "profile", "config", "timeout")
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,10 @@ class Runtime:
             self.add_secret(self._sim.read_only_api_key)
         return self._sim
 
-    async def client(self, options: ClientOptions) -> GatewayClient:
+    async def client(self, options: ClientOptions,
+                     on_connect: Callable[[GatewayClient], None] | None = None
+                     ) -> GatewayClient:
+        """The client for `options`, connected on first use (then `on_connect(client)`)."""
         client = self._clients.get(options)
         if client is None:
             from .._client import GatewayClient
@@ -109,6 +113,8 @@ class Runtime:
             client = await GatewayClient.connect(options)
             self.stack.push_async_callback(client.close)
             self._clients[options] = client
+            if on_connect is not None:
+                on_connect(client)
         return client
 
     async def aclose(self) -> None:
@@ -123,6 +129,18 @@ def check_scheme(endpoint: str, plaintext: bool | None) -> None:
     if scheme is not None and plaintext is not None and plaintext != (scheme == "http"):
         flag = "--plaintext" if plaintext else "--tls"
         raise UsageError(f"{flag} contradicts the {scheme}:// endpoint; drop one of them")
+
+
+def _pin(text: str | None) -> str | None:
+    """--tls-pin, checked here so that the message names the flag."""
+    if text is None:
+        return None
+    from .._known import parse_fingerprint
+
+    try:
+        return parse_fingerprint(text, "--tls-pin")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 class CommandContext:
@@ -165,6 +183,7 @@ class CommandContext:
             "require_certificate_validation": args.require_cert_validation,
             "timeout": args.timeout,
             "use_proxy": args.use_proxy,
+            "tls_pin": _pin(args.tls_pin),
         }
         key_env = args.api_key_env or DEFAULT_KEY_ENV
         if args.api_key:
@@ -195,7 +214,21 @@ class CommandContext:
         self._options = options
 
     async def client(self) -> GatewayClient:
-        return await self.runtime.client(self.options)
+        return await self.runtime.client(self.options, self._first_contact)
+
+    def _first_contact(self, client: GatewayClient) -> None:
+        """A certificate trusted on first use was stored: audit it, and say so on stderr."""
+        trust = client.certificate_trust
+        if trust is None or trust.status != "new":
+            return
+        self.audit("trust", {"change": "first-contact", "endpoint": trust.endpoint,
+                             "sha256": trust.sha256, "previous": None, "file": trust.file},
+                   always=True)
+        if not getattr(self.args, "quiet", False):
+            from ._output import notice
+
+            notice({"notice": "trusting new gateway certificate", "endpoint": trust.endpoint,
+                    "sha256": trust.sha256, "file": trust.file})
 
     def session_id(self) -> str:
         sid = getattr(self.args, "session_id", None) or os.environ.get(SESSION_ENV)
@@ -248,8 +281,9 @@ class CommandContext:
             raise UsageError(f"{which} is read-only (read_only = true): "
                              f"`mxgw {self.name}` writes and is refused")
 
-    def audit(self, action: str, details: dict[str, Any]) -> None:
-        if getattr(self.args, "no_audit", False):
+    def audit(self, action: str, details: dict[str, Any], *, always: bool = False) -> None:
+        """Append to the audit log; --no-audit skips writes, never trust changes (`always`)."""
+        if not always and getattr(self.args, "no_audit", False):
             return
         from .._paths import audit_log_file
         from ._audit import append

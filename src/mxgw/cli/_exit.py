@@ -3,15 +3,18 @@
     0   success (a stream that ended at its own limit, or a reader that closed the pipe)
     1   internal error (a bug: please report it with the output of --debug)
     2   usage error (bad flag, bad value, read-only profile, --collect over its cap;
-        every MxGatewayConfigError the library raises)
-    3   connection or transport (unavailable, deadline, TLS, name resolution; the Galaxy
-        database unreachable in galaxy-test-connection)
+        every MxGatewayConfigError the library raises, a corrupt or unwritable
+        known_gateways.json among them)
+    3   connection or transport (unavailable, deadline, TLS, name resolution, a gateway
+        certificate other than the trusted one; the Galaxy database unreachable in
+        galaxy-test-connection)
     4   authentication or authorization (API key missing, unknown, or without the scope)
     5   session (not found, not ready, faulted, closed; events lost)
     6   the gateway refused the command (invalid request, protocol status, a message over
         the size limit)
     7   MXAccess failure (and, with --strict, any failed item of a bulk result)
     8   worker error (also the protocol status TIMEOUT)
+    10  the --until condition did not hold in time
     130 interrupted (Ctrl-C, SIGTERM, SIGHUP, Ctrl-Break)
 
 This module imports only mxgw._errors (no grpc) so `mxgw --help` stays cheap.
@@ -36,20 +39,24 @@ SESSION = 5
 REFUSED = 6
 MXACCESS = 7
 WORKER = 8
+CONDITION_NOT_MET = 10
 INTERRUPTED = 130
 
 EXIT_CODES_HELP = """exit codes:
   0    success (a stream that ended at its own limit counts)
   1    internal error
-  2    usage error (bad flag or value, read-only profile, --collect cap)
-  3    connection or transport (unavailable, deadline, TLS, name resolution;
-       galaxy-test-connection: the Galaxy database is unreachable)
+  2    usage error (bad flag or value, read-only profile, --collect cap,
+       bad known_gateways.json)
+  3    connection or transport (unavailable, deadline, TLS, name resolution,
+       changed gateway certificate; galaxy-test-connection: the Galaxy database
+       is unreachable)
   4    authentication or authorization
   5    session (not found, not ready, faulted, closed, too many; events lost)
   6    gateway refused the command (invalid request, protocol status, message too large)
   7    MXAccess failure (with --strict: any failed item in a bulk result)
   8    worker error (protocol status TIMEOUT too)
   9    mxgw.pyz could not start (wrong platform or Python, no folder to extract to)
+  10   the --until condition did not hold in time
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP, Ctrl-Break); sessions closed first"""
 
 
@@ -73,7 +80,7 @@ class StrictFailureError(Exception):
 _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, USAGE),
     (_errors.MxGatewayReadOnlyError, USAGE),
-    (_errors.MxGatewayConfigError, USAGE),
+    (_errors.MxGatewayConfigError, USAGE),  # KnownGatewaysFileError among them
     (UnavailableError, INTERNAL),
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
@@ -84,6 +91,7 @@ _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (_errors.MxGatewaySessionError, SESSION),
     (_errors.MxGatewayStreamGapError, SESSION),
     (_errors.MxGatewayWorkerError, WORKER),
+    (_errors.MxGatewayConditionTimeoutError, CONDITION_NOT_MET),
 )
 
 

@@ -1,4 +1,4 @@
-"""The one module that writes to stdout.
+"""The one module that writes to stdout (and the one notice a command may put on stderr).
 
 Every document goes through `to_jsonable` and `json.dumps(sort_keys=True)` with ASCII
 escapes (Windows consoles and pipes may use a legacy code page). Pretty when stdout is a
@@ -91,6 +91,12 @@ def dumps(obj: Any, pretty: bool = False) -> str:
     return json.dumps(to_jsonable(obj), sort_keys=True, ensure_ascii=True,
                       indent=2 if pretty else None,
                       separators=None if pretty else (",", ":"))
+
+
+def notice(doc: Any) -> None:
+    """One JSON line on stderr that is not an error (the first-contact notice)."""
+    sys.stderr.write(dumps(doc, False) + "\n")
+    sys.stderr.flush()
 
 
 class Output:

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
 # Global options that take a value: needed to find the command word when options come first.
 VALUE_OPTIONS = frozenset({
     "--endpoint", "--ca-file", "--server-name-override", "--api-key-env", "--api-key",
-    "--profile", "--config", "--timeout", "--session-id",
+    "--profile", "--config", "--timeout", "--tls-pin", "--session-id",
 })
 # Global options without a value (connection, output, write safety, --collect).
 FLAG_OPTIONS = frozenset({
     "--plaintext", "--tls", "--require-cert-validation", "--use-proxy", "--pretty",
-    "--compact", "--debug", "--dry-run", "--no-audit", "--collect",
+    "--compact", "--debug", "--dry-run", "--no-audit", "--collect", "--quiet",
 })
 
 
@@ -144,6 +144,12 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="TLS host name to verify instead of the endpoint's")
     group.add_argument("--require-cert-validation", action="store_true", default=None,
                        help="verify against the system trust roots (no trust-on-first-use)")
+    group.add_argument("--tls-pin", metavar="SHA256",
+                       help="accept only the certificate with this SHA-256 (colon or plain "
+                            "hex; `mxgw sim --tls` prints it as certificateSha256); without "
+                            "it, the one in known_gateways.json (`mxgw trust`)")
+    group.add_argument("--quiet", action="store_true", default=None,
+                       help="no notice on stderr when a new gateway certificate is trusted")
     group.add_argument("--use-proxy", action="store_true", default=None,
                        help="route through the http_proxy/https_proxy environment variables "
                             "(ignored by default: they would catch even loopback calls)")

@@ -136,16 +136,41 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _condition(text: str) -> Any:
+    from .._until import Condition, ConditionError  # only `watch --until` needs the parser
+
+    try:
+        return Condition.parse(text)
+    except ConditionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _watch_arguments(parser: argparse.ArgumentParser) -> None:
     _tags_arguments(parser)
     add_bounds(parser)
+    parser.add_argument("--until", type=_condition, metavar="EXPR",
+                        help="stop at the first change for which EXPR holds (exit 0), e.g. "
+                             "\"value >= 80 and quality == Good\"; exit 10 when --count or "
+                             "--duration ends first")
 
 
 async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
     tags = words(ctx, args.tags)
+    if args.until is not None:
+        from .._until import ConditionError
+
+        try:
+            args.until.check_tags(tags)
+        except ConditionError as exc:
+            raise UsageError(f"--until: {exc}") from None
     async with ctx.transient_session() as session:
-        async for change in bounded(session.subscribe(tags), args.count, args.duration):
-            ctx.out.item(change)
+        if args.until is None:
+            async for change in bounded(session.subscribe(tags), args.count, args.duration):
+                ctx.out.item(change)
+        else:
+            # The library's own wait: the CLI only prints every change on the way.
+            await session.wait_for(tags, args.until, timeout=args.duration,
+                                   max_changes=args.count, on_change=ctx.out.item)
     ctx.out.finish()
     return 0
 

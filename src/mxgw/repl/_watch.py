@@ -13,7 +13,8 @@ import itertools
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Protocol
 
-from ._display import format_error, format_tag_value
+from ._display import format_error
+from ._rows import format_row
 
 Notice = Callable[[str], None]
 OnChange = Callable[["Watch", Any], None]
@@ -119,6 +120,6 @@ def print_change(write: Callable[[str], None]) -> OnChange:
     """The console's `on_change`: `[watch 1] Pump001.Speed  42.5  Double  Good  ...`."""
 
     def on_change(watch: Watch, change: Any) -> None:
-        write(f"[watch {watch.id}] {format_tag_value(change.value, change.tag)}\n")
+        write(f"[watch {watch.id}] {format_row(change)}\n")
 
     return on_change

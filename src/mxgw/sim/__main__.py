@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import hashlib
 import json
 import logging
 import signal
@@ -47,7 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("--seed", type=int, default=d.seed, help="seed for repeatable values")
     add("--galaxy-file", help="load this JSON galaxy instead of the demo galaxy")
     add("--no-auth", dest="auth", action="store_false", help="accept calls without an API key")
-    add("--tls", action="store_true", help="serve TLS (self-signed unless --cert-file)")
+    transport = p.add_mutually_exclusive_group()
+    transport.add_argument("--plaintext", dest="tls", action="store_false", default=False,
+                           help="serve unencrypted h2c (the default; the same flag as clients)")
+    transport.add_argument("--tls", dest="tls", action="store_true", default=False,
+                           help="serve TLS (self-signed unless --cert-file)")
     add("--cert-file", help="PEM certificate for --tls")
     add("--key-file", help="PEM private key for --tls")
     add("--max-sessions", type=int, default=d.max_sessions)
@@ -77,7 +80,11 @@ def start_line(sim: Any) -> str:
         "galaxy": {**sim.galaxy.size, "alarms": len(sim.galaxy.alarms)},
     }
     if sim.ca_pem:
-        doc["certificateSha256"] = hashlib.sha256(sim.ca_pem).hexdigest()
+        # The client's form (colon hex of the DER certificate), so the value can be
+        # compared with a refusal's message and passed to `mxgw --tls-pin` as it is.
+        from .._channel import fingerprint
+
+        doc["certificateSha256"] = fingerprint(sim.ca_pem)
     return json.dumps(doc, sort_keys=True, ensure_ascii=True)
 
 

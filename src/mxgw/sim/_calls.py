@@ -1,12 +1,16 @@
-"""What every call goes through: faults, authentication, scope, logging, error mapping.
+"""What every call goes through: faults, authentication, scope, the message limit,
+logging, error mapping.
 
 Servicers describe their rpcs as `Rpc` entries; `generic_handler` wraps each one so that
-state objects can simply raise `RpcError` and never touch the gRPC context.
+state objects can simply raise `RpcError` and never touch the gRPC context. The wrappers
+serialize replies themselves, so that a message over the limit ends the call as the real
+gateway ends it (see `_limits`), not with grpc's own wording.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,6 +21,7 @@ import grpc
 
 from ._auth import AuthError, KeyStore
 from ._faults import Faults
+from ._limits import checked
 from ._rpc import RpcError
 
 log = logging.getLogger("mxgw.sim")
@@ -81,12 +86,18 @@ def _log(rpc: Rpc, request: Any, started: float, outcome: str) -> None:
         log.info("%s %s -> %s (%.1f ms)", rpc.name, _describe(request), outcome, took)
 
 
-def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[Any]]:
-    async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+def _identity(message: bytes) -> bytes:
+    return message
+
+
+def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[bytes]]:
+    serialize = rpc.serializer or _identity
+
+    async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
         started = time.perf_counter()
         try:
             await calls.prologue(rpc, request, context)
-            reply = await rpc.handler(request, context)
+            reply = checked(serialize(await rpc.handler(request, context)))
         except RpcError as exc:
             _log(rpc, request, started, exc.code.name)
             await context.abort(exc.code, exc.details)
@@ -97,6 +108,8 @@ def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[Any]]:
 
 
 def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]:
+    serialize = rpc.serializer
+
     # A coroutine that writes, rather than a generator that re-yields: one layer less per
     # message on the event path.
     async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> None:
@@ -105,8 +118,11 @@ def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]
         try:
             await calls.prologue(rpc, request, context)
             write = context.write
-            async for message in rpc.handler(request, context):
-                await write(message)
+            # aclosing: a message refused here runs the handler's cleanup at once (the
+            # event stream detaches its subscriber), not whenever the generator is collected.
+            async with contextlib.aclosing(rpc.handler(request, context)) as messages:
+                async for message in messages:
+                    await write(checked(message if serialize is None else serialize(message)))
         except RpcError as exc:
             outcome = exc.code.name
             await context.abort(exc.code, exc.details)
@@ -123,12 +139,12 @@ def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]
 
 def generic_handler(service: str, rpcs: list[Rpc], calls: CallContext
                     ) -> grpc.GenericRpcHandler:
-    handlers = {}
+    handlers: dict[str, grpc.RpcMethodHandler[Any, bytes]] = {}
     for rpc in rpcs:
         if rpc.streaming:
             handlers[rpc.name] = grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(calls, rpc), rpc.request_type.FromString, rpc.serializer)
+                _wrap_stream(calls, rpc), rpc.request_type.FromString)
         else:
             handlers[rpc.name] = grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(calls, rpc), rpc.request_type.FromString, rpc.serializer)
+                _wrap_unary(calls, rpc), rpc.request_type.FromString)
     return grpc.method_handlers_generic_handler(service, handlers)

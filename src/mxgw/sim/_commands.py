@@ -17,6 +17,7 @@ from . import _events
 from ._alarms import AlarmManager
 from ._auth import EVENTS_READ, INVOKE_READ, INVOKE_SECURE, INVOKE_WRITE
 from ._galaxy import parse_address
+from ._limits import Budget
 from ._reads import read_bulk
 from ._rpc import invalid
 from ._sessions import Item, Server, Session
@@ -166,7 +167,8 @@ class CommandRunner:
     def _drain_events(self, s: Session, p: pb.DrainEventsCommand, r: pb.MxCommandReply) -> None:
         if p.max_events < 0:
             raise invalid("max_events must be >= 0")
-        r.drain_events.events.extend(pb.MxEvent.FromString(e) for e in s.take(p.max_events))
+        events = s.take(p.max_events, Budget())
+        r.drain_events.events.extend(pb.MxEvent.FromString(e) for e in events)
 
     # -- writes and users
     def _write_one(self, s: Session, server_handle: int, req: WriteRequest) -> None:

@@ -4,6 +4,7 @@ An item the session has added and advised is answered from the last value it rec
 (`was_cached` true, its own item handle). Otherwise the gateway adds, advises, waits for
 the first value, unadvises and removes; the simulator resolves the value directly, so no
 events reach the session and the result carries no item handle (`was_cached` false).
+A reply that would pass the message limit is refused as a whole while it is built.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from mxgw._proto import gateway_pb2 as pb
 
 from ._events import value_of
 from ._galaxy import parse_address
+from ._limits import Budget
 from ._status import INVALID_REFERENCE, failure_status
 
 if TYPE_CHECKING:
@@ -25,12 +27,14 @@ def read_bulk(session: Session, server: Server, tags: list[str]) -> list[pb.Bulk
         item.address.text.lower(): item for item in server.items.values() if item.advised
     }
     results = []
+    budget = Budget()
     for tag in tags:
         result = pb.BulkReadResult(server_handle=server.handle, tag_address=tag)
         address = parse_address(tag)
         if address is None:
             result.error_message = f"invalid tag address syntax: {tag!r}"
             result.statuses.append(failure_status(INVALID_REFERENCE))
+            budget.add(result.ByteSize())
             results.append(result)
             continue
         item = advised.get(tag.lower())
@@ -47,5 +51,6 @@ def read_bulk(session: Session, server: Server, tags: list[str]) -> list[pb.Bulk
         result.was_successful = all(st.category == pb.MX_STATUS_CATEGORY_OK for st in statuses)
         if not result.was_successful:
             result.error_message = statuses[0].diagnostic_text if statuses else "bad quality"
+        budget.add(result.ByteSize())
         results.append(result)
     return results

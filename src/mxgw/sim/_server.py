@@ -18,6 +18,7 @@ from ._deploy import DeployState
 from ._faults import Faults
 from ._galaxy import Galaxy
 from ._galaxy_file import build, load_file
+from ._limits import MAX_MESSAGE_BYTES
 from ._options import SimOptions
 from ._servicer_galaxy import SERVICE as GALAXY_SERVICE
 from ._servicer_galaxy import GalaxyServicer
@@ -25,8 +26,6 @@ from ._servicer_gateway import SERVICE as GATEWAY_SERVICE
 from ._servicer_gateway import GatewayServicer
 from ._sessions import SessionManager
 from ._users import Users
-
-MAX_MESSAGE_BYTES = 16 * 1024 * 1024  # contract: 16 MiB both ways
 
 
 def _host_port(host: str, port: int) -> str:

@@ -110,7 +110,7 @@ class GatewayServicer:
         if after >= session.next_seq:
             raise invalid(f"after_worker_sequence {after} is beyond the last event "
                           f"({session.next_seq - 1})")
-        session.attach(context)
+        await session.attach(context)
         try:
             for data in session.replay(after):
                 yield data

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import itertools
 import secrets
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +22,22 @@ from mxgw._proto import gateway_pb2 as pb
 from . import _events
 from ._alarms import Alarm
 from ._galaxy import Address, Attribute, Galaxy
+from ._limits import Budget
 from ._options import SimOptions
 from ._rpc import RpcError, invalid, not_found
 
 READY, CLOSED, FAULTED = pb.SESSION_STATE_READY, pb.SESSION_STATE_CLOSED, pb.SESSION_STATE_FAULTED
 _TOMBSTONES = 4096  # closed session ids remembered, so CloseSession stays idempotent
+TAKEOVER_GRACE = 1.0  # seconds a new event subscriber waits for the attached one to end
+
+
+async def _within(awaitable: Coroutine[Any, Any, Any], seconds: float) -> bool:
+    """Whether `awaitable` finished within `seconds` (it is cancelled if not)."""
+    try:
+        await asyncio.wait_for(awaitable, seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 class _Handles:
@@ -84,6 +96,7 @@ class Session:
         self.alarm_filter: str | None = None  # SubscribeAlarms expression
         self.pending = 0
         self.subscriber: Any = None  # the attached stream's context, if any
+        self.released = asyncio.Event()  # set when the subscriber detaches
         self.dropped = False  # control.drop_event_streams: the stream ends UNAVAILABLE
         self.wakeup = asyncio.Event()
         self.queue: deque[bytes] = deque()
@@ -102,21 +115,29 @@ class Session:
     def subscribed(self) -> bool:
         return self.subscriber is not None
 
-    def attach(self, context: Any) -> None:
+    async def attach(self, context: Any) -> None:
         """Become the session's one event subscriber (ALREADY_EXISTS if there is one).
 
-        A stream the client has cancelled may not have run its cleanup yet when the same
-        client reconnects; its context already says so, and the new stream takes over."""
-        old = self.subscriber
-        if old is not None and not (old.cancelled() or old.done()):
-            raise RpcError(grpc.StatusCode.ALREADY_EXISTS,
-                           "session already has an event subscriber")
+        A client that cancels its stream and reconnects at once can reach the server before
+        its cancel does (grpc-js often does: the new stream is read before the old one's
+        reset is acted on), so the old stream still looks live. The new subscriber waits up
+        to TAKEOVER_GRACE for the attached stream to end and then takes over; a stream
+        still live after that is a second subscriber, refused."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TAKEOVER_GRACE
+        while (old := self.subscriber) is not None and not (old.cancelled() or old.done()):
+            remaining = deadline - loop.time()
+            self.released.clear()
+            if remaining <= 0 or not await _within(self.released.wait(), remaining):
+                raise RpcError(grpc.StatusCode.ALREADY_EXISTS,
+                               "session already has an event subscriber")
         self.subscriber = context
         self.dropped = False
 
     def detach(self, context: Any) -> None:
         if self.subscriber is context:
             self.subscriber = None
+            self.released.set()
         self.touch()
 
     # -- lease and state
@@ -223,9 +244,13 @@ class Session:
         if not self.wakeup.is_set():
             self.wakeup.set()
 
-    def take(self, limit: int = 0) -> list[bytes]:
-        """Pop up to `limit` queued events (0 = all)."""
+    def take(self, limit: int = 0, budget: Budget | None = None) -> list[bytes]:
+        """Pop up to `limit` queued events (0 = all). With a `budget`, refuse (taking none)
+        when they would not fit in one message."""
         count = len(self.queue) if limit <= 0 else min(limit, len(self.queue))
+        if budget is not None:
+            for data in itertools.islice(self.queue, count):
+                budget.add(len(data))
         out = [self.queue.popleft() for _ in range(count)]
         self.queue_first += count
         return out

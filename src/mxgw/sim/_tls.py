@@ -12,6 +12,7 @@ import datetime
 import ipaddress
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 from pathlib import Path
@@ -93,6 +94,39 @@ def self_signed(use_cryptography: bool = True) -> tuple[bytes, bytes]:
     return _with_openssl(openssl)
 
 
+class _Encrypted(Exception):
+    """OpenSSL asked for a password: grpc cannot use an encrypted key."""
+
+
+def _refuse_password() -> bytes:
+    raise _Encrypted  # instead of OpenSSL prompting on the console
+
+
+def check_pair(cert_file: str, key_file: str, cert: bytes) -> None:
+    """Refuse a certificate or key grpc could not serve, naming the file.
+
+    grpc only finds out when it binds, and then says "Failed to bind" (and logs to
+    stderr), which reads like a port problem; the standard `ssl` module parses the same
+    PEM forms, so it checks the pair first."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_verify_locations(cadata=cert.decode("ascii"))
+    except (UnicodeDecodeError, ssl.SSLError):
+        raise TlsSetupError(f"{cert_file}: no PEM certificate in it") from None
+    try:
+        context.load_cert_chain(cert_file, key_file, password=_refuse_password)
+    except _Encrypted:
+        raise TlsSetupError(f"{key_file}: the private key is encrypted; give an "
+                            "unencrypted PEM key") from None
+    except ssl.SSLError as exc:
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            raise TlsSetupError(f"{key_file}: the private key does not match the "
+                                f"certificate in {cert_file}") from None
+        raise TlsSetupError(f"{key_file}: no PEM private key in it") from None
+    except OSError as exc:
+        raise TlsSetupError(f"cannot read certificate or key: {exc}") from None
+
+
 def server_credentials(options: SimOptions) -> tuple[grpc.ServerCredentials, bytes]:
     """Credentials to serve with, and the certificate PEM clients should trust."""
     if options.cert_file and options.key_file:
@@ -101,6 +135,7 @@ def server_credentials(options: SimOptions) -> tuple[grpc.ServerCredentials, byt
             key = Path(options.key_file).read_bytes()
         except OSError as exc:
             raise TlsSetupError(f"cannot read certificate or key: {exc}") from exc
+        check_pair(options.cert_file, options.key_file, cert)
     else:
         cert, key = self_signed()
     return grpc.ssl_server_credentials([(key, cert)]), cert
