@@ -137,6 +137,21 @@ def test_resource_exhausted_exit_codes(cli: Cli, method: str, details: str,
         assert "size limit" in str(result.error["message"])
 
 
+def test_a_reply_over_the_message_limit_is_exit_6_saying_so(cli: Cli, tmp_path: Path) -> None:
+    # The gateway refuses a 20 MB ReadBulk reply with RESOURCE_EXHAUSTED, as grpc-dotnet
+    # does. Before: exit 5 "session", though the session is fine.
+    tags = tmp_path / "tags.txt"
+    tags.write_text("TestChildObject.TestString\n" * 100)
+    cli.sim.control("set_value", "TestChildObject.TestString", "x" * 200_000)
+    try:
+        result = cli("get", f"@{tags}")
+    finally:
+        cli.sim.control("set_value", "TestChildObject.TestString", "")
+    assert (result.code, result.out) == (6, "")
+    error = result.error
+    assert error["grpcCode"] == "RESOURCE_EXHAUSTED" and "size limit" in str(error["message"])
+
+
 def test_a_long_name_is_not_found_every_time(cli: Cli) -> None:
     # The gateway quotes the name back; at 10-16 KB grpc's metadata limit turned that
     # into RESOURCE_EXHAUSTED (exit 5) at random.
