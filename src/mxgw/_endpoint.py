@@ -64,7 +64,8 @@ def parse_endpoint(text: str) -> Endpoint:
             raise MxGatewayConfigError(f"endpoint {raw!r}: bad IPv6 address, use [addr]:port")
         port_text = tail[1:] if tail else ""
     elif rest.count(":") > 1:
-        raise MxGatewayConfigError(f"endpoint {raw!r}: put an IPv6 address in brackets, [addr]:port")
+        raise MxGatewayConfigError(
+            f"endpoint {raw!r}: put an IPv6 address in brackets, [addr]:port")
     else:
         host, _, port_text = rest.partition(":")
     if not host:

@@ -47,8 +47,9 @@ def parse_fingerprint(text: str, what: str = "tls_pin") -> str:
     """
     digits = "".join(text.split()).replace(":", "").lower()
     if len(digits) != 64 or not set(digits) <= _HEX_DIGITS:
-        raise _errors.MxGatewayConfigError(f"{what}: not a SHA-256 fingerprint (64 hex digits, colons "
-                         f"optional, e.g. what `mxgw sim --tls` prints): {text.strip()[:100]!r}")
+        raise _errors.MxGatewayConfigError(
+            f"{what}: not a SHA-256 fingerprint (64 hex digits, colons optional, e.g. what "
+            f"`mxgw sim --tls` prints): {text.strip()[:100]!r}")
     return colon_hex(digits)
 
 

@@ -222,7 +222,7 @@ def _load_profile(
     if not path.exists():
         if name is not None or explicit:
             raise MxGatewayConfigError(f"profile {name!r} needs {path}, which does not exist"
-                             if name else f"config file {path} does not exist")
+                                       if name else f"config file {path} does not exist")
         return {}, None
     import tomllib  # only when there is a config file: one-shot commands start faster
 
@@ -243,7 +243,8 @@ def _load_profile(
     allowed = (_FIELD_NAMES - _NOT_IN_PROFILE) | set(_PROFILE_EXTRA)
     unknown = set(raw) - allowed
     if unknown:
-        raise MxGatewayConfigError(f"profile {name!r} in {path}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise MxGatewayConfigError(
+            f"profile {name!r} in {path}: unknown key(s) {', '.join(sorted(unknown))}")
     for key, value in raw.items():
         types = _TYPES[key]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):

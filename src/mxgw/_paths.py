@@ -7,7 +7,6 @@
 
 `MXGW_HOME` overrides all three (one folder), for service accounts and tests. The
 functions take the environment and OS name as arguments so tests can simulate Windows.
-`private_file` creates the REPL history and the audit log readable by the user only.
 """
 
 from __future__ import annotations
@@ -82,15 +81,3 @@ def audit_log_file(env: Mapping[str, str] | None = None, os_name: str | None = N
 def history_file(env: Mapping[str, str] | None = None, os_name: str | None = None) -> PurePath:
     return data_dir(env, os_name) / "repl_history"
 
-
-def private_file(path: PurePath) -> Path:
-    """Create `path` if needed, private to the user on POSIX: a folder we create is 0700,
-    the file 0600, and an existing file readable by others is narrowed to 0600 (it holds
-    tags, values and the OS user). An existing folder is left as it is (MXGW_HOME may
-    be shared on purpose). On Windows the per-user folders' ACLs do this already."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-    if os.name != "nt" and target.stat().st_mode & 0o077:
-        os.chmod(target, 0o600)
-    return target

@@ -54,7 +54,8 @@ def normalize_type(name: str) -> str:
     key = name.strip().lower().removesuffix("[]")
     key = _ALIASES.get(key, key)
     if key not in _TYPES:
-        raise MxGatewayConfigError(f"unknown data type {name!r}; use one of {', '.join(sorted(_TYPES))}")
+        raise MxGatewayConfigError(
+            f"unknown data type {name!r}; use one of {', '.join(sorted(_TYPES))}")
     return key
 
 
@@ -139,8 +140,9 @@ def _convert(value: Any, key: str) -> Any:
         if not isinstance(value, datetime):
             raise MxGatewayConfigError(f"{value!r} is not a datetime")
         if value.tzinfo is None or value.utcoffset() is None:
-            raise MxGatewayConfigError(f"{value.isoformat()} has no time zone: use an aware datetime, "
-                             "e.g. datetime.now(timezone.utc) or '...+00:00'")
+            raise MxGatewayConfigError(
+                f"{value.isoformat()} has no time zone: use an aware datetime, "
+                "e.g. datetime.now(timezone.utc) or '...+00:00'")
         return value
     if key == "elapsed":
         if isinstance(value, str):
@@ -171,7 +173,8 @@ def _array_type(values: Sequence[Any]) -> str:
     if kinds <= {"int32", "int64", "double"}:
         return "double"  # a mix of whole and decimal numbers is a double array
     if len(kinds) != 1:
-        raise MxGatewayConfigError(f"array elements must share one type, not {', '.join(sorted(kinds))}")
+        raise MxGatewayConfigError(
+            f"array elements must share one type, not {', '.join(sorted(kinds))}")
     return kinds.pop()
 
 
@@ -182,7 +185,8 @@ def to_mx_value(value: Any, data_type: str | None = None) -> Any:
     if isinstance(value, (list, tuple)):
         if key is None:
             if not value:
-                raise MxGatewayConfigError("cannot infer the element type of an empty list; pass data_type")
+                raise MxGatewayConfigError(
+                    "cannot infer the element type of an empty list; pass data_type")
             key = _array_type(value)
         elements = [_scalar(v, key) for v in value]
         _, type_name, variant = _TYPES[key]

@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from .. import _paths
+from .. import _files, _paths
 from .._timefmt import now_utc
 from ._exit import scrub
 from ._output import to_jsonable
@@ -54,6 +54,6 @@ def append(action: str, details: dict[str, Any], *, endpoint: str | None,
     }
     line = json.dumps(_scrubbed(to_jsonable(record), tuple(secrets)), sort_keys=True,
                       ensure_ascii=True)
-    path = _paths.private_file(_paths.audit_log_file())
+    path = _files.private_file(_paths.audit_log_file())
     with path.open("a", encoding="utf-8") as fh:
         fh.write(line + "\n")

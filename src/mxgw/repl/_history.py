@@ -16,7 +16,8 @@ from pathlib import PurePath
 from prompt_toolkit.history import FileHistory, History, ThreadedHistory
 
 from .._errors import redact
-from .._paths import history_file, private_file
+from .._files import private_file
+from .._paths import history_file
 
 # Deliberately broad: a false positive only costs one history entry.
 _SECRET_WORDS = re.compile(
