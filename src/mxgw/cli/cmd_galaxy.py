@@ -11,8 +11,17 @@ from ._parser import non_negative_int
 
 
 async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> int:
+    """`ok: false` is a failure (exit 3): a script must not see success while the gateway
+    cannot reach the Galaxy Repository database."""
     client = await ctx.client()
-    ctx.out.emit(await client.galaxy.test_connection())
+    result = await client.galaxy.test_connection()
+    if not result.ok:
+        from .._errors import MxGatewayTransportError
+
+        raise MxGatewayTransportError(
+            "galaxy test connection: the gateway cannot reach the Galaxy Repository database"
+            + (f": {result.message}" if result.message else ""))
+    ctx.out.emit(result)
     return 0
 
 
