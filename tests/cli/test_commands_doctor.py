@@ -481,13 +481,15 @@ def test_a_galaxy_repository_that_answers_not_ok(cli: Cli) -> None:
     cli.sim.control("set_galaxy_connection", False, "cannot open database GR")
     try:
         result = doctor(cli)
-        test_connection = cli.ok("galaxy-test-connection").doc
+        test_connection = cli("galaxy-test-connection")
     finally:
         cli.sim.control("set_galaxy_connection", True)
-    assert test_connection["ok"] is False
-    galaxy = failed(result, 6, "galaxy", "MxGatewayCommandError")
-    assert galaxy["detail"] == "TestConnection answered ok: false: cannot open database GR"
-    assert "Galaxy Repository database" in galaxy["hint"]
+    galaxy = failed(result, 3, "galaxy", "MxGatewayTransportError")
+    # one rule with `galaxy-test-connection`: the same error, the same exit code
+    assert test_connection.code == 3 and test_connection.error["message"] == galaxy["detail"]
+    assert galaxy["detail"] == ("galaxy test connection: the gateway cannot reach the Galaxy "
+                                "Repository database: cannot open database GR")
+    assert "SQL Server" in galaxy["hint"]
     assert statuses(result)["alarms"] == "ok"
     assert cli.ok("galaxy-test-connection").doc["message"] == "Galaxy Repository cache is healthy"
 

@@ -185,9 +185,9 @@ async def test_bulk_write_variants(session: mxgw.Session, sim: RunningSimulator)
 @pytest.mark.asyncio
 async def test_oversized_bulk_is_refused_before_sending(session: mxgw.Session) -> None:
     tags = [f"Tag{i}.X" for i in range(mxgw.Session.MAX_BULK_ITEMS + 1)]
-    with pytest.raises(ValueError, match="over the limit"):
+    with pytest.raises(mxgw.MxGatewayConfigError, match="1001 entries is more than the 1000"):
         await session.read_bulk(1, tags)
-    with pytest.raises(ValueError, match="over the limit"):
+    with pytest.raises(mxgw.MxGatewayConfigError, match="1001 entries is more than the 1000"):
         await session.write_bulk(1, {i: 1 for i in range(mxgw.Session.MAX_BULK_ITEMS + 1)})
 
 

@@ -309,12 +309,14 @@ async def _close(g: Gateway, session: Session) -> None:
 async def galaxy(g: Gateway) -> str:
     if g.lacks("metadata:read"):
         raise NotApplicable("the key lacks metadata:read")
+    from .cmd_galaxy import connection_failure
+
     connection = await (await g.client()).galaxy.test_connection()
-    if not connection.ok:
-        raise Failed(_errors.MxGatewayCommandError(
-            f"TestConnection answered ok: false: {connection.message or 'no message'}"),
-            "the gateway cannot reach its Galaxy Repository database; browsing and tag "
-            "completion need it, reads and writes do not")
+    failure = connection_failure(connection)
+    if failure is not None:
+        raise Failed(failure, "check the Galaxy Repository's SQL Server and the gateway's "
+                              "access to it; browsing and tag completion need it, reads and "
+                              "writes do not")
     return f"TestConnection ok: {connection.message or 'no message'}"
 
 
