@@ -436,11 +436,8 @@ def test_the_gateway_clock_ahead(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_a_slow_gateway_fails_within_the_timeout(cli: Cli) -> None:
-    cli.sim.control("set_latency", 2.0)
-    try:
+    with cli.latency(2.0):
         result = cli("doctor", "--timeout", "0.5")
-    finally:
-        cli.sim.control("set_latency", 0.0)
     auth = failed(result, 3, "auth", "MxGatewayTransportError")
     # the call's deadline and the step's are both 0.5 s: either may end it first
     assert "DEADLINE_EXCEEDED" in auth["detail"] or auth["detail"] == (
