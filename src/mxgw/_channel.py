@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _errors, _known
+from . import _errors, _known, _netprobe
 from ._endpoint import Endpoint, parse_endpoint
 from ._known import CertificateTrust
 from ._log import log
@@ -175,18 +175,11 @@ def fingerprint(pem: bytes) -> str:
 
 
 def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
-    # What ssl.get_server_certificate does, plus ALPN "h2" (as grpc offers it, so a server
-    # that insists on ALPN answers the probe too) and the raw SSLError for the hint.
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the probe only reads the certificate to pin it
-    context.set_alpn_protocols(["h2"])
-    with (socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as sock,
-          context.wrap_socket(sock, server_hostname=endpoint.host) as tls):
-        der = tls.getpeercert(binary_form=True)
-    if not der:
-        raise ssl.SSLError("the server presented no certificate")
-    return ssl.DER_cert_to_PEM_cert(der).encode("ascii")
+    # What ssl.get_server_certificate does, plus ALPN "h2" and the raw SSLError for the
+    # hint; the probe only reads the certificate to pin it.
+    info = _netprobe.tls_handshake(endpoint.host, endpoint.port, timeout,
+                                   _netprobe.unverified_context())
+    return ssl.DER_cert_to_PEM_cert(info.der).encode("ascii")
 
 
 async def probe_certificate(endpoint: Endpoint, timeout: float | None) -> bytes:

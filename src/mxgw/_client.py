@@ -158,19 +158,20 @@ class GatewayClient:
         # asyncio would print "Task exception was never retrieved" on stderr.
         opening.add_done_callback(lambda task: task.cancelled() or task.exception())
         try:
-            session_id = await asyncio.shield(opening)
+            opened = await asyncio.shield(opening)
         except asyncio.CancelledError:
             await self._close_late(opening)
             raise
-        session = Session(self._rpc, session_id, name=name, read_only=self._options.read_only,
-                          on_closed=self._sessions.discard)
+        session = Session(self._rpc, opened.session_id, name=name,
+                          read_only=self._options.read_only, on_closed=self._sessions.discard,
+                          lease_expires_at=opened.lease_expires_at)
         self._sessions.add(session)
         return session
 
-    async def _close_late(self, opening: asyncio.Future[str]) -> None:
+    async def _close_late(self, opening: asyncio.Future[_rpc.OpenedSession]) -> None:
         """Close the session an OpenSession whose caller was cancelled may still open."""
         try:
-            session_id = await opening
+            session_id = (await opening).session_id
         except _errors.MxGatewayError:
             return  # nothing was opened
         try:

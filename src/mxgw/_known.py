@@ -141,6 +141,14 @@ class KnownGateways:
         with self._lock():
             return sorted(self._read().values(), key=lambda e: e.endpoint)
 
+    def lookup(self, endpoint: str) -> KnownGateway | None:
+        """The entry for `endpoint`, or None. Only reads: unlike `check`, nothing is stored
+        or refreshed, and a missing file stays missing (`mxgw doctor` reports, never trusts)."""
+        if not self.path.exists():
+            return None
+        with self._lock():
+            return self._read().get(endpoint)
+
     def check(self, endpoint: str, presented: str) -> CertificateTrust:
         """Trust `presented` for `endpoint` if it is the stored one or the first one.
 

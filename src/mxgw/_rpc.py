@@ -28,6 +28,9 @@ from ._status import StatusInfo, failures
 
 pb = gateway_pb2
 gpb = galaxy_pb2
+# The services the tool calls, by full name (what server reflection lists).
+SERVICE_NAMES = tuple(service.full_name for module in (gateway_pb2, galaxy_pb2)
+                      for service in module.DESCRIPTOR.services_by_name.values())
 
 # ---------------------------------------------------------------- error mapping
 
@@ -223,6 +226,11 @@ def check_event(event: Any, operation: str) -> Any:
 # ---------------------------------------------------------------- the stubs
 
 
+class OpenedSession(NamedTuple):
+    session_id: str
+    lease_expires_at: datetime | None  # the gateway's clock: None when it sends none
+
+
 class Rpc:
     """The stubs on one channel, the API-key metadata and the unary deadline."""
 
@@ -264,7 +272,8 @@ class Rpc:
         return method(request, metadata=self._metadata, timeout=timeout)
 
     # gateway
-    async def open_session(self, name: str, version: str, lease: float | None) -> str:
+    async def open_session(self, name: str, version: str, lease: float | None
+                           ) -> OpenedSession:
         with self.errors("open session"):
             request = pb.OpenSessionRequest(client_session_name=name, client_version=version)
         if lease is not None:
@@ -272,7 +281,7 @@ class Rpc:
         reply = await self._unary(self._gateway.OpenSession, request, "open session",
                                   session=True, timeout=open_deadline(self.timeout))
         check_reply(reply, "open session")
-        return str(reply.session_id)
+        return OpenedSession(str(reply.session_id), timestamp(reply, "lease_expires_at"))
 
     async def close_session(self, session_id: str, reason: str) -> str:
         operation = f"close session {session_id}"
@@ -398,6 +407,22 @@ def deploy_event_parts(event: Any) -> tuple[int, datetime | None, datetime | Non
 def alarm_feed_kind(message: Any) -> str:
     """"active_alarm", "snapshot_complete", "transition" or "provider_status"."""
     return str(message.WhichOneof("payload") or "")
+
+
+class ProviderStatus(NamedTuple):
+    mode: str  # "ALARMMGR", "SUBTAG" or "UNSPECIFIED"
+    degraded: bool
+    reason: str
+    since: datetime | None
+
+
+def provider_status(message: Any) -> ProviderStatus | None:
+    """The alarm provider's status in an AlarmFeedMessage; None for the other members."""
+    if alarm_feed_kind(message) != "provider_status":
+        return None
+    status = message.provider_status
+    return ProviderStatus(_enum_short(pb.AlarmProviderMode, status.mode, "ALARM_PROVIDER_MODE_"),
+                          bool(status.degraded), str(status.reason), timestamp(status, "since"))
 
 
 # ---------------------------------------------------------------- commands

@@ -57,8 +57,10 @@ class Session:
         name: str = "mxgw",
         read_only: bool = False,
         on_closed: Callable[[Session], None] | None = None,
+        lease_expires_at: datetime | None = None,
     ) -> None:
         self._rpc = rpc
+        self._lease_expires_at = lease_expires_at
         self._id = session_id
         self._name = name
         self._read_only = read_only
@@ -77,6 +79,12 @@ class Session:
     def name(self) -> str:
         """The session's client name (also the conveniences' MXAccess registration)."""
         return self._name
+
+    @property
+    def lease_expires_at(self) -> datetime | None:
+        """When the lease granted at OpenSession runs out, by the gateway's clock (any call
+        renews it); None for an attached session or a gateway that sends no time."""
+        return self._lease_expires_at
 
     @property
     def timeout(self) -> float | None:

@@ -51,11 +51,8 @@ def test_a_tiny_timeout_fails_the_call_not_the_session(cli: Cli) -> None:
     # Before: OpenSession itself got the 1 ms deadline and gave up while the gateway was
     # creating the session, which then stayed open (about 1 run in 10; every run here,
     # with a gateway that takes 0.2 s per call).
-    cli.sim.control("set_latency", 0.2)
-    try:
+    with cli.latency(0.2):
         result = cli("get", "TestChildObject.TestInt", "--timeout", "0.001")
-    finally:
-        cli.sim.control("set_latency", 0)
     assert result.code == 3 and result.out == ""
     error = result.error
     assert error["grpcCode"] == "DEADLINE_EXCEEDED"
@@ -97,11 +94,8 @@ def test_when_the_gateway_goes_away_the_first_error_is_reported(cli: Cli) -> Non
 
 
 def test_query_active_alarms_carries_the_timeout(cli: Cli) -> None:
-    cli.sim.control("set_latency", 3.0)
-    try:
+    with cli.latency(3.0):
         result = cli("query-active-alarms", "--timeout", "0.5")
-    finally:
-        cli.sim.control("set_latency", 0)
     assert result.code == 3 and result.out == ""
     assert result.error["grpcCode"] == "DEADLINE_EXCEEDED"
 
