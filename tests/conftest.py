@@ -16,3 +16,13 @@ import pytest
 def _private_mxgw_home(tmp_path_factory: pytest.TempPathFactory,
                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MXGW_HOME", str(tmp_path_factory.mktemp("mxgw-home")))
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

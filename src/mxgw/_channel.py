@@ -18,7 +18,6 @@ grpc is imported inside functions: `prepare_grpc_environment` must run before gr
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import socket
 import ssl
@@ -27,15 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _errors, _known
+from . import _errors, _known, _netprobe
 from ._endpoint import Endpoint, parse_endpoint
 from ._known import CertificateTrust
+from ._log import log
 from ._options import ClientOptions
 
 if TYPE_CHECKING:
     import grpc
 
-log = logging.getLogger("mxgw")
 
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
 TOFU_SERVER_NAME = "localhost"
@@ -64,14 +63,25 @@ def auth_metadata(api_key: str | None) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {api_key}"),) if api_key else ()
 
 
-# grpc waits up to 120 s between attempts to reconnect a dropped channel; a gateway that
-# restarts (a service restart takes seconds) is found again within this instead.
+# A gateway's error message may quote a long name back (galaxy-browse with a 16 KB name):
+# with grpc's default 8 KiB soft limit that answer turned into RESOURCE_EXHAUSTED, at
+# random between 8 and 16 KiB. Status texts up to this size arrive as sent.
+METADATA_BYTES = 1024 * 1024
+# Without an answer to a ping within this long (or the interval, if shorter) the
+# connection is declared dead and every call on it ends UNAVAILABLE.
+KEEPALIVE_TIMEOUT = 20.0
+# grpc backs off up to 120 s between attempts to reconnect a dropped channel; a gateway
+# that restarts (a service restart takes seconds) is found again within this instead.
 MAX_RECONNECT_BACKOFF_MS = 10_000
 
 
 def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
-    """grpc channel arguments: message limits, reconnect backoff and the proxy switch.
+    """grpc channel arguments: message and metadata limits, keepalive, reconnect backoff,
+    the proxy switch.
 
+    Keepalive pings are sent only while a call is open (a stream that runs until you stop
+    it has no deadline; the ping is what notices a dead network under it), and without a
+    cap on pings between data frames, so an idle stream keeps being checked.
     grpc honours http_proxy/https_proxy even for loopback addresses, which silently breaks
     a gateway on the same machine behind a corporate proxy; so proxies are off unless asked.
     """
@@ -79,11 +89,45 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
     result: list[tuple[str, Any]] = [
         ("grpc.max_send_message_length", size),
         ("grpc.max_receive_message_length", size),
+        ("grpc.max_metadata_size", METADATA_BYTES),
+        ("grpc.absolute_max_metadata_size", METADATA_BYTES),
         ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
     ]
+    if options.keepalive_seconds:
+        interval = int(options.keepalive_seconds * 1000)
+        wait = min(interval, int(KEEPALIVE_TIMEOUT * 1000))
+        result += [
+            ("grpc.keepalive_time_ms", interval),
+            ("grpc.keepalive_timeout_ms", wait),
+            # grpc-core (1.6x and later) waits for a ping's ACK with this one (default
+            # one minute), whatever keepalive_timeout_ms says.
+            ("grpc.http2.ping_timeout_ms", wait),
+            ("grpc.keepalive_permit_without_calls", 0),
+            ("grpc.http2.max_pings_without_data", 0),
+        ]
     if not options.use_proxy:
         result.append(("grpc.enable_http_proxy", 0))
     return result
+
+
+def read_ca_file(path: str) -> bytes:
+    """The PEM bundle of `path`, checked now: grpc would only fail at the handshake, with
+    C-level log lines and a message about plaintext gateways."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise _errors.MxGatewayConfigError(
+            f"cannot read CA file {path}: {exc.strerror or exc}") from None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # empty: no system roots mixed in
+    try:
+        context.load_verify_locations(cadata=data.decode("ascii"))
+    except (UnicodeDecodeError, ssl.SSLError, ValueError):
+        pass
+    loaded = context.get_ca_certs()
+    if not loaded:
+        raise _errors.MxGatewayConfigError(
+            f"CA file {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    return data
 
 
 def windows_root_pems(
@@ -136,18 +180,11 @@ def fingerprint(pem: bytes) -> str:
 
 
 def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
-    # What ssl.get_server_certificate does, plus ALPN "h2" (as grpc offers it, so a server
-    # that insists on ALPN answers the probe too) and the raw SSLError for the hint.
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the probe only reads the certificate to pin it
-    context.set_alpn_protocols(["h2"])
-    with (socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as sock,
-          context.wrap_socket(sock, server_hostname=endpoint.host) as tls):
-        der = tls.getpeercert(binary_form=True)
-    if not der:
-        raise ssl.SSLError("the server presented no certificate")
-    return ssl.DER_cert_to_PEM_cert(der).encode("ascii")
+    # What ssl.get_server_certificate does, plus ALPN "h2" and the raw SSLError for the
+    # hint; the probe only reads the certificate to pin it.
+    info = _netprobe.tls_handshake(endpoint.host, endpoint.port, timeout,
+                                   _netprobe.unverified_context())
+    return ssl.DER_cert_to_PEM_cert(info.der).encode("ascii")
 
 
 async def probe_certificate(endpoint: Endpoint, timeout: float | None) -> bytes:
@@ -198,10 +235,7 @@ async def plan_channel(
     name = options.server_name_override
     trust: CertificateTrust | None = None
     if options.ca_file is not None:
-        try:
-            roots: bytes | None = Path(options.ca_file).read_bytes()
-        except OSError as exc:
-            raise ValueError(f"cannot read CA file {options.ca_file}: {exc.strerror}") from exc
+        roots: bytes | None = read_ca_file(options.ca_file)
         description = f"TLS (CA file {options.ca_file})"
     elif options.require_certificate_validation:
         roots = system_root_pems(os_name, enum_certificates)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 from collections.abc import AsyncGenerator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from . import _channel, _errors, _rpc, _streams
+from ._log import log
 from ._options import ClientOptions
 from ._session import Session
 from ._version import __version__
+
+# The longest lease open_session asks for (a year); the gateway's default is 1800 s.
+MAX_LEASE = 365 * 24 * 3600.0
 
 if TYPE_CHECKING:
     import grpc
@@ -31,8 +34,6 @@ if TYPE_CHECKING:
         MxCommandReply,
         MxCommandRequest,
     )
-
-log = logging.getLogger("mxgw")
 
 
 class GatewayClient:
@@ -157,19 +158,50 @@ class GatewayClient:
     # ------------------------------------------------------------ sessions
 
     async def open_session(self, name: str = "mxgw", lease: float | None = None) -> Session:
-        """Open a session (one MXAccess worker); `lease` in seconds (None = gateway default)."""
+        """Open a session (one MXAccess worker); `lease` in seconds (None = gateway default).
+
+        OpenSession gets at least 5 s whatever the client timeout, so a tiny timeout does
+        not give up on a session the gateway is creating. When the calling task is
+        cancelled while OpenSession is in flight, the reply is still awaited and a session
+        it names is closed before the cancellation goes on.
+        """
         self._check_open()
-        session_id = await self._rpc.open_session(name, f"mxgw {__version__}", lease)
-        session = Session(self._rpc, session_id, name=name, read_only=self._options.read_only,
-                          on_closed=self._sessions.discard)
+        if lease is not None and not 1 <= lease <= MAX_LEASE:
+            raise _errors.MxGatewayConfigError(
+                f"lease must be 1 to {MAX_LEASE:g} seconds (got {lease!r})")
+        opening = asyncio.ensure_future(
+            self._rpc.open_session(name, f"mxgw {__version__}", lease))
+        # Retrieved here even when nobody awaits it any more (a second cancellation):
+        # asyncio would print "Task exception was never retrieved" on stderr.
+        opening.add_done_callback(lambda task: task.cancelled() or task.exception())
+        try:
+            opened = await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            await self._close_late(opening)
+            raise
+        session = Session(self._rpc, opened.session_id, name=name,
+                          read_only=self._options.read_only, on_closed=self._sessions.discard,
+                          lease_expires_at=opened.lease_expires_at)
         self._sessions.add(session)
         return session
+
+    async def _close_late(self, opening: asyncio.Future[_rpc.OpenedSession]) -> None:
+        """Close the session an OpenSession whose caller was cancelled may still open."""
+        try:
+            session_id = (await opening).session_id
+        except _errors.MxGatewayError:
+            return  # nothing was opened
+        try:
+            await self._rpc.close_session(session_id, "cancelled while opening")
+        except _errors.MxGatewayError as exc:
+            log.warning("closing session %s (cancelled while opening) failed: %s",
+                        session_id, exc)
 
     def attach_session(self, session_id: str, name: str = "mxgw") -> Session:
         """A Session for an existing session id (no RPC). Closing it closes that session."""
         self._check_open()
         if not session_id.strip():
-            raise ValueError("session id is empty")
+            raise _errors.MxGatewayConfigError("session id is empty")
         return Session(self._rpc, session_id, name=name, read_only=self._options.read_only)
 
     async def close_session(self, session_id: str, reason: str = "") -> str:
@@ -229,6 +261,11 @@ class GatewayClient:
 
     async def _close(self, close_sessions: bool) -> None:
         try:
+            # A close in flight (its caller cancelled by Ctrl-C or SIGTERM) finishes first:
+            # closing the channel under it would leave the session open on the gateway.
+            pending = [task for s in self._sessions if (task := s.closing) is not None]
+            if pending:
+                await asyncio.wait(pending)
             for session in list(self._sessions) if close_sessions else []:
                 try:
                     await session.close("client closed")

@@ -1,6 +1,9 @@
 """Typed errors raised by the mxgw library.
 
     MxGatewayError                      anything the gateway or the channel refused
+    ├── MxGatewayConfigError            a bad option, value, endpoint or file, refused before
+    │   │                               anything is sent (also a ValueError)
+    │   └── KnownGatewaysFileError      known_gateways.json cannot be read or written
     ├── MxGatewayTransportError         unavailable, deadline, TLS, name resolution, dropped stream
     │   └── MxGatewayCertificateChangedError   not the certificate trusted for the endpoint
     ├── MxGatewayAuthenticationError    missing, malformed or unknown API key (UNAUTHENTICATED)
@@ -14,9 +17,6 @@
     ├── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
     └── MxGatewayConditionTimeoutError  `session.wait_for`: the condition did not hold in time
                                         (also a TimeoutError)
-
-`KnownGatewaysFileError` (a ValueError) says known_gateways.json cannot be read or
-written; the CLI maps it to exit 2.
 
 gRPC status codes and protocol status codes are mapped to these classes in exactly one
 place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
@@ -44,6 +44,15 @@ def redact(text: str) -> str:
     """Replace anything shaped like an API key or bearer token with `<redacted>`."""
     text = _KEY_PATTERN.sub("<redacted>", text)
     return _BEARER_PATTERN.sub(r"\1<redacted>", text)
+
+
+def secret_forms(value: str) -> set[str]:
+    """The strings to scrub for one secret: the value itself and, for an API key, its
+    bare secret part (the text after `mxgw_<keyId>_`, which alone is the secret)."""
+    forms = {value}
+    if _KEY_PATTERN.fullmatch(value):
+        forms.add(value.split("_", 2)[2])
+    return forms
 
 
 class MxGatewayError(Exception):
@@ -79,6 +88,15 @@ class MxGatewayError(Exception):
             "protocolStatus": self.protocol_status,
             "hresult": self.hresult,
         }
+
+
+class MxGatewayConfigError(MxGatewayError, ValueError):
+    """An option, value, endpoint or file the library refuses before sending anything:
+    a bad endpoint or timeout, an API key with characters a header cannot carry, an
+    unreadable CA file, a value that does not fit its type, too many bulk items.
+
+    Also a ValueError, so `except ValueError` keeps working. The CLI maps it to exit 2.
+    """
 
 
 class MxGatewayTransportError(MxGatewayError):
@@ -177,11 +195,12 @@ class MxGatewayConditionTimeoutError(MxGatewayError, TimeoutError):
         self.last = last
 
 
-class KnownGatewaysFileError(ValueError):
+class KnownGatewaysFileError(MxGatewayConfigError):
     """known_gateways.json is corrupt, cannot be read or written, or stays locked.
 
-    The message names the file and what to do. A ValueError, as the library's other
-    configuration errors are; the CLI maps it to exit 2 (fix the file; retrying will not).
+    The message names the file and what to do. A MxGatewayConfigError (so a ValueError),
+    as the library's other configuration errors are; the CLI maps it to exit 2 (fix the
+    file; retrying will not).
     """
 
 
@@ -193,6 +212,7 @@ __all__ = [
     "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
     "MxGatewayConditionTimeoutError",
+    "MxGatewayConfigError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",
@@ -200,4 +220,5 @@ __all__ = [
     "MxGatewayTransportError",
     "MxGatewayWorkerError",
     "redact",
+    "secret_forms",
 ]

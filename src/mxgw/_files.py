@@ -28,6 +28,18 @@ def private_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
+def private_file(path: os.PathLike[str] | str) -> Path:
+    """Create `path` (to append to) if missing, in a private folder: the file 0600, and an
+    existing one readable by others narrowed to 0600 (the audit log and the REPL history
+    hold tags, values and the OS user). Returns it as a Path."""
+    target = Path(path)
+    private_folder(target.parent)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    if os.name != "nt" and target.stat().st_mode & 0o077:
+        os.chmod(target, 0o600)
+    return target
+
+
 if sys.platform == "win32":
     import msvcrt
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -28,12 +27,12 @@ from typing import Any
 
 from . import _errors, _files
 from ._endpoint import parse_endpoint
+from ._log import log
 from ._timefmt import now_utc
 
 VERSION = 1
 _HEX_DIGITS = frozenset("0123456789abcdef")
 
-log = logging.getLogger("mxgw")
 
 
 def colon_hex(hexdigest: str) -> str:
@@ -44,12 +43,13 @@ def colon_hex(hexdigest: str) -> str:
 def parse_fingerprint(text: str, what: str = "tls_pin") -> str:
     """A SHA-256 fingerprint as users paste it (colon or plain hex, any case) -> colon_hex.
 
-    Raises ValueError naming `what` when it is not 64 hex digits.
+    Raises MxGatewayConfigError (a ValueError) naming `what` when it is not 64 hex digits.
     """
     digits = "".join(text.split()).replace(":", "").lower()
     if len(digits) != 64 or not set(digits) <= _HEX_DIGITS:
-        raise ValueError(f"{what}: not a SHA-256 fingerprint (64 hex digits, colons "
-                         f"optional, e.g. what `mxgw sim --tls` prints): {text.strip()[:100]!r}")
+        raise _errors.MxGatewayConfigError(
+            f"{what}: not a SHA-256 fingerprint (64 hex digits, colons optional, e.g. what "
+            f"`mxgw sim --tls` prints): {text.strip()[:100]!r}")
     return colon_hex(digits)
 
 
@@ -140,6 +140,14 @@ class KnownGateways:
     def entries(self) -> list[KnownGateway]:
         with self._lock():
             return sorted(self._read().values(), key=lambda e: e.endpoint)
+
+    def lookup(self, endpoint: str) -> KnownGateway | None:
+        """The entry for `endpoint`, or None. Only reads: unlike `check`, nothing is stored
+        or refreshed, and a missing file stays missing (`mxgw doctor` reports, never trusts)."""
+        if not self.path.exists():
+            return None
+        with self._lock():
+            return self._read().get(endpoint)
 
     def check(self, endpoint: str, presented: str) -> CertificateTrust:
         """Trust `presented` for `endpoint` if it is the stored one or the first one.

@@ -80,3 +80,4 @@ def audit_log_file(env: Mapping[str, str] | None = None, os_name: str | None = N
 
 def history_file(env: Mapping[str, str] | None = None, os_name: str | None = None) -> PurePath:
     return data_dir(env, os_name) / "repl_history"
+

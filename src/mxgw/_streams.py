@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import _errors, _rpc
-
-log = logging.getLogger("mxgw")
+from ._log import log
 
 
 class CallRegistry:

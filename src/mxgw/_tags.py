@@ -13,13 +13,13 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _errors, _rpc
+from ._log import log
 from ._values import DataChange, TagValue
 
 if TYPE_CHECKING:
     from ._session import Session
     from ._until import Condition
 
-log = logging.getLogger("mxgw")
 
 
 def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
@@ -31,7 +31,7 @@ def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
         else:
             result.extend(tag)
     if not result:
-        raise ValueError("name at least one tag")
+        raise _errors.MxGatewayConfigError("name at least one tag")
     return result
 
 
@@ -114,9 +114,11 @@ async def wait_for(session: Session, tags: list[str], condition: Condition,
                    on_change: Callable[[DataChange], None] | None) -> DataChange:
     """The first data change of `tags` for which `condition` holds (see Session.wait_for)."""
     if timeout is not None and not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout}")
+        raise _errors.MxGatewayConfigError(
+            f"timeout must be a positive number of seconds or None, not {timeout}")
     if max_changes < 0:
-        raise ValueError(f"max_changes must be 0 (no limit) or more, not {max_changes}")
+        raise _errors.MxGatewayConfigError(
+            f"max_changes must be 0 (no limit) or more, not {max_changes}")
     condition.check_tags(tags)
     changes = subscribe(session, tags)
     seen = 0

@@ -35,3 +35,12 @@ def cli(sim: SimThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     yield runner
     # Whatever a test did, no command may leave a session open behind it.
     assert sim.open_sessions() == 0
+
+
+@pytest.fixture
+def tcli(tls_sim: SimThread, capsys: pytest.CaptureFixture[str],
+         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
+    """Like `cli`, against the TLS simulator."""
+    runner = Cli(tls_sim, capsys, monkeypatch, tmp_path)
+    yield runner
+    assert tls_sim.open_sessions() == 0

@@ -5,21 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from cli_harness import Cli, Result, SimThread
+from cli_harness import Cli, Result
 
 OTHER = "0f:" * 31 + "0f"
-
-
-@pytest.fixture
-def tcli(tls_sim: SimThread, capsys: pytest.CaptureFixture[str],
-         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
-    runner = Cli(tls_sim, capsys, monkeypatch, tmp_path)
-    yield runner
-    assert tls_sim.open_sessions() == 0
 
 
 def sha(cli: Cli) -> str:

@@ -56,6 +56,8 @@ EXAMPLES = [
     ("mxgw watch Pump001.PumpFault Pump002.PumpFault --until \"tag == 'Pump001.PumpFault' "
      "and value == true\" --count 100"),
     'mxgw watch Pump001.PumpFault --until "value == true and quality == Good" --duration 60',
+    "mxgw doctor --endpoint gateway01:5120 --plaintext --tag Pump001.Speed",
+    "mxgw doctor --endpoint sim",
     "mxgw open-session --name nightly-check",
     "mxgw register --client-name nightly-check",
     "mxgw add-item --server-handle 1 --tag TestChildObject.TestInt",

@@ -221,3 +221,19 @@ def test_processes_racing_on_the_file_lose_nothing(tmp_path: Path) -> None:
     gateways = json.loads(path.read_text())["gateways"]  # one valid file
     assert len(gateways) == 6 * 20 + 1  # no lost update
     assert statuses.count("new") == 6 * 20 + 1  # shared:5120 was new exactly once
+
+
+def test_lookup_only_reads(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "known_gateways.json"
+    store = _known.KnownGateways(path)
+    assert store.lookup("gw01:5120") is None
+    assert not path.parent.exists()  # a missing file: neither it, its lock nor its folder
+    path.parent.mkdir()
+    path.write_text(json.dumps({"version": 1, "gateways": {"gw01:5120": ENTRY}}))
+    entry = store.lookup("gw01:5120")
+    assert entry is not None and (entry.sha256, entry.last_seen) == (A, "t")
+    assert store.lookup("gw02:5120") is None
+    assert json.loads(path.read_text())["gateways"]["gw01:5120"] == ENTRY  # lastSeen kept
+    path.write_text("not json")
+    with pytest.raises(KnownGatewaysFileError, match="not valid JSON"):
+        store.lookup("gw01:5120")

@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import mxgw  # noqa: E402
-from mxgw import _channel  # noqa: E402
-from mxgw.repl._reconnect import SessionLink  # noqa: E402
-from test_repl_reconnect import TAG, Gateway  # noqa: E402
+from test_repl_reconnect import TAG, Gateway
+
+import mxgw
+from mxgw import _channel
+from mxgw.repl._reconnect import SessionLink
 
 
 async def lag(outage: float) -> float:

@@ -103,11 +103,13 @@ class Output:
     """Writes JSON to stdout. `emit` one document; `item` per stream element; `finish`."""
 
     def __init__(self, stream: TextIO | None = None, pretty: bool | None = None,
-                 collect: bool = False, collect_limit: int = COLLECT_LIMIT) -> None:
+                 collect: bool = False, collect_limit: int | None = None,
+                 bounds: tuple[str, ...] = ()) -> None:
         self._stream = stream
         self.pretty = pretty
         self.collect = collect
-        self.collect_limit = collect_limit
+        self.collect_limit = COLLECT_LIMIT if collect_limit is None else collect_limit
+        self.bounds = bounds  # the command's own flags that bound or narrow its stream
         self._collected: list[Any] = []
 
     @property
@@ -139,9 +141,10 @@ class Output:
             self.line(obj)
             return
         if len(self._collected) >= self.collect_limit:
+            narrow = f", or narrow it with {', '.join(self.bounds)}" if self.bounds else ""
             raise CollectLimitError(
                 f"--collect holds at most {self.collect_limit} items; drop --collect to "
-                "stream JSON Lines, or bound the stream with --max-events/--count/--duration")
+                f"stream JSON Lines{narrow}")
         self._collected.append(to_jsonable(obj))
 
     def finish(self) -> None:

@@ -113,7 +113,7 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
         history = None
         if settings.history:
             try:
-                history = open_history()
+                history = open_history(secrets=ctx.runtime.secrets)
             except OSError as exc:
                 write(f"history disabled: cannot use {exc.filename}: {exc.strerror}\n")
         console = ReplConsole(connected.namespace, info, write, debug=settings.debug,
@@ -133,9 +133,9 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
 
 
 async def _scripted(ctx: CommandContext, settings: ReplSettings) -> int:
+    from .._signals import until_terminated
     from ..repl._main import json_ready, with_session
     from ..repl._runner import ScriptError, run_script
-    from ..repl._signals import until_terminated
 
     client = await ctx.client()
 

@@ -32,9 +32,9 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.patch_stdout import patch_stdout
 from ptpython.repl import PythonRepl, ReplExit
 
+from .._signals import signal_handlers, termination_signals
 from ._completion import TagCache, TagCompleter
 from ._display import format_error, format_result
-from ._signals import signal_handlers, termination_signals
 from ._toolbar import ReplInfo, banner, toolbar_window
 
 Write = Callable[[str], None]
