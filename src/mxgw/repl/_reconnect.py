@@ -15,10 +15,11 @@ worker unavailable). The call that found it fails as it did; nothing is sent twi
 Reconnecting opens and registers a new session on the same client, so on the same
 channel: the TLS trust decided when connecting still holds, and a gateway that now
 presents another certificate is refused (`client.check_certificate()` says which), never
-re-trusted. Attempts back off up to MAX_BACKOFF seconds and go on until they succeed or
-you quit; authentication, permission and certificate errors stop them for good. The old
-session is closed in the background with a bounded deadline (after a gateway restart the
-gateway no longer knows it; after a dropped connection it may, and should not keep it).
+re-trusted. Attempts back off (BACKOFF: 0.5 s doubling to 5 s) and go on until they
+succeed or you quit; authentication, permission and certificate errors stop them for
+good. The old session is closed in the background with a bounded deadline (after a
+gateway restart the gateway no longer knows it; after a dropped connection it may, and
+should not keep it).
 
 With `enabled=False` (`--no-reconnect`, and scripts, which should fail fast with their
 exit code) a loss only changes the state to "lost", for the toolbar, and says so once
@@ -28,15 +29,16 @@ when `announce` (not in scripts: their stderr is the failing statement's error).
 from __future__ import annotations
 
 import asyncio
-import logging
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from .. import _errors, _rpc
+from .._log import log
 from .._streams import ResumePolicy
 from ._display import format_error
+from ._proxy import ReplSession
 
-log = logging.getLogger("mxgw")
 Notice = Callable[[str], None]
 
 # The REPL never gives up (max_retries is not used): it tries until the gateway answers.
@@ -60,8 +62,6 @@ class SessionLink:
     def __init__(self, client: Any, name: str, session: Any, server: int, *,
                  notice: Notice, enabled: bool = True, announce: bool = True,
                  policy: ResumePolicy = BACKOFF) -> None:
-        from ._proxy import ReplSession
-
         self._client = client
         self._name = name
         self.session = session
@@ -164,13 +164,29 @@ class SessionLink:
             except Exception as exc:  # noqa: BLE001 - a bug: say so rather than hang
                 self._stop(exc, "a bug in mxgw, please report it (with --debug)")
                 return
-            await asyncio.sleep(self._policy.delay(attempt))
+            await self._pause(self._policy.delay(attempt))
         old = self.session
         self.session, self.server = session, server
         self._set_state("up")
         self._settled.set()
         self._notice(f"reconnected (session {session.session_id})")
         self._close_later(old)
+
+    async def _pause(self, delay: float) -> None:
+        """Wait `delay` seconds, or less when the channel was down and connects again:
+        grpc retries the connection on its own backoff (kicked here when it idles), and
+        the moment it reaches the gateway is the moment to open the session. A channel
+        that is up (the gateway answers, but refuses) waits the whole delay."""
+        channel = self._client.channel
+        state = channel.get_state(try_to_connect=True)
+        if state.name == "READY":
+            await asyncio.sleep(delay)
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(delay):
+                while state.name != "READY":
+                    await channel.wait_for_state_change(state)
+                    state = channel.get_state(try_to_connect=True)
 
     async def _attempt(self) -> tuple[Any, int]:
         try:
@@ -227,10 +243,8 @@ class SessionLink:
         task.add_done_callback(self._closing.discard)
 
     async def _close_quietly(self, session: Any, reason: str) -> None:
-        try:
-            await asyncio.wait_for(asyncio.shield(session.close(reason=reason)), CLOSE_BOUND)
-        except (_errors.MxGatewayError, TimeoutError) as exc:
-            log.info("closing session %s: %s", session.session_id, exc)
+        # Nobody to tell: the gateway may rightly not know the session any more.
+        await close_session(session, reason, log.info, report=False, bound=CLOSE_BOUND)
 
     async def aclose(self, reason: str, report: bool) -> None:
         """Stop reconnecting and close the current session (bounded when it was lost);
