@@ -472,3 +472,27 @@ async def test_session_is_a_faithful_stand_in(rig: Rig) -> None:
     assert not inspect.iscoroutinefunction(proxy.subscribe)
     server = await proxy.default_server()
     assert isinstance(server, int)
+
+
+@pytest.mark.asyncio
+async def test_the_reconnect_goes_ahead_as_soon_as_the_channel_is_back(
+        gateway: Gateway) -> None:
+    # A backoff far longer than the bound of this test: only the channel connecting again
+    # can wake the reconnect in time.
+    options = mxgw.ClientOptions(f"127.0.0.1:{gateway.port}", plaintext=True, timeout=10)
+    async with await mxgw.GatewayClient.connect(options) as client:
+        session = await client.open_session(name="repl-test")
+        notices: list[str] = []
+        link = SessionLink(client, "repl-test", session, int(await session.register("x")),
+                           notice=notices.append,
+                           policy=ResumePolicy(initial_backoff=3600, max_backoff=3600))
+        try:
+            await gateway.stop()
+            with pytest.raises(mxgw.MxGatewayTransportError):
+                await link.proxy.read(TAG)
+            assert link.state == "reconnecting"
+            await gateway.start()
+            await until(lambda: link.state == "up")
+            assert notices[-1] == f"reconnected (session {link.session.session_id})"
+        finally:
+            await link.aclose("test over", report=False)
