@@ -3,8 +3,9 @@
 After a reconnect the REPL has a new `mxgw.Session`. Rather than rebinding `session` and
 leaving a dead object in every variable that held it (`s = session`, a helper, a
 function's default), the namespace holds a stand-in whose target is swapped: every
-attribute of `mxgw.Session` is here, with its signature and docstring (so completion and
-`help(session.read)` work), and goes to whichever session is current.
+attribute of `mxgw.Session` is here, with its signature and docstring (Tab completion,
+`help(session.read)` and `inspect.signature` see them; ptpython's signature pop-up, which
+asks jedi about the source, shows none), and goes to whichever session is current.
 
 - Coroutine methods (`await session.read(...)`) called while reconnecting wait for the
   new session, up to the client's timeout; then they fail with a one-line error, not sent.
