@@ -1,4 +1,4 @@
-"""Route SIGINT/SIGTERM/SIGHUP to callbacks on the event loop, on Windows too.
+"""Route SIGINT/SIGTERM/SIGHUP/SIGBREAK to callbacks on the event loop, on Windows too.
 
 ptpython's async REPL calls `loop.add_signal_handler(SIGINT, ...)` around every
 evaluation. Windows event loops do not implement it and raise NotImplementedError
@@ -7,7 +7,8 @@ call that code path: the console installs its handlers through `signal_handlers(
 which falls back to `signal.signal()` plus `loop.call_soon_threadsafe()` when the
 loop has no signal support. Python runs `signal.signal()` handlers on the main
 thread between bytecodes, and the Windows proactor loop wakes up on them through
-its wakeup socket, so the callback still runs promptly on the loop.
+its wakeup socket, so the callback still runs promptly on the loop. SIGBREAK goes
+through `mxgw._winconsole`, which also routes closing the console window to it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def install_signal_handler(
     The previous Python-level handler (for example asyncio.run's own SIGINT
     handler) is put back by the undo function on every path.
     """
+    if signum == getattr(signal, "SIGBREAK", None):
+        # Windows: Ctrl-Break and closing the console need a console handler of our own
+        # (the close event would end the process before a signal.signal() handler runs).
+        from .._winconsole import route_break
+
+        undo_break = route_break(loop, callback)
+        if undo_break is not None:
+            return undo_break
     previous = signal.getsignal(signum)
     try:
         loop.add_signal_handler(signum, callback)
