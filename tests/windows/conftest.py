@@ -144,10 +144,11 @@ class Running:
             threading.Thread(target=self._pump, args=(stream, sink), daemon=True).start()
 
     def _pump(self, stream: Any, sink: list[str]) -> None:
-        for line in stream:
-            with self._changed:
-                sink.append(line.rstrip("\r\n"))
-                self._changed.notify_all()
+        with stream:
+            for line in stream:
+                with self._changed:
+                    sink.append(line.rstrip("\r\n"))
+                    self._changed.notify_all()
         with self._changed:
             self._open -= 1
             self._changed.notify_all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import Mxgw, Running
@@ -128,6 +129,22 @@ def test_watch_stopped_by_ctrl_c_closes_its_session(mxgw: Mxgw, sim: WinSim) -> 
     assert sim.sessions_balanced(since) == (1, 1)
     assert all(json.loads(line)["tag"] == "TestMachine_001.TestChangingInt"
                for line in watch.stdout)
+
+
+@pytest.mark.xfail(reason="needs issue 9 item 1", strict=False)
+def test_watch_stopped_by_ctrl_break_closes_its_session(mxgw: Mxgw, sim: WinSim,
+                                                       tmp_path: Path) -> None:
+    since = sim.mark()
+    watch = Running(mxgw.wine, [mxgw.python, mxgw.pyz, "watch",
+                                "TestMachine_001.TestChangingInt", *connect(sim)], env=sim.key,
+                    events=tmp_path / "events")
+    try:
+        json.loads(watch.wait_for('"tag"'))
+        watch.send("ctrl-break")
+        assert watch.wait() == 130
+    finally:
+        watch.kill()
+    assert sim.sessions_balanced(since) == (1, 1)
 
 
 def test_batch_with_windows_paths_and_crlf(mxgw: Mxgw, sim: WinSim) -> None:

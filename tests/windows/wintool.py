@@ -19,6 +19,7 @@ the Wine prefix and run there.
 """
 
 import ctypes
+import signal
 import subprocess
 import sys
 import time
@@ -69,6 +70,9 @@ def deliver(pid: int, event: str) -> None:
 def run(events_path: str, command: list[str]) -> int:
     # No CREATE_NEW_PROCESS_GROUP: Wine then ignores every control event, not only Ctrl-C.
     child = subprocess.Popen(command, stdin=0, stdout=1, stderr=2)
+    # A Ctrl-C typed on the terminal reaches every process of the console: it is the
+    # child's to handle, and this process must outlive it.
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
     say(f"started {child.pid}")
     seen = 0
     while child.poll() is None:
