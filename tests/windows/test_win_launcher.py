@@ -92,6 +92,8 @@ def test_unwritable_profile_falls_back_to_temp(mxgw: Mxgw) -> None:
     finally:
         home_root.unlink()
         aside.rename(home_root)
+        # Or the next start would use it: an existing extraction in any root is used.
+        shutil.rmtree(temp_root, ignore_errors=True)
 
 
 def test_too_deep_a_root_is_refused_with_a_short_path_hint(mxgw: Mxgw, tmp_path: Path) -> None:

@@ -59,11 +59,10 @@ async def test_trust_on_first_use_and_ca_file(mxgw: Mxgw, sim: RunningSimulator,
 @pytest.mark.asyncio
 async def test_require_cert_validation_uses_the_machine_store(
         mxgw: Mxgw, sim: RunningSimulator, tmp_path: Path) -> None:
-    assert sim.ca_pem is not None
-    der = tmp_path / "gateway.der"
-    der.write_bytes(ssl.PEM_cert_to_DER_cert(sim.ca_pem.decode()))
-
-    async def addcert(store: str, *purpose: str) -> None:
+    async def addcert(gateway: RunningSimulator, store: str, *purpose: str) -> None:
+        assert gateway.ca_pem is not None
+        der = tmp_path / f"{store}.der"
+        der.write_bytes(ssl.PEM_cert_to_DER_cert(gateway.ca_pem.decode()))
         done = await asyncio.to_thread(mxgw.wine.run, mxgw.python, "C:\\wintool.py",
                                        "addcert", store, mxgw.wine.windows_path(der), *purpose)
         assert done.returncode == 0, done.stderr
@@ -71,12 +70,15 @@ async def test_require_cert_validation_uses_the_machine_store(
     refused = await ping(mxgw, sim, "--require-cert-validation")
     assert refused.returncode == 3, refused.stderr
     assert "CERTIFICATE_VERIFY_FAILED" in refused.stderr
-    # In the machine's CA store but trusted for code signing only: still not for TLS.
-    await addcert("CA", CODE_SIGNING)
-    refused = await ping(mxgw, sim, "--require-cert-validation")
-    assert refused.returncode == 3, refused.stderr
     # A trusted root of the machine: now the gateway's certificate validates.
-    await addcert("ROOT")
+    await addcert(sim, "ROOT")
     assert transport(await ping(mxgw, sim, "--require-cert-validation")) == \
         "TLS (system trust roots)"
+    # Another gateway, whose certificate is in the machine's CA store but trusted for
+    # code signing only: not for TLS.
+    async with run_simulator(tls=True, tick_interval=None) as other:
+        await addcert(other, "CA", CODE_SIGNING)
+        refused = await ping(mxgw, other, "--require-cert-validation")
+        assert refused.returncode == 3, refused.stderr
+        assert other.control.open_session_count == 0
     assert sim.control.open_session_count == 0
