@@ -116,35 +116,26 @@ def test_read_only_profile_in_appdata_refuses_put_before_connecting(mxgw: Mxgw,
     assert sim.calls(since, "OpenSession") == []
 
 
-def test_watch_stopped_by_ctrl_c_closes_its_session(mxgw: Mxgw, sim: WinSim) -> None:
-    since = sim.mark()
-    watch = Running(mxgw.wine, [mxgw.python, mxgw.pyz, "watch",
-                                "TestMachine_001.TestChangingInt", *connect(sim)], env=sim.key)
-    try:
-        json.loads(watch.wait_for('"tag"'))
-        watch.send("ctrl-c")
-        assert watch.wait() == 130
-    finally:
-        watch.kill()
-    assert sim.sessions_balanced(since) == (1, 1)
-    assert all(json.loads(line)["tag"] == "TestMachine_001.TestChangingInt"
-               for line in watch.stdout)
-
-
-@pytest.mark.xfail(reason="needs issue 9 item 1", strict=False)
-def test_watch_stopped_by_ctrl_break_closes_its_session(mxgw: Mxgw, sim: WinSim,
-                                                       tmp_path: Path) -> None:
+@pytest.mark.parametrize("event", [
+    "ctrl-c",
+    pytest.param("ctrl-break", marks=pytest.mark.xfail(reason="needs issue 9 item 1",
+                                                       strict=False)),
+])
+def test_watch_stopped_by_a_console_event_closes_its_session(mxgw: Mxgw, sim: WinSim,
+                                                            tmp_path: Path, event: str) -> None:
     since = sim.mark()
     watch = Running(mxgw.wine, [mxgw.python, mxgw.pyz, "watch",
                                 "TestMachine_001.TestChangingInt", *connect(sim)], env=sim.key,
                     events=tmp_path / "events")
     try:
         json.loads(watch.wait_for('"tag"'))
-        watch.send("ctrl-break")
+        watch.send(event)
         assert watch.wait() == 130
     finally:
         watch.kill()
     assert sim.sessions_balanced(since) == (1, 1)
+    assert all(json.loads(line)["tag"] == "TestMachine_001.TestChangingInt"
+               for line in watch.stdout)
 
 
 def test_batch_with_windows_paths_and_crlf(mxgw: Mxgw, sim: WinSim) -> None:

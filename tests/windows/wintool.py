@@ -2,6 +2,7 @@
 
     python.exe wintool.py run EVENTS -- COMMAND...   run COMMAND; deliver console events
     python.exe wintool.py addcert STORE DER [OID]    add a certificate to a machine store
+    python.exe wintool.py delcert STORE DER          remove it again
 
 `run` starts COMMAND with this process's standard handles, then watches the file
 EVENTS for lines naming console control events (`ctrl-c`, `ctrl-break`, `close`) and
@@ -131,6 +132,39 @@ def addcert(store_name: str, der_path: str, purpose: str | None = None) -> int:
     return 0
 
 
+def delcert(store_name: str, der_path: str) -> int:
+    """Remove that certificate from the LocalMachine store again (a test's cleanup)."""
+    crypt32 = ctypes.WinDLL("crypt32", use_last_error=True)
+    crypt32.CertOpenStore.restype = ctypes.c_void_p
+    crypt32.CertOpenStore.argtypes = [ctypes.c_void_p, wintypes.DWORD, ctypes.c_void_p,
+                                      wintypes.DWORD, ctypes.c_void_p]
+    crypt32.CertCreateCertificateContext.restype = ctypes.c_void_p
+    crypt32.CertCreateCertificateContext.argtypes = [wintypes.DWORD, ctypes.c_char_p,
+                                                     wintypes.DWORD]
+    crypt32.CertFindCertificateInStore.restype = ctypes.c_void_p
+    crypt32.CertFindCertificateInStore.argtypes = [ctypes.c_void_p, wintypes.DWORD,
+                                                   wintypes.DWORD, wintypes.DWORD,
+                                                   ctypes.c_void_p, ctypes.c_void_p]
+    crypt32.CertDeleteCertificateFromStore.argtypes = [ctypes.c_void_p]
+    crypt32.CertFreeCertificateContext.argtypes = [ctypes.c_void_p]
+    crypt32.CertCloseStore.argtypes = [ctypes.c_void_p, wintypes.DWORD]
+    with open(der_path, "rb") as f:
+        der = f.read()
+    store = crypt32.CertOpenStore(10, 0, None, 2 << 16, ctypes.c_wchar_p(store_name))
+    wanted = crypt32.CertCreateCertificateContext(0x10001, der, len(der))
+    if not store or not wanted:
+        raise ctypes.WinError(ctypes.get_last_error())
+    try:
+        found = crypt32.CertFindCertificateInStore(store, 0x10001, 0, 13 << 16,  # EXISTING
+                                                   wanted, None)
+        if found:
+            crypt32.CertDeleteCertificateFromStore(found)  # frees `found` too
+    finally:
+        crypt32.CertFreeCertificateContext(wanted)
+        crypt32.CertCloseStore(store, 0)
+    return 0
+
+
 def _enhanced_key_usage(oid: str) -> bytes:
     """DER of an ExtKeyUsageSyntax with one purpose: SEQUENCE { OBJECT IDENTIFIER oid }."""
     arcs = [int(part) for part in oid.split(".")]
@@ -152,6 +186,8 @@ def main(argv: list[str]) -> int:
         return run(argv[1], argv[split + 1:])
     if argv[:1] == ["addcert"] and len(argv) in (3, 4):
         return addcert(*argv[1:])
+    if argv[:1] == ["delcert"] and len(argv) == 3:
+        return delcert(*argv[1:])
     say((__doc__ or "").split("\n\n")[1])
     return 2
 
