@@ -10,8 +10,10 @@ call that code path: handlers are installed through `signal_handlers()`, which f
 back to `signal.signal()` plus `loop.call_soon_threadsafe()` when the loop has no
 signal support. Python runs `signal.signal()` handlers on the main thread between
 bytecodes, and the Windows proactor loop wakes up on them through its wakeup socket,
-so the callback still runs promptly on the loop. On Windows the C runtime delivers
-Ctrl-Break, and the closing of the console window, as SIGBREAK.
+so the callback still runs promptly on the loop. SIGBREAK goes through
+`mxgw._winconsole`, which also routes closing the console window to it (Windows' C
+runtime turns only Ctrl-C into a signal under Wine, and a close ends the process as soon
+as a signal handler returns).
 """
 
 from __future__ import annotations
@@ -42,6 +44,14 @@ def install_signal_handler(
     The previous Python-level handler (for example asyncio.run's own SIGINT
     handler) is put back by the undo function on every path.
     """
+    if signum == getattr(signal, "SIGBREAK", None):
+        # Windows: Ctrl-Break and closing the console need a console handler of our own
+        # (the close event would end the process before a signal.signal() handler runs).
+        from ._winconsole import route_break
+
+        undo_break = route_break(loop, callback)
+        if undo_break is not None:
+            return undo_break
     previous = signal.getsignal(signum)
     try:
         loop.add_signal_handler(signum, callback)

@@ -133,6 +133,12 @@ class PtySession:
             raise AssertionError(f"the process did not exit; screen:\n{self.screen[-3000:]}"
                                  ) from None
 
+    def disable_signals(self) -> None:
+        """Turn the terminal's ISIG off: Ctrl-C, Ctrl-Z and Ctrl-\\ become plain keys."""
+        attrs = termios.tcgetattr(self.master)
+        attrs[3] &= ~termios.ISIG
+        termios.tcsetattr(self.master, termios.TCSANOW, attrs)
+
     def hang_up(self) -> None:
         """Close our end of the terminal, as closing the terminal window does."""
         if not self._closed:
