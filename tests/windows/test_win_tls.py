@@ -58,9 +58,6 @@ async def test_trust_on_first_use_and_ca_file(mxgw: Mxgw, sim: RunningSimulator,
 
 
 @pytest.mark.asyncio
-@pytest.mark.xfail(reason="passes on the session's first Python; on the next ones the "
-                          "trusted ROOT certificate is not accepted yet (open: stale "
-                          "store entries of the same subject suspected)", strict=False)
 async def test_require_cert_validation_uses_the_machine_store(
         mxgw: Mxgw, sim: RunningSimulator, tmp_path: Path) -> None:
     added: list[tuple[str, Path]] = []
