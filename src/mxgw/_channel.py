@@ -70,10 +70,14 @@ METADATA_BYTES = 1024 * 1024
 # Without an answer to a ping within this long (or the interval, if shorter) the
 # connection is declared dead and every call on it ends UNAVAILABLE.
 KEEPALIVE_TIMEOUT = 20.0
+# grpc backs off up to 120 s between attempts to reconnect a dropped channel; a gateway
+# that restarts (a service restart takes seconds) is found again within this instead.
+MAX_RECONNECT_BACKOFF_MS = 10_000
 
 
 def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
-    """grpc channel arguments: message and metadata limits, keepalive, the proxy switch.
+    """grpc channel arguments: message and metadata limits, keepalive, reconnect backoff,
+    the proxy switch.
 
     Keepalive pings are sent only while a call is open (a stream that runs until you stop
     it has no deadline; the ping is what notices a dead network under it), and without a
@@ -87,6 +91,7 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
         ("grpc.max_receive_message_length", size),
         ("grpc.max_metadata_size", METADATA_BYTES),
         ("grpc.absolute_max_metadata_size", METADATA_BYTES),
+        ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
     ]
     if options.keepalive_seconds:
         interval = int(options.keepalive_seconds * 1000)
@@ -263,6 +268,21 @@ async def trust_certificate(options: ClientOptions, endpoint: Endpoint, presente
         log.info("trusting new gateway certificate: %s SHA-256 %s (stored in %s)",
                  key, presented, trust.file)
     return trust
+
+
+async def check_pinned(options: ClientOptions, trust: CertificateTrust) -> None:
+    """Probe the gateway again and raise MxGatewayCertificateChangedError when it presents
+    a certificate other than `trust.sha256`, the channel's only trust root. Nothing is
+    stored or re-trusted here: the channel can never accept another certificate anyway."""
+    presented = fingerprint(await probe_certificate(parse_endpoint(options.endpoint),
+                                                    options.timeout))
+    if presented == trust.sha256:
+        return
+    if trust.status == "pinned":
+        raise _known.pin_error(trust.endpoint, trust.sha256, presented)
+    entry = _known.KnownGateway(trust.endpoint, trust.sha256,
+                                trust.first_seen or "this client connected", "")
+    raise _known.changed_error(entry, presented, trust.file or "none: known_gateways=None")
 
 
 def open_channel(plan: ChannelPlan) -> grpc.aio.Channel:

@@ -97,6 +97,23 @@ class GatewayClient:
         "known", "pinned" or "not-stored"); None for plaintext, a CA file or system roots."""
         return self._trust
 
+    async def check_certificate(self) -> None:
+        """Probe the gateway's certificate again and raise MxGatewayCertificateChangedError
+        when it is not the one this client trusted on connecting (trust-on-first-use or
+        `tls_pin`): after a gateway restart, say, when calls fail with UNAVAILABLE.
+
+            try:
+                await client.check_certificate()
+            except mxgw.MxGatewayCertificateChangedError as exc:
+                print("refused:", exc.presented)
+
+        Never trusts anything new: the channel accepts only the certificate it was built
+        with. Plaintext, CA-file and system-root clients have nothing to check (their
+        handshake verifies on its own). A failed probe is an MxGatewayTransportError.
+        """
+        if self._trust is not None:
+            await _channel.check_pinned(self._options, self._trust)
+
     @property
     def galaxy(self) -> GalaxyRepositoryClient:
         """The Galaxy Repository service on the same channel (made on first use, so a

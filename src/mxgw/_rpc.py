@@ -93,6 +93,23 @@ _PROTOCOL_ERRORS: dict[str, type[_errors.MxGatewayError]] = {
 # Codes a resuming event stream may retry; everything else is final.
 RETRYABLE_STREAM_CODES = frozenset({"UNAVAILABLE", "ABORTED"})
 
+# A session-scoped call that fails with these can never succeed on that session again: the
+# gateway no longer knows it (restarted: NOT_FOUND) or has faulted it (FAILED_PRECONDITION).
+_LOST_SESSION_CODES = frozenset({"NOT_FOUND", "FAILED_PRECONDITION"})
+_LOST_STATUSES = frozenset({"PROTOCOL_STATUS_CODE_SESSION_NOT_FOUND",
+                            "PROTOCOL_STATUS_CODE_WORKER_UNAVAILABLE"})
+
+
+def session_lost(error: BaseException) -> bool:
+    """True when `error` (from a call or stream of a session) says the session is gone or
+    unreachable: the channel or worker is unavailable, the gateway lost or faulted it."""
+    if not isinstance(error, _errors.MxGatewayError):
+        return False
+    if error.grpc_code == "UNAVAILABLE" or error.protocol_status in _LOST_STATUSES:
+        return True
+    return (isinstance(error, _errors.MxGatewaySessionError)
+            and error.grpc_code in _LOST_SESSION_CODES)
+
 
 def _tls_hint(details: str, endpoint: str) -> str | None:
     low = details.lower()

@@ -7,6 +7,7 @@ the handles of items they advised, so repeated calls cost one command, not three
 from __future__ import annotations
 
 import asyncio
+import logging
 import reprlib
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -103,7 +104,9 @@ async def subscribe(session: Session, tags: list[str]) -> AsyncGenerator[DataCha
             try:
                 await session.chunked(session.unsubscribe_bulk, server, list(handles))
             except _errors.MxGatewayError as exc:
-                log.warning("unsubscribing %d tags failed: %s", len(handles), exc)
+                # A session that is gone has nothing left to unsubscribe: not worth a warning.
+                level = logging.INFO if _rpc.session_lost(exc) else logging.WARNING
+                log.log(level, "unsubscribing %d tags failed: %s", len(handles), exc)
 
 
 async def wait_for(session: Session, tags: list[str], condition: Condition,

@@ -202,3 +202,34 @@ def test_the_fingerprint_is_of_the_first_certificate_of_a_pem() -> None:
     assert _channel.fingerprint(other) != _channel.fingerprint(leaf)
     with pytest.raises(ValueError, match="not a PEM certificate"):
         _channel.fingerprint(b"garbage")
+
+
+@pytest.mark.asyncio
+async def test_check_certificate_refuses_a_restarted_gateway_and_retrusts_nothing() -> None:
+    async with run_simulator(tick_interval=None, tls=True, auth=False) as first:
+        old = str(first.certificate_sha256)
+        tofu = await mxgw.GatewayClient.connect(options(first))
+        pinned = await mxgw.GatewayClient.connect(options(first, tls_pin=old))
+        await tofu.check_certificate()  # the same gateway: nothing to say
+        await pinned.check_certificate()
+        port = int(first.endpoint.rsplit(":", 1)[1])
+    try:
+        before = known_file().read_bytes()
+        async with run_simulator(tick_interval=None, tls=True, auth=False, port=port) as second:
+            new = str(second.certificate_sha256)
+            with pytest.raises(mxgw.MxGatewayCertificateChangedError) as info:
+                await tofu.check_certificate()
+            error = info.value
+            assert (error.endpoint, error.expected, error.presented) == (second.endpoint, old, new)
+            assert error.first_seen == json.loads(before)["gateways"][second.endpoint]["firstSeen"]
+            assert str(known_file()) in str(error)
+            with pytest.raises(mxgw.MxGatewayCertificateChangedError, match="--tls-pin"):
+                await pinned.check_certificate()
+            assert known_file().read_bytes() == before
+            assert second.control.open_session_count == 0
+    finally:
+        await tofu.close()
+        await pinned.close()
+    # Plaintext has no pinned certificate to check (and no gateway is asked).
+    async with await mxgw.GatewayClient.connect("127.0.0.1:1", plaintext=True) as plain:
+        await plain.check_certificate()

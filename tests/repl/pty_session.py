@@ -88,6 +88,18 @@ class PtySession:
                       for line in emulator.history.top]
         return [line.rstrip() for line in (*scrollback, *emulator.display)]
 
+    def logical_lines(self) -> list[str]:
+        """`terminal_lines()` with the lines the terminal wrapped at its width joined
+        again: one entry per line of output."""
+        joined: list[str] = []
+        carry = ""
+        for line in self.terminal_lines():
+            carry += line
+            if len(line) < self.cols:
+                joined.append(carry)
+                carry = ""
+        return [*joined, carry] if carry else joined
+
     async def expect(self, pattern: str, bound: float = BOUND, after: int = 0) -> re.Match[str]:
         """Wait until `pattern` (a regex) appears in the screen text after offset `after`."""
         regex = re.compile(pattern)

@@ -15,6 +15,7 @@ import mxgw
 from mxgw import _errors
 from mxgw.repl._completion import TagCache, TagCompleter, galaxy_tag_names
 from mxgw.repl._namespace import HELPER_NAMES, PRELOADED, Helpers, Listing, build_namespace
+from mxgw.repl._reconnect import SessionLink
 from mxgw.repl._toolbar import ReplInfo, toolbar_fragments
 from mxgw.repl._watch import Watches
 from mxgw.testing import RunningSimulator, run_simulator
@@ -27,9 +28,11 @@ class Env:
         self.sim, self.client, self.session = sim, client, session
         self.changes: list[Any] = []
         self.notices: list[str] = []
-        self.watches = Watches(session, lambda w, c: self.changes.append((w.id, c)),
+        self.link = SessionLink(client, "repl-test", session, 1, notice=self.notices.append,
+                                enabled=False)
+        self.watches = Watches(self.link, lambda w, c: self.changes.append((w.id, c)),
                                self.notices.append)
-        self.helpers = Helpers(client, session, self.watches)
+        self.helpers = Helpers(client, self.link.proxy, self.watches)
 
 
 async def _env(read_only: bool) -> AsyncIterator[Env]:
@@ -184,9 +187,10 @@ async def test_banner_says_how_the_tls_certificate_was_trusted() -> None:
         for _ in range(2):  # first contact, then a known gateway
             async with (await mxgw.GatewayClient.connect(options) as client,
                         await client.open_session(name="repl-test") as session):
-                watches = Watches(session, lambda w, c: None, lambda text: None)
-                helpers = Helpers(client, session, watches)
-                connected = Connected(client, session, 1, helpers, watches, {})
+                link = SessionLink(client, "repl-test", session, 1, notice=print)
+                watches = Watches(link, lambda w, c: None, lambda text: None)
+                helpers = Helpers(client, link.proxy, watches)
+                connected = Connected(client, link.proxy, link, helpers, watches, {})
                 info = repl_info(connected, ReplSettings(), ConnectionMonitor(lambda: "up"),
                                  TagCache())
                 texts.append(banner(info))

@@ -209,3 +209,23 @@ async def test_signal_during_a_script_closes_the_session(sim: RunningSimulator,
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+@pytest.mark.asyncio
+async def test_a_script_whose_session_is_lost_fails_fast_without_reconnecting(
+        sim: RunningSimulator, tmp_path: Path) -> None:
+    # The gateway forgets the session (as after a restart): a script stops at the next
+    # statement with the session exit code instead of reconnecting behind its back.
+    script = ("await client.close_session(session.session_id)\n"
+              "await read('TestChildObject.TestInt')\n"
+              "'not reached'\n")
+    code, out, err = await _mxgw(*_args(sim), stdin=script,
+                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 5, err
+    assert _lines(out) == ["CLOSED"]
+    lines = err.splitlines()
+    error = json.loads(lines[-1])["error"]
+    assert error["type"] == "MxGatewaySessionError" and error["grpcCode"] == "NOT_FOUND"
+    assert error["message"].startswith("<stdin> line 2: ")
+    assert not any("reconnect" in line for line in lines), err
+    assert sim.control.open_session_count == 0
