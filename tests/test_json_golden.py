@@ -1,0 +1,117 @@
+"""Golden bytes: what every library record and error looks like as JSON on stdout.
+
+Written before JSON got its own module (issue 11): the bytes must not change. Messages use
+the proto3 JSON mapping with every field printed (64-bit integers as strings, NaN as a
+string, enum numbers the contract does not name as numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from mxgw import (
+    BulkReadResult,
+    BulkWriteResult,
+    DataChange,
+    DeployEvent,
+    DeployInfo,
+    GalaxyConnection,
+    MxAccessError,
+    MxGatewayTransportError,
+    StatusInfo,
+    StreamGap,
+    SubscribeResult,
+    TagValue,
+)
+from mxgw._known import KnownGateway
+from mxgw._proto import gateway_pb2 as pb
+from mxgw.cli._exit import error_fields
+from mxgw.cli._output import dumps
+
+T = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+FAILED = StatusInfo.from_parts("CONFIGURATION_ERROR", "RESPONDING_LMX", 6, "")
+OK = StatusInfo.from_parts("OK", "UNSPECIFIED", 0, "")
+GOOD = TagValue(42.5, "DOUBLE", 192, "Good", T, (OK,))
+BAD = TagValue(None, "UNKNOWN", 4, "Bad: configuration error", None, (FAILED,), "no such tag")
+
+OBJECTS = {
+    "tag_value": GOOD,
+    "bad": BAD,
+    "array": TagValue([1, 2, 3], "INTEGER", 192, "Good", T),
+    "odd": TagValue([T, dt.timedelta(seconds=1.5), b"\x00\xff", float("nan"), "caf\u00e9"],
+                    "UNKNOWN", 0xD8, "Good: local override", T),
+    "change": DataChange("Pump001.Speed", GOOD, 17),
+    "subscribe": SubscribeResult(1, "Pump001.Speed", 3, True, ""),
+    "subscribe_bad": SubscribeResult(1, "No.Such", 0, False, "refused"),
+    "read": BulkReadResult(1, "Pump001.Speed", 3, True, "", True, GOOD),
+    "read_bad": BulkReadResult(1, "No.Such", 0, False, "no such", False, BAD),
+    "write": BulkWriteResult(1, 3, True, "", 0, (OK,)),
+    "write_bad": BulkWriteResult(1, 4, False, "nope", -2147024809, (FAILED,)),
+    "gap": StreamGap(5, 9, "sequence"),
+    "deploy": DeployEvent(3, T, T, 1),
+    "deploy_none": DeployEvent(1, None, None),
+    "deploy_info": DeployInfo(T, "Healthy"),
+    "conn": GalaxyConnection(True, "ok"),
+    "known": KnownGateway("gw:5120", "AA:BB", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"),
+    "get_doc": {"values": [{"tag": "A.B", **json.loads(dumps(GOOD))}]},
+}
+
+GOLDEN = {
+    'tag_value': '{"dataType":"DOUBLE","error":null,"ok":true,"quality":192,"qualityText":"Good","statuses":[{"category":"OK","detail":0,"detailName":"MX_S_Success","isFailure":false,"source":"UNSPECIFIED","text":""}],"timestamp":"2026-01-02T03:04:05.678901Z","value":42.5}',
+    'bad': '{"dataType":"UNKNOWN","error":"no such tag","ok":false,"quality":4,"qualityText":"Bad: configuration error","statuses":[{"category":"CONFIGURATION_ERROR","detail":6,"detailName":"MX_E_InvalidReference","isFailure":true,"source":"RESPONDING_LMX","text":"invalid reference (no such object or attribute)"}],"timestamp":null,"value":null}',
+    'array': '{"dataType":"INTEGER","error":null,"ok":true,"quality":192,"qualityText":"Good","statuses":[],"timestamp":"2026-01-02T03:04:05.678901Z","value":[1,2,3]}',
+    'odd': '{"dataType":"UNKNOWN","error":null,"ok":true,"quality":216,"qualityText":"Good: local override","statuses":[],"timestamp":"2026-01-02T03:04:05.678901Z","value":["2026-01-02T03:04:05.678901Z",1.5,"AP8=","nan","caf\\u00e9"]}',
+    'change': '{"dataType":"DOUBLE","error":null,"ok":true,"quality":192,"qualityText":"Good","sequence":17,"statuses":[{"category":"OK","detail":0,"detailName":"MX_S_Success","isFailure":false,"source":"UNSPECIFIED","text":""}],"tag":"Pump001.Speed","timestamp":"2026-01-02T03:04:05.678901Z","value":42.5}',
+    'subscribe': '{"errorMessage":"","itemHandle":3,"serverHandle":1,"tagAddress":"Pump001.Speed","wasSuccessful":true}',
+    'subscribe_bad': '{"errorMessage":"refused","itemHandle":0,"serverHandle":1,"tagAddress":"No.Such","wasSuccessful":false}',
+    'read': '{"dataType":"DOUBLE","error":null,"errorMessage":"","itemHandle":3,"ok":true,"quality":192,"qualityText":"Good","serverHandle":1,"statuses":[{"category":"OK","detail":0,"detailName":"MX_S_Success","isFailure":false,"source":"UNSPECIFIED","text":""}],"tagAddress":"Pump001.Speed","timestamp":"2026-01-02T03:04:05.678901Z","value":42.5,"wasCached":true,"wasSuccessful":true}',
+    'read_bad': '{"dataType":"UNKNOWN","error":"no such tag","errorMessage":"no such","itemHandle":0,"ok":false,"quality":4,"qualityText":"Bad: configuration error","serverHandle":1,"statuses":[{"category":"CONFIGURATION_ERROR","detail":6,"detailName":"MX_E_InvalidReference","isFailure":true,"source":"RESPONDING_LMX","text":"invalid reference (no such object or attribute)"}],"tagAddress":"No.Such","timestamp":null,"value":null,"wasCached":false,"wasSuccessful":false}',
+    'write': '{"errorMessage":"","hresult":0,"itemHandle":3,"serverHandle":1,"statuses":[{"category":"OK","detail":0,"detailName":"MX_S_Success","isFailure":false,"source":"UNSPECIFIED","text":""}],"wasSuccessful":true}',
+    'write_bad': '{"errorMessage":"nope","hresult":-2147024809,"itemHandle":4,"serverHandle":1,"statuses":[{"category":"CONFIGURATION_ERROR","detail":6,"detailName":"MX_E_InvalidReference","isFailure":true,"source":"RESPONDING_LMX","text":"invalid reference (no such object or attribute)"}],"wasSuccessful":false}',
+    'gap': '{"expected":5,"gap":"sequence","lost":4,"received":9}',
+    'deploy': '{"missed":1,"observedAt":"2026-01-02T03:04:05.678901Z","sequence":3,"timeOfLastDeploy":"2026-01-02T03:04:05.678901Z"}',
+    'deploy_none': '{"missed":0,"observedAt":null,"sequence":1,"timeOfLastDeploy":null}',
+    'deploy_info': '{"cacheState":"Healthy","timeOfLastDeploy":"2026-01-02T03:04:05.678901Z"}',
+    'conn': '{"message":"ok","ok":true}',
+    'known': '{"endpoint":"gw:5120","firstSeen":"2026-01-01T00:00:00Z","lastSeen":"2026-01-02T00:00:00Z","sha256":"AA:BB"}',
+    'get_doc': '{"values":[{"dataType":"DOUBLE","error":null,"ok":true,"quality":192,"qualityText":"Good","statuses":[{"category":"OK","detail":0,"detailName":"MX_S_Success","isFailure":false,"source":"UNSPECIFIED","text":""}],"tag":"A.B","timestamp":"2026-01-02T03:04:05.678901Z","value":42.5}]}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(OBJECTS))
+def test_records_print_the_same_bytes(name: str) -> None:
+    assert dumps(OBJECTS[name]) == GOLDEN[name]
+
+
+def _event() -> object:
+    event = pb.MxEvent(session_id="s", family=pb.MX_EVENT_FAMILY_ON_DATA_CHANGE,
+                       worker_sequence=2**63 + 5, server_handle=1, item_handle=2, quality=192,
+                       value=pb.MxValue(data_type=pb.MX_DATA_TYPE_DOUBLE, variant_type="VT_R8",
+                                        double_value=float("nan")))
+    event.source_timestamp.FromDatetime(T)
+    return event
+
+
+def test_messages_print_every_field() -> None:
+    assert dumps(_event()) == (
+        '{"family":"MX_EVENT_FAMILY_ON_DATA_CHANGE","itemHandle":2,"quality":192,"rawStatus":"","serverHandle":1,"sessionId":"s","sourceTimestamp":"2026-01-02T03:04:05.678901Z","statuses":[],"value":{"dataType":"MX_DATA_TYPE_DOUBLE","doubleValue":"NaN","isNull":false,"rawDataType":0,"variantType":"VT_R8"},"workerSequence":"9223372036854775813"}')
+    assert dumps({"events": [pb.MxEvent(family=99)]}) == (
+        '{"events":[{"family":99,"itemHandle":0,"quality":0,"rawStatus":"","serverHandle":0,"sessionId":"","statuses":[],"workerSequence":"0"}]}')
+
+
+@pytest.mark.parametrize("error,line", [
+    (MxAccessError("write: MXACCESS_FAILURE [HRESULT 0x80070057]", hresult=-2147024809,
+                   protocol_status="PROTOCOL_STATUS_CODE_MXACCESS_FAILURE"),
+     '{"error": {"exitCode": 7, "grpcCode": null, "hresult": -2147024809, "message": "write: MXACCESS_FAILURE [HRESULT 0x80070057]", "protocolStatus": "PROTOCOL_STATUS_CODE_MXACCESS_FAILURE", "type": "MxAccessError", "warnings": ["w1 <redacted>"]}}'),
+    (MxGatewayTransportError("open session: UNAVAILABLE: down mxgw_abc_defSECRET",
+                             grpc_code="UNAVAILABLE"),
+     '{"error": {"exitCode": 3, "grpcCode": "UNAVAILABLE", "hresult": null, "message": "open session: UNAVAILABLE: down <redacted>", "protocolStatus": null, "type": "MxGatewayTransportError", "warnings": ["w1 <redacted>"]}}'),
+    (ValueError("boom secretvalue"),
+     '{"error": {"exitCode": 1, "grpcCode": null, "hresult": null, "message": "internal error: ValueError: boom <redacted> (run with --debug)", "protocolStatus": null, "type": "ValueError", "warnings": ["w1 <redacted>"]}}'),
+])
+def test_the_error_line(error: BaseException, line: str) -> None:
+    fields = error_fields(error, {"secretvalue"}, ["w1 secretvalue"])
+    assert json.dumps({"error": fields}, sort_keys=True, ensure_ascii=True) == line
