@@ -172,6 +172,45 @@ def test_galaxy_commands(cli: Cli) -> None:
     assert len(events) == 1 and events[0]["sequence"] >= 0
 
 
+def _raw_galaxy(cli: Cli) -> tuple[list[object], list[tuple[object, bool]]]:
+    """The whole demo galaxy and the top level's children, straight from the wire."""
+    from mxgw._proto import galaxy_pb2 as gpb
+    from mxgw._proto import galaxy_pb2_grpc
+
+    metadata = (("authorization", f"Bearer {cli.sim.api_key}"),)
+    with grpc.insecure_channel(cli.sim.endpoint) as channel:
+        stub = galaxy_pb2_grpc.GalaxyRepositoryStub(channel)
+        objects: list[object] = []
+        token = ""
+        while True:
+            reply = stub.DiscoverHierarchy(gpb.DiscoverHierarchyRequest(page_token=token),
+                                           metadata=metadata, timeout=30)
+            objects.extend(reply.objects)
+            token = reply.next_page_token
+            if not token:
+                break
+        browse = stub.BrowseChildren(gpb.BrowseChildrenRequest(), metadata=metadata, timeout=30)
+    return objects, list(zip(browse.children, browse.child_has_children, strict=True))
+
+
+def test_galaxy_objects_print_as_the_proto3_json_mapping(cli: Cli) -> None:
+    # The bytes the commands printed when they printed the GalaxyObject messages.
+    from google.protobuf import json_format
+
+    def mapped(message: object) -> object:
+        return json_format.MessageToDict(message,  # type: ignore[arg-type]
+                                         always_print_fields_with_no_presence=True)
+
+    objects, children = _raw_galaxy(cli)
+    discovered = cli.ok("galaxy-discover", "--compact").out.splitlines()
+    assert discovered == [json.dumps(mapped(o), sort_keys=True, separators=(",", ":"))
+                          for o in objects]
+    browsed = cli.ok("galaxy-browse", "--compact").out
+    assert browsed == json.dumps({"parent": None, "children": [
+        {"object": mapped(child), "hasChildren": has} for child, has in children]},
+        sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def test_galaxy_unknown_parent_is_exit_6(cli: Cli) -> None:
     result = cli("galaxy-browse", "NoSuchObject")
     assert result.code == 6 and result.error["grpcCode"] == "NOT_FOUND"
