@@ -31,9 +31,11 @@ _EXPORTS: dict[str, str] = {
     "Condition": "._until",
     "ConditionError": "._until",
     "DataChange": "._values",
-    "DeployEvent": "._galaxy",
-    "DeployInfo": "._galaxy",
-    "GalaxyConnection": "._galaxy",
+    "DeployEvent": "._galaxy_records",
+    "DeployInfo": "._galaxy_records",
+    "GalaxyAttribute": "._galaxy_records",
+    "GalaxyConnection": "._galaxy_records",
+    "GalaxyObject": "._galaxy_records",
     "GalaxyRepositoryClient": "._galaxy",
     "GatewayClient": "._client",
     "MxAccessError": "._errors",
@@ -55,10 +57,11 @@ _EXPORTS: dict[str, str] = {
     "StreamGap": "._streams",
     "SubscribeResult": "._results",
     "TagValue": "._values",
-    "alarm_feed_kind": "._rpc",
-    "from_mx_value": "._values",
+    "alarm_feed_kind": "._rpc._events",
+    "from_mx_value": "._rpc._values",
+    "parse_value": "._values",
     "quality_text": "._status",
-    "to_mx_value": "._values",
+    "to_mx_value": "._rpc._values",
 }
 
 if TYPE_CHECKING:
@@ -83,10 +86,14 @@ if TYPE_CHECKING:
         MxGatewayWorkerError,
     )
     from ._galaxy import (
+        GalaxyRepositoryClient,
+    )
+    from ._galaxy_records import (
         DeployEvent,
         DeployInfo,
+        GalaxyAttribute,
         GalaxyConnection,
-        GalaxyRepositoryClient,
+        GalaxyObject,
     )
     from ._known import (
         CertificateTrust,
@@ -99,8 +106,12 @@ if TYPE_CHECKING:
         BulkWriteResult,
         SubscribeResult,
     )
-    from ._rpc import (
+    from ._rpc._events import (
         alarm_feed_kind,
+    )
+    from ._rpc._values import (
+        from_mx_value,
+        to_mx_value,
     )
     from ._session import (
         Session,
@@ -120,8 +131,7 @@ if TYPE_CHECKING:
     from ._values import (
         DataChange,
         TagValue,
-        from_mx_value,
-        to_mx_value,
+        parse_value,
     )
 
 __all__ = [
@@ -134,7 +144,9 @@ __all__ = [
     "DataChange",
     "DeployEvent",
     "DeployInfo",
+    "GalaxyAttribute",
     "GalaxyConnection",
+    "GalaxyObject",
     "GalaxyRepositoryClient",
     "GatewayClient",
     "MxAccessError",
@@ -159,6 +171,7 @@ __all__ = [
     "__version__",
     "alarm_feed_kind",
     "from_mx_value",
+    "parse_value",
     "quality_text",
     "to_mx_value",
 ]

@@ -12,11 +12,13 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncGenerator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
-from . import _channel, _errors, _rpc, _streams
+from . import _channel, _errors, _streams
 from ._log import log
 from ._options import ClientOptions
+from ._rpc._calls import Rpc
+from ._rpc._records import OpenedSession
 from ._session import Session
 from ._version import __version__
 
@@ -28,7 +30,8 @@ if TYPE_CHECKING:
 
     from ._galaxy import GalaxyRepositoryClient
     from ._known import CertificateTrust
-    from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
+    from ._rpc._contract import Contract
+    from ._rpc._types import (
         ActiveAlarmSnapshot,
         AlarmFeedMessage,
         MxCommandReply,
@@ -42,7 +45,7 @@ class GatewayClient:
     channel; sessions stay open on the gateway until closed (use `async with session`) or
     until their lease runs out, so `mxgw open-session` can hand one to a later command."""
 
-    def __init__(self, options: ClientOptions, channel: grpc.aio.Channel, rpc: _rpc.Rpc,
+    def __init__(self, options: ClientOptions, channel: grpc.aio.Channel, rpc: Rpc,
                  description: str, certificate_trust: CertificateTrust | None = None) -> None:
         self._options = options
         self._channel = channel
@@ -75,8 +78,9 @@ class GatewayClient:
             options = dataclasses.replace(options, **overrides)
         plan = await _channel.plan_channel(options)
         channel = _channel.open_channel(plan)
-        rpc = _rpc.Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
-                       tls=plan.tls, endpoint=plan.target)
+        rpc = Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
+                  tls=plan.tls, endpoint=plan.target, read_only=options.read_only,
+                  profile=options.profile)
         return cls(options, channel, rpc, plan.description, plan.trust)
 
     @property
@@ -125,6 +129,12 @@ class GatewayClient:
         return self._galaxy
 
     @property
+    def contract(self) -> Contract:
+        """The wire contract this client speaks (today always the built-in one, `proto/`):
+        its message classes, e.g. for the REPL's preloaded modules."""
+        return self._rpc.contract
+
+    @property
     def channel(self) -> grpc.aio.Channel:
         """The underlying grpc.aio channel, e.g. for
         `client.channel.get_state(try_to_connect=False)`; do not close it yourself."""
@@ -149,11 +159,6 @@ class GatewayClient:
         if self.closed:
             raise _errors.MxGatewayTransportError(
                 f"the client for {self._options.endpoint} is closed")
-
-    def _check_writable(self, operation: str) -> None:
-        if self._options.read_only:
-            raise _errors.MxGatewayReadOnlyError(
-                f"{operation}: refused, the client is read-only (read_only=True / profile)")
 
     # ------------------------------------------------------------ sessions
 
@@ -180,12 +185,12 @@ class GatewayClient:
             await self._close_late(opening)
             raise
         session = Session(self._rpc, opened.session_id, name=name,
-                          read_only=self._options.read_only, on_closed=self._sessions.discard,
+                          on_closed=self._sessions.discard,
                           lease_expires_at=opened.lease_expires_at)
         self._sessions.add(session)
         return session
 
-    async def _close_late(self, opening: asyncio.Future[_rpc.OpenedSession]) -> None:
+    async def _close_late(self, opening: asyncio.Future[OpenedSession]) -> None:
         """Close the session an OpenSession whose caller was cancelled may still open."""
         try:
             session_id = (await opening).session_id
@@ -202,7 +207,7 @@ class GatewayClient:
         self._check_open()
         if not session_id.strip():
             raise _errors.MxGatewayConfigError("session id is empty")
-        return Session(self._rpc, session_id, name=name, read_only=self._options.read_only)
+        return Session(self._rpc, session_id, name=name)
 
     async def close_session(self, session_id: str, reason: str = "") -> str:
         """Close a session by id; returns the final state name ("CLOSED")."""
@@ -219,10 +224,10 @@ class GatewayClient:
 
     async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
         self._check_open()
-        if _rpc.is_write(request):
-            self._check_writable("invoke")
-        reply: MxCommandReply = await self._rpc.invoke(request, "invoke", strict=strict)
-        return reply
+        # The public types are the built-in contract's classes, the seam's its table.
+        prepared: Any = request
+        reply: Any = await self._rpc.invoke(prepared, "invoke", strict=strict)
+        return cast("MxCommandReply", reply)
 
     # ------------------------------------------------------------ alarms (session-less)
 
@@ -230,7 +235,6 @@ class GatewayClient:
                                 node: str = "", domain: str = "", full_name: str = "") -> int:
         """Acknowledge an alarm by GUID or `Provider!Group.Tag`; returns the native status."""
         self._check_open()
-        self._check_writable("acknowledge alarm")
         return await self._rpc.acknowledge_alarm(reference, comment, operator, node, domain,
                                                  full_name)
 

@@ -19,40 +19,24 @@
                                         (also a TimeoutError)
 
 gRPC status codes and protocol status codes are mapped to these classes in exactly one
-place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
-so the CLI can name these classes without paying for grpc at start-up.
+place, `mxgw._rpc._errors` (map_errors, check_status); nothing else maps errors. This
+module imports no grpc, so the CLI can name these classes without paying for grpc at
+start-up.
 
 Messages never contain an API key or a password: the library builds them from status
-details and names only, and `redact()` scrubs anything that looks like a key.
+details and names only, and mxgw._json.redact() scrubs anything that looks like a key.
+How an error prints as JSON (the CLI's error line) is mxgw._json's business too.
 """
 
 from __future__ import annotations
 
-import re
+from ._json import redact
 
 # typing is not imported at run time: this module is on `mxgw version`'s start-up path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
-
-_KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
-_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)\S+")
-
-
-def redact(text: str) -> str:
-    """Replace anything shaped like an API key or bearer token with `<redacted>`."""
-    text = _KEY_PATTERN.sub("<redacted>", text)
-    return _BEARER_PATTERN.sub(r"\1<redacted>", text)
-
-
-def secret_forms(value: str) -> set[str]:
-    """The strings to scrub for one secret: the value itself and, for an API key, its
-    bare secret part (the text after `mxgw_<keyId>_`, which alone is the secret)."""
-    forms = {value}
-    if _KEY_PATTERN.fullmatch(value):
-        forms.add(value.split("_", 2)[2])
-    return forms
 
 
 class MxGatewayError(Exception):
@@ -78,16 +62,6 @@ class MxGatewayError(Exception):
         self.grpc_code = grpc_code
         self.protocol_status = protocol_status
         self.hresult = hresult
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields the CLI prints in its one-line JSON error (exit code added there)."""
-        return {
-            "type": type(self).__name__,
-            "message": self.message,
-            "grpcCode": self.grpc_code,
-            "protocolStatus": self.protocol_status,
-            "hresult": self.hresult,
-        }
 
 
 class MxGatewayConfigError(MxGatewayError, ValueError):
@@ -181,7 +155,19 @@ class MxGatewayStreamGapError(MxGatewayError):
 
 class MxGatewayReadOnlyError(MxGatewayError):
     """A write, secured write or alarm acknowledgement on a client whose options say
-    `read_only=True`. Raised before anything is sent; the CLI maps it to exit 2."""
+    `read_only=True`. Raised before anything is sent; the CLI maps it to exit 2.
+
+    The library refuses in one place (its call layer, for every write command kind, the
+    bulk writes, prepared write requests and AcknowledgeAlarm); the CLI refuses a write
+    command before connecting, with the same error: `read_only_refusal` words both.
+    """
+
+
+def read_only_refusal(operation: str, profile: str | None = None) -> MxGatewayReadOnlyError:
+    """The one wording of a read-only refusal: `write: refused, the options are read-only
+    (profile 'plant')` (or `(read_only=True)` without a profile)."""
+    where = f"profile '{profile}'" if profile else "read_only=True"
+    return MxGatewayReadOnlyError(f"{operation}: refused, the options are read-only ({where})")
 
 
 class MxGatewayConditionTimeoutError(MxGatewayError, TimeoutError):
@@ -219,6 +205,5 @@ __all__ = [
     "MxGatewayStreamGapError",
     "MxGatewayTransportError",
     "MxGatewayWorkerError",
-    "redact",
-    "secret_forms",
+    "read_only_refusal",
 ]

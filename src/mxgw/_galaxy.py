@@ -3,57 +3,34 @@
     async for obj in client.galaxy.iter_hierarchy(root_tag_name="Area_Tanks"):
         print(obj.tag_name, [a.attribute_name for a in obj.attributes])
 
-Objects are the contract's GalaxyObject messages (`tag_name`, `contained_name`,
-`is_area`, `template_chain`, `attributes`, ...). `iter_hierarchy` fetches one page at a
-time, so memory stays bounded by a page; `discover_hierarchy` collects them in a list.
+Objects are `mxgw.GalaxyObject` records (`tag_name`, `contained_name`, `is_area`,
+`template_chain`, `attributes` of `mxgw.GalaxyAttribute`, ...; the contract's field
+names). `iter_hierarchy` fetches one page at a time, so memory stays bounded by a page;
+`discover_hierarchy` collects them in a list.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from . import _errors, _rpc, _streams
-
-if TYPE_CHECKING:
-    from ._proto.galaxy_repository.v1.galaxy_repository_pb2 import GalaxyObject
+from . import _errors, _streams
+from ._galaxy_records import DeployEvent, DeployInfo, GalaxyConnection, GalaxyObject
+from ._rpc import _galaxy
+from ._rpc._calls import Rpc
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class GalaxyConnection:
-    ok: bool
-    message: str
-
-
-@dataclass(frozen=True)
-class DeployInfo:
-    time_of_last_deploy: datetime | None
-    cache_state: str  # "Healthy", "Stale"
-
-
-@dataclass(frozen=True)
-class DeployEvent:
-    """A deploy notification; `missed` counts events this subscriber dropped before it."""
-
-    sequence: int
-    time_of_last_deploy: datetime | None
-    observed_at: datetime | None
-    missed: int = 0
-
-
 def _root(gobject_id: int | None, tag_name: str | None,
-          contained_path: str | None) -> _rpc.RootSpec:
-    given = [(k, v) for k, v in (("id", gobject_id), ("tag_name", tag_name),
+          contained_path: str | None) -> _galaxy.RootSpec:
+    given = [(k, v) for k, v in (("gobject_id", gobject_id), ("tag_name", tag_name),
                                  ("contained_path", contained_path)) if v is not None]
     if len(given) > 1:
         raise _errors.MxGatewayConfigError(
             "give at most one of the id, tag name and contained path")
-    return _rpc.RootSpec(*given[0]) if given else _rpc.RootSpec(None, None)
+    return _galaxy.RootSpec(*given[0]) if given else _galaxy.RootSpec(None, None)
 
 
 async def _pages(fetch: Callable[[str], Awaitable[tuple[list[T], str]]],
@@ -77,7 +54,7 @@ class GalaxyRepositoryClient:
     """The GalaxyRepository service. Filters: category_ids, template_chain_contains,
     tag_name_glob, include_attributes, alarm_bearing_only, historized_only."""
 
-    def __init__(self, rpc: _rpc.Rpc, calls: _streams.CallRegistry) -> None:
+    def __init__(self, rpc: Rpc, calls: _streams.CallRegistry) -> None:
         self._rpc = rpc
         self._calls = calls
 
@@ -87,11 +64,11 @@ class GalaxyRepositoryClient:
 
     async def test_connection(self) -> GalaxyConnection:
         self._check_open()
-        return GalaxyConnection(*await self._rpc.galaxy_test_connection())
+        return await _galaxy.test_connection(self._rpc)
 
     async def last_deploy_time(self) -> DeployInfo:
         self._check_open()
-        return DeployInfo(*await self._rpc.galaxy_last_deploy())
+        return await _galaxy.last_deploy(self._rpc)
 
     async def iter_hierarchy(
         self, *, root_gobject_id: int | None = None, root_tag_name: str | None = None,
@@ -104,12 +81,12 @@ class GalaxyRepositoryClient:
         """Objects of the hierarchy (areas first), one page fetched at a time."""
         self._check_open()
         root = _root(root_gobject_id, root_tag_name, root_contained_path)
-        filters = _rpc.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
+        filters = _galaxy.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
                                      include_attributes, alarm_bearing_only, historized_only)
 
-        async def fetch(token: str) -> tuple[list[Any], str]:
-            objects, next_token, _ = await self._rpc.galaxy_discover(page_size, token, root,
-                                                                     filters, max_depth)
+        async def fetch(token: str) -> tuple[list[GalaxyObject], str]:
+            objects, next_token, _ = await _galaxy.discover(self._rpc, page_size, token, root,
+                                                            filters, max_depth)
             return objects, next_token
 
         async with contextlib.aclosing(_pages(fetch, "discover hierarchy")) as pages:
@@ -132,11 +109,11 @@ class GalaxyRepositoryClient:
         all pages collected."""
         self._check_open()
         parent = _root(parent_gobject_id, parent_tag_name, parent_contained_path)
-        filters = _rpc.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
+        filters = _galaxy.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
                                      include_attributes, alarm_bearing_only, historized_only)
 
-        async def fetch(token: str) -> tuple[list[tuple[Any, bool]], str]:
-            return await self._rpc.galaxy_browse(page_size, token, parent, filters)
+        async def fetch(token: str) -> tuple[list[tuple[GalaxyObject, bool]], str]:
+            return await _galaxy.browse(self._rpc, page_size, token, parent, filters)
 
         return [child async for page in _pages(fetch, "browse children") for child in page]
 
@@ -144,11 +121,11 @@ class GalaxyRepositoryClient:
         """The current deploy state at once, then one event per deploy, until you stop."""
         self._check_open()
         last: int | None = None
-        stream = _streams.iterate(self._rpc.galaxy_watch(), self._rpc, "watch deploy events",
+        stream = _streams.iterate(_galaxy.watch(self._rpc), self._rpc, "watch deploy events",
                                   self._calls)
         async with contextlib.aclosing(stream):
             async for message in stream:
-                sequence, deployed, observed = _rpc.deploy_event_parts(message)
+                sequence = _galaxy.sequence(message)
                 missed = sequence - last - 1 if last is not None and sequence > last + 1 else 0
                 last = sequence
-                yield DeployEvent(sequence, deployed, observed, missed)
+                yield _galaxy.deploy_event(message, missed)

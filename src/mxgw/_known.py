@@ -62,10 +62,6 @@ class KnownGateway:
     first_seen: str
     last_seen: str
 
-    def to_dict(self) -> dict[str, str]:
-        return {"endpoint": self.endpoint, "sha256": self.sha256,
-                "firstSeen": self.first_seen, "lastSeen": self.last_seen}
-
 
 @dataclass(frozen=True)
 class CertificateTrust:

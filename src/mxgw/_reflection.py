@@ -20,7 +20,8 @@ from typing import Any
 import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
-from . import _errors, _rpc
+from . import _errors
+from ._rpc._errors import map_errors
 
 SERVICES = ("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")
 _METHOD = "ServerReflectionInfo"
@@ -76,7 +77,7 @@ async def _ask(channel: grpc.aio.Channel, service: str,
         response_deserializer=response_class.FromString)(
             request_class(list_services=""), metadata=tuple(metadata), timeout=timeout)
     try:
-        with _rpc.map_errors("server reflection"):
+        with map_errors("server reflection"):
             reply = await call.read()
     finally:
         call.cancel()

@@ -1,12 +1,12 @@
 """Per-item results of bulk commands. Bulk commands never fail as a whole for one bad
-item: check `was_successful` (or `ok`) on each result. Field names follow the contract."""
+item: check `was_successful` (or `ok`) on each result. Field names follow the contract;
+the seam (mxgw._rpc._records) fills them from the replies."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from . import _errors, _rpc
+from . import _errors
 from ._status import StatusInfo, failures
 from ._values import TagValue
 
@@ -32,18 +32,9 @@ class SubscribeResult:
     was_successful: bool
     error_message: str
 
-    @classmethod
-    def from_row(cls, row: _rpc.SubscribeRow) -> SubscribeResult:
-        return cls(row.server_handle, row.tag, row.item_handle, row.ok, row.error)
-
     @property
     def ok(self) -> bool:
         return self.was_successful
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"serverHandle": self.server_handle, "tagAddress": self.tag_address,
-                "itemHandle": self.item_handle, "wasSuccessful": self.was_successful,
-                "errorMessage": self.error_message}
 
 
 @dataclass(frozen=True)
@@ -56,21 +47,9 @@ class BulkReadResult:
     was_cached: bool
     value: TagValue
 
-    @classmethod
-    def from_row(cls, row: _rpc.ReadRow) -> BulkReadResult:
-        value = TagValue.from_sample(row.sample, None if row.ok else (row.error or "read failed"))
-        return cls(row.server_handle, row.tag, row.item_handle, row.ok, row.error, row.cached,
-                   value)
-
     @property
     def ok(self) -> bool:
         return self.was_successful and self.value.ok
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"serverHandle": self.server_handle, "tagAddress": self.tag_address,
-                "itemHandle": self.item_handle, "wasSuccessful": self.was_successful,
-                "errorMessage": self.error_message, "wasCached": self.was_cached,
-                **self.value.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -82,16 +61,6 @@ class BulkWriteResult:
     hresult: int
     statuses: tuple[StatusInfo, ...]
 
-    @classmethod
-    def from_row(cls, row: _rpc.WriteRow) -> BulkWriteResult:
-        return cls(row.server_handle, row.item_handle, row.ok, row.error, row.hresult,
-                   row.statuses)
-
     @property
     def ok(self) -> bool:
         return self.was_successful and self.hresult >= 0 and not failures(self.statuses)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"serverHandle": self.server_handle, "itemHandle": self.item_handle,
-                "wasSuccessful": self.was_successful, "errorMessage": self.error_message,
-                "hresult": self.hresult, "statuses": [s.to_dict() for s in self.statuses]}

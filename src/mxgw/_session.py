@@ -16,7 +16,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
-from . import _errors, _rpc, _streams, _tags
+from . import _errors, _streams
 from ._log import log
 from ._results import (
     MAX_BULK_ITEMS,
@@ -25,14 +25,15 @@ from ._results import (
     SubscribeResult,
     check_bulk_size,
 )
-from ._values import DataChange, TagValue, to_mx_value
+from ._rpc import _commands, _records
+from ._rpc._calls import Rpc
+from ._rpc._events import EventInfo
+from ._rpc._values import encode
+from ._tags import Tags, flatten
+from ._values import DataChange, TagValue
 
 if TYPE_CHECKING:
-    from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
-        MxCommandReply,
-        MxCommandRequest,
-        MxEvent,
-    )
+    from ._rpc._types import MxCommandReply, MxCommandRequest, MxEvent
     from ._until import Condition
 
 T = TypeVar("T")
@@ -51,11 +52,10 @@ class Session:
 
     def __init__(
         self,
-        rpc: _rpc.Rpc,
+        rpc: Rpc,
         session_id: str,
         *,
         name: str = "mxgw",
-        read_only: bool = False,
         on_closed: Callable[[Session], None] | None = None,
         lease_expires_at: datetime | None = None,
     ) -> None:
@@ -63,13 +63,12 @@ class Session:
         self._lease_expires_at = lease_expires_at
         self._id = session_id
         self._name = name
-        self._read_only = read_only
         self._on_closed = on_closed
         self._state = "open"
         self._close_task: asyncio.Task[str] | None = None
         self._calls = _streams.CallRegistry()
-        self._hub = _streams.EventHub(self._hub_events)
-        self._tag_cache = _tags.TagCache(self)
+        self._hub = _streams.EventHub(self._hub_events, rpc.contract)
+        self._tags = Tags(self, rpc.contract)
 
     @property
     def session_id(self) -> str:
@@ -127,9 +126,6 @@ class Session:
     async def _send(self, request: Any, operation: str, *, strict: bool,
                     timeout: float | None = None) -> Any:
         self._check_open()
-        if self._read_only and _rpc.is_write(request):
-            raise _errors.MxGatewayReadOnlyError(
-                f"{operation}: refused, the client is read-only (read_only=True / profile)")
         return await self._rpc.invoke(request, operation, strict=strict, timeout=timeout)
 
     async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
@@ -143,18 +139,21 @@ class Session:
         return await self._invoke(request, strict=False)
 
     async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
-        if not _rpc.request_session_id(request):
-            _rpc.set_request_session_id(request, self._id)
+        if not request.session_id:
+            request.session_id = self._id
         reply: MxCommandReply = await self._send(request, "invoke", strict=strict)
         return reply
 
     async def _command(self, op: str, *args: Any, timeout: float | None = None) -> Any:
-        request = _rpc.command(self._id, op, *args)
+        request = _commands.command(self._rpc.contract, self._id, op, *args)
         return await self._send(request, op.replace("_", " "), strict=True, timeout=timeout)
+
+    def _value(self, value: Any, data_type: str | None) -> Any:
+        return encode(self._rpc.contract, value, data_type)
 
     async def register(self, client_name: str) -> int:
         """Register with MXAccess; returns the server handle."""
-        return _rpc.reply_scalar(await self._command("register", client_name), "register")
+        return _records.server_handle(await self._command("register", client_name))
 
     async def unregister(self, server_handle: int) -> None:
         await self._command("unregister", server_handle)
@@ -162,11 +161,12 @@ class Session:
     async def add_item(self, server_handle: int, tag: str) -> int:
         """Add an item; returns its handle. MXAccess checks only the syntax here: an
         unknown tag shows up on advise, as bad quality with MX_E_InvalidReference."""
-        return _rpc.reply_scalar(await self._command("add_item", server_handle, tag), "add_item")
+        return _records.item_handle(await self._command("add_item", server_handle, tag),
+                                    "add_item")
 
     async def add_item2(self, server_handle: int, tag: str, context: str) -> int:
         reply = await self._command("add_item2", server_handle, tag, context)
-        return _rpc.reply_scalar(reply, "add_item2")
+        return _records.item_handle(reply, "add_item2")
 
     async def remove_item(self, server_handle: int, item_handle: int) -> None:
         await self._command("remove_item", server_handle, item_handle)
@@ -184,32 +184,32 @@ class Session:
                     data_type: str | None = None) -> None:
         """Write a value; the outcome arrives later as an OnWriteComplete event
         (`write_tag` waits for it)."""
-        await self._command("write", server_handle, item_handle, to_mx_value(value, data_type),
+        await self._command("write", server_handle, item_handle, self._value(value, data_type),
                             user_id)
 
     async def write2(self, server_handle: int, item_handle: int, value: Any, timestamp: datetime,
                      *, user_id: int = 0, data_type: str | None = None) -> None:
-        await self._command("write2", server_handle, item_handle, to_mx_value(value, data_type),
-                            to_mx_value(timestamp, "time"), user_id)
+        await self._command("write2", server_handle, item_handle, self._value(value, data_type),
+                            self._value(timestamp, "datetime"), user_id)
 
     async def write_secured(self, server_handle: int, item_handle: int, value: Any, *,
                             current_user_id: int, verifier_user_id: int = 0,
                             data_type: str | None = None) -> None:
         await self._command("write_secured", server_handle, item_handle,
-                            to_mx_value(value, data_type), current_user_id, verifier_user_id)
+                            self._value(value, data_type), current_user_id, verifier_user_id)
 
     async def write_secured2(self, server_handle: int, item_handle: int, value: Any,
                              timestamp: datetime, *, current_user_id: int,
                              verifier_user_id: int = 0, data_type: str | None = None) -> None:
         await self._command("write_secured2", server_handle, item_handle,
-                            to_mx_value(value, data_type), current_user_id, verifier_user_id,
-                            to_mx_value(timestamp, "time"))
+                            self._value(value, data_type), current_user_id, verifier_user_id,
+                            self._value(timestamp, "datetime"))
 
     async def authenticate_user(self, server_handle: int, user: str, password: str) -> int:
         """Authenticate an ArchestrA user for secured writes; returns the user id.
         The password goes to the gateway only; it is never logged or kept."""
         reply = await self._command("authenticate_user", server_handle, user, password)
-        return _rpc.reply_scalar(reply, "authenticate_user")
+        return _records.user_id(reply)
 
     # ------------------------------------------------------------ bulk commands
 
@@ -220,7 +220,7 @@ class Session:
                               items: Sequence[Any]) -> list[SubscribeResult]:
         self._check_size(op, items)
         reply = await self._command(op, server_handle, list(items))
-        return [SubscribeResult.from_row(r) for r in _rpc.subscribe_rows(reply)]
+        return _records.subscribe_results(reply)
 
     async def add_item_bulk(self, server_handle: int, tags: Sequence[str]) -> list[SubscribeResult]:
         return await self._subscribe_like("add_item_bulk", server_handle, tags)
@@ -255,31 +255,31 @@ class Session:
             deadline = max(self._rpc.timeout, timeout_ms / 1000 + 5)
         reply = await self._command("read_bulk", server_handle, list(tags), timeout_ms,
                                     timeout=deadline)
-        return [BulkReadResult.from_row(r) for r in _rpc.read_rows(reply)]
+        return _records.read_results(self._rpc.contract, reply)
 
     async def _write_bulk(self, op: str, server_handle: int, rows: list[tuple[Any, ...]]
                           ) -> list[BulkWriteResult]:
         self._check_size(op, rows)
         reply = await self._command(op, server_handle, rows)
-        return [BulkWriteResult.from_row(r) for r in _rpc.write_rows(reply)]
+        return _records.write_results(self._rpc.contract, reply)
 
     async def write_bulk(self, server_handle: int, values: WriteValues, *, user_id: int = 0,
                          data_type: str | None = None) -> list[BulkWriteResult]:
         """Write {item_handle: value} (or (handle, value) pairs); per-item results."""
-        rows = [(h, to_mx_value(v, data_type), user_id) for h, v in _pairs(values)]
+        rows = [(h, self._value(v, data_type), user_id) for h, v in _pairs(values)]
         return await self._write_bulk("write_bulk", server_handle, rows)
 
     async def write2_bulk(self, server_handle: int,
                           entries: Sequence[tuple[int, Any, datetime]], *, user_id: int = 0,
                           data_type: str | None = None) -> list[BulkWriteResult]:
-        rows = [(h, to_mx_value(v, data_type), to_mx_value(t, "time"), user_id)
+        rows = [(h, self._value(v, data_type), self._value(t, "datetime"), user_id)
                 for h, v, t in entries]
         return await self._write_bulk("write2_bulk", server_handle, rows)
 
     async def write_secured_bulk(self, server_handle: int, values: WriteValues, *,
                                  current_user_id: int, verifier_user_id: int = 0,
                                  data_type: str | None = None) -> list[BulkWriteResult]:
-        rows = [(h, to_mx_value(v, data_type), current_user_id, verifier_user_id)
+        rows = [(h, self._value(v, data_type), current_user_id, verifier_user_id)
                 for h, v in _pairs(values)]
         return await self._write_bulk("write_secured_bulk", server_handle, rows)
 
@@ -287,7 +287,7 @@ class Session:
                                   entries: Sequence[tuple[int, Any, datetime]], *,
                                   current_user_id: int, verifier_user_id: int = 0,
                                   data_type: str | None = None) -> list[BulkWriteResult]:
-        rows = [(h, to_mx_value(v, data_type), to_mx_value(t, "time"), current_user_id,
+        rows = [(h, self._value(v, data_type), self._value(t, "datetime"), current_user_id,
                  verifier_user_id) for h, v, t in entries]
         return await self._write_bulk("write_secured2_bulk", server_handle, rows)
 
@@ -310,7 +310,7 @@ class Session:
 
     async def drain_events(self, max_events: int = 0) -> list[MxEvent]:
         """Take up to `max_events` queued events (0 = all) without a stream."""
-        return _rpc.drained_events(await self._command("drain_events", max_events))
+        return _records.drained_events(await self._command("drain_events", max_events))
 
     @overload
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
@@ -345,7 +345,7 @@ class Session:
     def _hub_events(self) -> AsyncGenerator[Any, None]:
         return self.stream_events(resume=True)
 
-    def listen(self, accept: Callable[[_rpc.EventInfo], bool]) -> _streams.Listener:
+    def listen(self, accept: Callable[[EventInfo], bool]) -> _streams.Listener:
         """A listener on the shared event stream (used by `subscribe` and `write_tag`)."""
         self._check_open()
         return self._hub.listen(accept)
@@ -363,11 +363,11 @@ class Session:
 
         A tag that cannot be read is returned with `ok` false and `error` set.
         """
-        return await _tags.read(self, _tags.flatten(tags), timeout_ms)
+        return await self._tags.read(flatten(tags), timeout_ms)
 
     def subscribe(self, tags: str | Sequence[str]) -> AsyncGenerator[DataChange, None]:
         """Data changes of `tags` (the current value first), with the tag name resolved."""
-        return _tags.subscribe(self, _tags.flatten([tags]))
+        return self._tags.subscribe(flatten([tags]))
 
     async def wait_for(self, tags: str | Sequence[str], condition: str | Condition, *,
                        timeout: float | None, max_changes: int = 0,
@@ -388,8 +388,8 @@ class Session:
         """
         from ._until import Condition  # the parser loads only when a wait needs it
 
-        return await _tags.wait_for(self, _tags.flatten([tags]), Condition.of(condition),
-                                    timeout, max_changes, on_change)
+        return await self._tags.wait_for(flatten([tags]), Condition.of(condition), timeout,
+                                         max_changes, on_change)
 
     async def write_tag(self, tag: str, value: Any, *, data_type: str | None = None,
                         timeout: float | None = None, current_user_id: int | None = None,
@@ -404,13 +404,13 @@ class Session:
             user = await session.authenticate_user(server, "operator", password)
             await session.write_tag("Pump001.SetPoint", 60.0, current_user_id=user)
         """
-        await _tags.write_tag(self, tag, value, data_type, timeout, current_user_id,
-                              verifier_user_id)
+        await self._tags.write_tag(tag, value, data_type, timeout, current_user_id,
+                                   verifier_user_id)
 
     async def default_server(self) -> int:
         """The server handle `read`, `subscribe` and `write_tag` use (registered once,
         under the session's name)."""
-        return await self._tag_cache.server()
+        return await self._tags.server()
 
     async def write_and_wait(self, server_handle: int, item_handle: int,
                              send: Callable[[], Awaitable[None]], *,
@@ -418,8 +418,8 @@ class Session:
         """Run `send()` (a write of that advised item) and wait for the item's
         OnWriteComplete; raise MxAccessError if it reports failure, MxGatewayWorkerError
         if none arrives within `timeout` (default: the client timeout)."""
-        await _tags.write_and_wait(self, server_handle, item_handle, send, timeout=timeout,
-                                   label=label)
+        await self._tags.write_and_wait(server_handle, item_handle, send, timeout=timeout,
+                                        label=label)
 
     # ------------------------------------------------------------ close
 

@@ -14,8 +14,12 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from . import _errors, _rpc
+from . import _errors
 from ._log import log
+from ._rpc._calls import Rpc
+from ._rpc._contract import Contract
+from ._rpc._errors import RETRYABLE_STREAM_CODES
+from ._rpc._events import EventInfo, event_info
 
 
 class CallRegistry:
@@ -45,7 +49,7 @@ class CallRegistry:
 
 
 async def iterate(
-    call: Any, rpc: _rpc.Rpc, operation: str, calls: CallRegistry, *, session: bool = False
+    call: Any, rpc: Rpc, operation: str, calls: CallRegistry, *, session: bool = False
 ) -> AsyncGenerator[Any, None]:
     """Yield a stream call's messages with errors mapped; always cancel the call on exit."""
     calls.add(call)
@@ -89,10 +93,6 @@ class StreamGap:
             f"events lost ({what}): expected worker_sequence {self.expected}, "
             f"got {self.received}", expected=self.expected, received=self.received)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"gap": self.kind, "expected": self.expected, "received": self.received,
-                "lost": self.lost}
-
 
 @dataclass(frozen=True)
 class ResumePolicy:
@@ -110,7 +110,7 @@ class ResumePolicy:
 
 async def events(
     open_call: Callable[[int], Any],
-    rpc: _rpc.Rpc,
+    rpc: Rpc,
     calls: CallRegistry,
     *,
     after_sequence: int,
@@ -133,7 +133,7 @@ async def events(
         try:
             async with contextlib.aclosing(stream):
                 async for event in stream:
-                    info = _rpc.event_info(event)
+                    info = event_info(rpc.contract, event)
                     attempt = 0
                     gap: StreamGap | None = None
                     if info.replay_gap is not None:
@@ -155,7 +155,7 @@ async def events(
         except _errors.MxGatewayStreamGapError:
             raise
         except _errors.MxGatewayError as exc:
-            if not resume or exc.grpc_code not in _rpc.RETRYABLE_STREAM_CODES:
+            if not resume or exc.grpc_code not in RETRYABLE_STREAM_CODES:
                 raise
             failure = exc
         if not resume or calls.closed:
@@ -174,12 +174,12 @@ async def events(
 class Listener:
     """A queue of (EventInfo, MxEvent) the hub fills for events `accept` wants."""
 
-    def __init__(self, accept: Callable[[_rpc.EventInfo], bool]) -> None:
+    def __init__(self, accept: Callable[[EventInfo], bool]) -> None:
         self.accept = accept
-        self._queue: asyncio.Queue[tuple[_rpc.EventInfo, Any] | BaseException | None] = (
+        self._queue: asyncio.Queue[tuple[EventInfo, Any] | BaseException | None] = (
             asyncio.Queue())
 
-    def offer(self, info: _rpc.EventInfo, event: Any) -> None:
+    def offer(self, info: EventInfo, event: Any) -> None:
         if self.accept(info):
             self._queue.put_nowait((info, event))
 
@@ -189,7 +189,7 @@ class Listener:
     def end(self) -> None:
         self._queue.put_nowait(None)
 
-    async def get(self) -> tuple[_rpc.EventInfo, Any] | None:
+    async def get(self) -> tuple[EventInfo, Any] | None:
         """The next accepted event; None once the session is closed."""
         item = await self._queue.get()
         if isinstance(item, BaseException):
@@ -200,12 +200,14 @@ class Listener:
 class EventHub:
     """One resuming event stream per session, fanned out to listeners."""
 
-    def __init__(self, open_events: Callable[[], AsyncIterator[Any]]) -> None:
+    def __init__(self, open_events: Callable[[], AsyncIterator[Any]],
+                 contract: Contract) -> None:
         self._open_events = open_events
+        self._contract = contract
         self._listeners: set[Listener] = set()
         self._task: asyncio.Task[None] | None = None
 
-    def listen(self, accept: Callable[[_rpc.EventInfo], bool]) -> Listener:
+    def listen(self, accept: Callable[[EventInfo], bool]) -> Listener:
         listener = Listener(accept)
         self._listeners.add(listener)
         if self._task is None or self._task.done():
@@ -219,7 +221,7 @@ class EventHub:
         error: BaseException
         try:
             async for event in self._open_events():
-                info = _rpc.event_info(event)
+                info = event_info(self._contract, event)
                 for listener in list(self._listeners):
                     listener.offer(info, event)
             error = _errors.MxGatewaySessionError("the session's event stream ended")

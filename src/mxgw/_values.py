@@ -1,65 +1,88 @@
-"""Python values <-> MxValue, and the value/quality/timestamp record `TagValue`.
+"""Value types, in one table: their names, how Python values and text become them, and
+the value/quality/timestamp record `TagValue`. Pure Python: no grpc, no protobuf.
 
-    to_mx_value(42)                      INTEGER, int32
-    to_mx_value(2**40)                   INTEGER, int64 (outside the int32 range)
-    to_mx_value(1.5)                     DOUBLE (NaN and infinity are refused)
-    to_mx_value("7", data_type="int32")  INTEGER 7: an explicit type converts text too
-    to_mx_value([1, 2, 3])               array of INTEGER
-    to_mx_value(datetime.now(timezone.utc))   TIME (naive datetimes are refused)
-    to_mx_value(timedelta(seconds=5))    ELAPSED_TIME
+    normalize_type("i4")            ("int32", False)    every alias of the table below
+    normalize_type("MxTime[]")      ("datetime", True)  Galaxy, proto enum and array forms
+    parse_value("1,2,3", "int32[]")  [1, 2, 3]           text, as the CLI takes it
+    parse_value("now", "datetime")   the current time (UTC); no offset means UTC too
 
-A value that does not fit its type raises MxGatewayConfigError (a ValueError); a Python
-type that cannot be written at all (a dict, an object) raises TypeError.
+`mxgw.to_mx_value` / `mxgw.from_mx_value` (in the seam, mxgw._rpc._values) turn these
+values into MxValue messages and back. A value that does not fit its type raises
+MxGatewayConfigError (a ValueError); a Python type that cannot be written at all (a dict,
+an object) raises TypeError.
 """
 
 from __future__ import annotations
 
-import base64
+import datetime as _dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from . import _rpc
 from ._errors import MxGatewayConfigError
-from ._status import StatusInfo, failures, is_good, quality_text
-from ._timefmt import iso_utc
+from ._status import StatusInfo, failures, is_good
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+FLOAT32_MAX = 3.4028235e38
 
-# Our type names -> (MxValue member, MxDataType name, VARIANT type). Aliases below.
-_TYPES: dict[str, tuple[str, str, str]] = {
-    "bool": ("bool", "BOOLEAN", "VT_BOOL"),
-    "int32": ("int32", "INTEGER", "VT_I4"),
-    "int64": ("int64", "INTEGER", "VT_I8"),
-    "float": ("float", "FLOAT", "VT_R4"),
-    "double": ("double", "DOUBLE", "VT_R8"),
-    "string": ("string", "STRING", "VT_BSTR"),
-    "time": ("time", "TIME", "VT_DATE"),
-    "elapsed": ("elapsed", "ELAPSED_TIME", "VT_R8"),
-    "bytes": ("raw", "UNKNOWN", "VT_ARRAY|VT_UI1"),
+
+@dataclass(frozen=True)
+class ValueType:
+    """One row of the table: the MxValue member that carries the value, the MxDataType
+    and VARIANT type it is sent as, and every other name it goes by."""
+
+    member: str     # "int32" -> MxValue.int32_value (see mxgw._rpc._values)
+    data_type: str  # MxDataType value, without its prefix
+    variant: str
+    aliases: tuple[str, ...] = ()
+
+
+# Canonical name -> row. The aliases cover our older names, the library's, the Galaxy's
+# data_type_name (`MxInteger`) and the proto enum's (`MX_DATA_TYPE_INTEGER`, `INTEGER`
+# as TagValue.data_type has it); all case-insensitive, and each with `[]` for an array.
+TYPES: dict[str, ValueType] = {
+    "bool": ValueType("bool", "BOOLEAN", "VT_BOOL", (
+        "boolean", "mxboolean", "mx_data_type_boolean")),
+    "int32": ValueType("int32", "INTEGER", "VT_I4", (
+        "int", "integer", "i4", "mxinteger", "mx_data_type_integer")),
+    "int64": ValueType("int64", "INTEGER", "VT_I8", ("long", "i8")),
+    "float": ValueType("float", "FLOAT", "VT_R4", (
+        "float32", "single", "real", "mxfloat", "mx_data_type_float")),
+    "double": ValueType("double", "DOUBLE", "VT_R8", (
+        "float64", "mxdouble", "mx_data_type_double")),
+    "string": ValueType("string", "STRING", "VT_BSTR", (
+        "str", "mxstring", "mx_data_type_string", "big_string", "mxbigstring",
+        "mx_data_type_big_string", "internationalized_string", "mxinternationalizedstring",
+        "mx_data_type_internationalized_string")),
+    "datetime": ValueType("time", "TIME", "VT_DATE", (
+        "time", "date_time", "timestamp", "mxtime", "mx_data_type_time")),
+    "elapsed": ValueType("elapsed", "ELAPSED_TIME", "VT_R8", (
+        "elapsed_time", "elapsedtime", "mxelapsedtime", "mx_data_type_elapsed_time",
+        "timedelta", "duration")),
+    "bytes": ValueType("raw", "UNKNOWN", "VT_ARRAY|VT_UI1", ("raw",)),
 }
-_ALIASES = {
-    "boolean": "bool", "int": "int32", "integer": "int32", "i4": "int32", "long": "int64",
-    "i8": "int64", "float32": "float", "single": "float", "real": "float", "float64": "double",
-    "str": "string", "big_string": "string", "datetime": "time", "date_time": "time",
-    "timestamp": "time", "elapsed_time": "elapsed", "timedelta": "elapsed", "duration": "elapsed",
-    "raw": "bytes",
-}
+_NAMES = {name: key for key, row in TYPES.items() for name in (key, *row.aliases)}
+TYPE_NAMES = tuple(TYPES) + tuple(f"{key}[]" for key in TYPES)
+"""The canonical type names (what `--help` lists)."""
 
 
-def normalize_type(name: str) -> str:
-    key = name.strip().lower().removesuffix("[]")
-    key = _ALIASES.get(key, key)
-    if key not in _TYPES:
+def normalize_type(name: str) -> tuple[str, bool]:
+    """(canonical type name, is an array) for any name of the table, `[]` for arrays."""
+    text = name.strip().lower()
+    is_array = text.endswith("[]")
+    key = _NAMES.get(text.removesuffix("[]"))
+    if key is None:
         raise MxGatewayConfigError(
-            f"unknown data type {name!r}; use one of {', '.join(sorted(_TYPES))}")
-    return key
+            f"unknown type {name!r}; use one of {', '.join(TYPE_NAMES)} (or an alias: "
+            "i4, mxinteger, time, ...)")
+    return key, is_array
 
 
-def _infer(value: Any) -> str:
+def infer_type(value: Any) -> str:
+    """The canonical type a Python value is written as when no type is given."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
@@ -72,9 +95,9 @@ def _infer(value: Any) -> str:
         return "double"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, datetime):
-        return "time"
-    if isinstance(value, timedelta):
+    if isinstance(value, _dt.datetime):
+        return "datetime"
+    if isinstance(value, _dt.timedelta):
         return "elapsed"
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "bytes"
@@ -82,13 +105,29 @@ def _infer(value: Any) -> str:
                     "datetime, timedelta, bytes or a list of one of them")
 
 
+def array_type(values: Sequence[Any]) -> str:
+    """The element type of a list written without a type (one type, or whole and decimal
+    numbers together as double)."""
+    if any(isinstance(v, (list, tuple)) for v in values):
+        raise MxGatewayConfigError("nested lists cannot be written; arrays are one-dimensional")
+    kinds = {infer_type(v) for v in values}
+    if kinds <= {"int32", "int64"}:
+        return "int64" if "int64" in kinds else "int32"
+    if kinds <= {"int32", "int64", "double"}:
+        return "double"
+    if len(kinds) != 1:
+        raise MxGatewayConfigError(
+            f"array elements must share one type, not {', '.join(sorted(kinds))}")
+    return kinds.pop()
+
+
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
 
-def _coerce(value: Any, key: str) -> Any:
-    """Convert `value` to the Python type of `key`, refusing lossy or unsafe values
-    with MxGatewayConfigError."""
+def coerce(value: Any, key: str) -> Any:
+    """`value` as the Python type of canonical type `key`, refusing lossy or unsafe
+    values with MxGatewayConfigError."""
     try:
         return _convert(value, key)
     except MxGatewayConfigError:
@@ -108,36 +147,17 @@ def _convert(value: Any, key: str) -> Any:
             return bool(value)
         raise MxGatewayConfigError(f"{value!r} is not a boolean")
     if key in ("int32", "int64"):
-        if isinstance(value, bool):
-            value = int(value)
-        elif isinstance(value, str):
-            value = int(value.strip(), 0)
-        elif isinstance(value, float):
-            if not value.is_integer():
-                raise MxGatewayConfigError(f"{value!r} is not a whole number")
-            value = int(value)
-        if not isinstance(value, int):
-            raise MxGatewayConfigError(f"{value!r} is not an integer")
-        low, high = (INT32_MIN, INT32_MAX) if key == "int32" else (INT64_MIN, INT64_MAX)
-        if not low <= value <= high:
-            raise MxGatewayConfigError(f"{value} is outside the {key} range")
-        return value
+        return _integer(value, key)
     if key in ("float", "double"):
-        number = float(value.strip()) if isinstance(value, str) else value
-        if isinstance(number, bool) or not isinstance(number, (int, float)):
-            raise MxGatewayConfigError(f"{value!r} is not a number")
-        number = float(number)
-        if not math.isfinite(number):
-            raise MxGatewayConfigError(f"{value!r}: NaN and infinity cannot be written")
-        return number
+        return _number(value, key)
     if key == "string":
         if not isinstance(value, str):
             raise MxGatewayConfigError(f"{value!r} is not a string")
         return value
-    if key == "time":
+    if key == "datetime":
         if isinstance(value, str):
-            value = datetime.fromisoformat(value.strip())
-        if not isinstance(value, datetime):
+            value = _dt.datetime.fromisoformat(value.strip())
+        if not isinstance(value, _dt.datetime):
             raise MxGatewayConfigError(f"{value!r} is not a datetime")
         if value.tzinfo is None or value.utcoffset() is None:
             raise MxGatewayConfigError(
@@ -150,8 +170,8 @@ def _convert(value: Any, key: str) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value):
                 raise MxGatewayConfigError("NaN and infinity cannot be written")
-            value = timedelta(seconds=value)
-        if not isinstance(value, timedelta):
+            value = _dt.timedelta(seconds=value)
+        if not isinstance(value, _dt.timedelta):
             raise MxGatewayConfigError(f"{value!r} is not a timedelta or a number of seconds")
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -159,68 +179,92 @@ def _convert(value: Any, key: str) -> Any:
     raise MxGatewayConfigError(f"{value!r} is not bytes")
 
 
-def _scalar(value: Any, key: str) -> Any:
-    kind, data_type, variant = _TYPES[key]
-    return _rpc.make_value(kind, _coerce(value, key), data_type, variant)
-
-
-def _array_type(values: Sequence[Any]) -> str:
-    if any(isinstance(v, (list, tuple)) for v in values):
-        raise MxGatewayConfigError("nested lists cannot be written; arrays are one-dimensional")
-    kinds = {_infer(v) for v in values}
-    if kinds <= {"int32", "int64"}:
-        return "int64" if "int64" in kinds else "int32"
-    if kinds <= {"int32", "int64", "double"}:
-        return "double"  # a mix of whole and decimal numbers is a double array
-    if len(kinds) != 1:
-        raise MxGatewayConfigError(
-            f"array elements must share one type, not {', '.join(sorted(kinds))}")
-    return kinds.pop()
-
-
-def to_mx_value(value: Any, data_type: str | None = None) -> Any:
-    """An MxValue message for `value`; `data_type` ("int32", "double", "time", ...) forces
-    the type and converts text, so `to_mx_value("7", "int32")` is an INTEGER 7."""
-    key = normalize_type(data_type) if data_type else None
-    if isinstance(value, (list, tuple)):
-        if key is None:
-            if not value:
-                raise MxGatewayConfigError(
-                    "cannot infer the element type of an empty list; pass data_type")
-            key = _array_type(value)
-        elements = [_scalar(v, key) for v in value]
-        _, type_name, variant = _TYPES[key]
-        return _rpc.make_value("array", (type_name, variant, elements), type_name,
-                               f"VT_ARRAY|{variant}")
-    if value is None:
-        raise MxGatewayConfigError("None cannot be written; pass a value")
-    return _scalar(value, key or _infer(value))
-
-
-def from_mx_value(mx: Any) -> Any:
-    """The Python value of an MxValue: bool, int, float, str, aware datetime, timedelta,
-    bytes, a list for arrays, or None for a null or empty value."""
-    kind, payload, _, is_null = _rpc.value_parts(mx)
-    if is_null or kind is None:
-        return None
-    if kind == "array":
-        return [from_mx_value(v) for v in payload]
-    if kind == "raw":
-        return bytes(payload)
-    return payload
-
-
-def json_value(value: Any) -> Any:
-    """A JSON-friendly form: datetimes as ISO-8601, timedeltas as seconds, bytes as base64."""
-    if isinstance(value, datetime):
-        return iso_utc(value)
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, list):
-        return [json_value(v) for v in value]
+def _integer(value: Any, key: str) -> int:
+    if isinstance(value, bool):
+        value = int(value)
+    elif isinstance(value, str):
+        value = int(value.strip(), 0)
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise MxGatewayConfigError(f"{value!r} is not a whole number")
+        value = int(value)
+    if not isinstance(value, int):
+        raise MxGatewayConfigError(f"{value!r} is not an integer")
+    low, high = (INT32_MIN, INT32_MAX) if key == "int32" else (INT64_MIN, INT64_MAX)
+    if not low <= value <= high:
+        raise MxGatewayConfigError(f"{value} is outside the {key} range")
     return value
+
+
+def _number(value: Any, key: str) -> float:
+    number = float(value.strip()) if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise MxGatewayConfigError(f"{value!r} is not a number")
+    number = float(number)
+    if not math.isfinite(number):
+        raise MxGatewayConfigError(f"{value!r}: NaN and infinity cannot be written")
+    if key == "float" and abs(number) > FLOAT32_MAX:
+        raise MxGatewayConfigError(f"{value!r} is out of the float (32-bit) range; use double")
+    return number
+
+
+# ---------------------------------------------------------------- text
+
+_ELAPSED = re.compile(r"^(?:(?P<d>\d+)\.)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
+
+
+def _parse_text(text: str, key: str) -> Any:
+    if key != "string":
+        text = text.strip()
+    if key == "datetime":
+        if text.lower() == "now":
+            return _dt.datetime.now(_dt.UTC)
+        try:
+            stamp = _dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise MxGatewayConfigError(f"{text!r} is not a valid datetime: {exc}") from None
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=_dt.UTC)
+    if key == "elapsed" and (match := _ELAPSED.match(text)):
+        return _dt.timedelta(days=int(match["d"] or 0), hours=int(match["h"]),
+                             minutes=int(match["m"]), seconds=float(match["s"]))
+    if key == "bytes":
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(text, validate=True)
+        except binascii.Error as exc:
+            raise MxGatewayConfigError(f"{text!r} is not base64: {exc}") from None
+    return coerce(text, key)
+
+
+def parse_value(text: str | Sequence[str], data_type: str) -> Any:
+    """The Python value that text stands for, as the command line writes it.
+
+        parse_value("42", "i4")                  42
+        parse_value("1,2,3", "int32[]")          [1, 2, 3]   one text: commas split it
+        parse_value(["a,b", "c"], "string[]")    ["a,b", "c"]   several: one element each
+        parse_value("2026-01-02T03:04", "time")  UTC (a time without an offset is UTC)
+        parse_value("now", "datetime")           the current time
+        parse_value("1:02:03.5", "elapsed")      [D.]HH:MM:SS, or seconds ("3723.5")
+        parse_value("AAE=", "bytes")             base64
+
+    The rules of `to_mx_value` apply (NaN and infinity are refused, integers and floats
+    must fit); a float beyond the 32-bit range is refused. Raises MxGatewayConfigError.
+    """
+    key, is_array = normalize_type(data_type)
+    items = [text] if isinstance(text, str) else list(text)
+    if not is_array:
+        if len(items) != 1:
+            raise MxGatewayConfigError(
+                f"a {key} takes exactly one value ({len(items)} given)")
+        return _parse_text(items[0], key)
+    if len(items) == 1:
+        items = items[0].split(",") if items[0].strip() else []
+    return [_parse_text(item, key) for item in items]
+
+
+# ---------------------------------------------------------------- records
 
 
 @dataclass(frozen=True)
@@ -236,37 +280,13 @@ class TagValue:
     data_type: str
     quality: int
     quality_text: str
-    timestamp: datetime | None
+    timestamp: _dt.datetime | None
     statuses: tuple[StatusInfo, ...] = ()
     error: str | None = None
-
-    @classmethod
-    def from_sample(cls, sample: _rpc.Sample, error: str | None = None) -> TagValue:
-        _, _, data_type, _ = _rpc.value_parts(sample.value)
-        return cls(from_mx_value(sample.value), data_type, sample.quality,
-                   quality_text(sample.quality), sample.timestamp, sample.statuses,
-                   error or None)
-
-    @classmethod
-    def from_message(cls, message: Any) -> TagValue:
-        """From an MxEvent or a bulk read result message."""
-        return cls.from_sample(_rpc.sample(message))
 
     @property
     def ok(self) -> bool:
         return self.error is None and is_good(self.quality) and not failures(self.statuses)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "value": json_value(self.value),
-            "dataType": self.data_type,
-            "quality": self.quality,
-            "qualityText": self.quality_text,
-            "timestamp": iso_utc(self.timestamp) if self.timestamp else None,
-            "statuses": [s.to_dict() for s in self.statuses],
-            "ok": self.ok,
-            "error": self.error,
-        }
 
 
 @dataclass(frozen=True)
@@ -276,6 +296,3 @@ class DataChange:
     tag: str
     value: TagValue
     sequence: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"tag": self.tag, "sequence": self.sequence, **self.value.to_dict()}

@@ -9,6 +9,7 @@ import grpc
 import pytest
 from cli_harness import Cli
 
+from mxgw._json import to_jsonable
 from mxgw.cli.cmd_batch import END_OF_RECORD
 
 BENCH_KEYS = {"language", "command", "endpoint", "clientName", "bulkSize", "durationSeconds",
@@ -49,6 +50,42 @@ def test_put_with_type_from_a_file(cli: Cli, tmp_path: Path) -> None:
     values.write_text("# setpoints\nTestChildObject.TestDouble=2.25\n")
     cli.ok("put", "--type", "double", f"@{values}")
     assert cli.sim.control("get_value", "TestChildObject.TestDouble") == 2.25
+
+
+@pytest.mark.parametrize("type_name", ["i4", "mxinteger", "MX_DATA_TYPE_INTEGER", "int"])
+def test_put_takes_every_name_of_the_librarys_type_table(cli: Cli, type_name: str) -> None:
+    doc = cli.ok("put", "--type", type_name, "TestChildObject.TestInt=21").doc
+    assert doc["writes"][0]["value"] == 21
+    assert cli.sim.control("get_value", "TestChildObject.TestInt") == 21
+
+
+# A value of each canonical type, as text.
+_TEXTS = {"bool": "true", "int32": "5", "int64": "5", "float": "1.5", "double": "1.5",
+          "string": "x", "datetime": "2026-01-02T03:04:05", "elapsed": "1:02:03",
+          "bytes": "AAE="}
+
+
+def test_the_cli_and_the_library_take_one_table_of_type_names(cli: Cli) -> None:
+    # Every name the library knows (aliases, Galaxy and proto forms, arrays) is one the
+    # CLI takes, with the library's value; a name it does not know, neither does the CLI.
+    from mxgw import _values, to_mx_value
+    from mxgw.cli import _common, cmd_tasks
+
+    assert _common.parse_value is _values.parse_value is cmd_tasks.parse_value
+    names = {name for key, row in _values.TYPES.items() for name in (key, *row.aliases)}
+    assert {"i4", "mxinteger", "time", "datetime", "mxtime", "mx_data_type_double"} <= names
+    for name in sorted(names):
+        for array in ("", "[]"):
+            key, _ = _values.normalize_type(name)
+            line = f"Some.Tag={_TEXTS[key]}"
+            doc = cli.ok("put", "--dry-run", "--no-audit", "--type", name + array, line).doc
+            expected = _values.parse_value(_TEXTS[key], name + array)
+            printed = json.loads(json.dumps(to_jsonable(expected)))
+            assert doc["writes"][0]["value"] == printed, name
+            assert to_mx_value(expected, name + array) is not None
+    result = cli("put", "--dry-run", "--type", "decimal", "Some.Tag=1")
+    assert result.code == 2 and "unknown type 'decimal'" in result.error["message"]
+    assert "int32[]" in cli.ok("put", "--help").out
 
 
 def test_put_dry_run_sends_nothing(cli: Cli) -> None:

@@ -160,6 +160,51 @@ def test_read_only_profile_refuses_writes(cli: Cli) -> None:
     assert cli.audit() == []
 
 
+# A minimal command line for each command the table marks `write`.
+WRITE_LINES = {
+    "write": ("--session-id", "s", "--server-handle", "1", "--item-handle", "1",
+              "--type", "int32", "--value", "1"),
+    "write2": ("--session-id", "s", "--server-handle", "1", "--item-handle", "1",
+               "--type", "int32", "--value", "1", "--timestamp", "now"),
+    "write-secured": ("--session-id", "s", "--server-handle", "1", "--item-handle", "1",
+                      "--type", "int32", "--value", "1", "--current-user-id", "1"),
+    "write-secured2": ("--session-id", "s", "--server-handle", "1", "--item-handle", "1",
+                       "--type", "int32", "--value", "1", "--current-user-id", "1",
+                       "--timestamp", "now"),
+    "write-bulk": ("--session-id", "s", "--server-handle", "1", "--type", "int32", "1=1"),
+    "write2-bulk": ("--session-id", "s", "--server-handle", "1", "--type", "int32", "1=1",
+                    "--timestamp", "now"),
+    "write-secured-bulk": ("--session-id", "s", "--server-handle", "1", "--type", "int32",
+                           "1=1", "--current-user-id", "1"),
+    "write-secured2-bulk": ("--session-id", "s", "--server-handle", "1", "--type", "int32",
+                            "1=1", "--current-user-id", "1", "--timestamp", "now"),
+    "acknowledge-alarm": ("--reference", "Galaxy!Area_Tanks.Tank001.Level.HiHi"),
+    "put": ("TestChildObject.TestInt=1",),
+    "ack": ("Galaxy!Area_Tanks.Tank001.Level.HiHi",),
+}
+
+
+def test_every_write_command_of_the_table_is_listed_here() -> None:
+    from mxgw.cli._table import COMMANDS
+
+    assert {name for name, spec in COMMANDS.items() if spec.write} == set(WRITE_LINES)
+
+
+@pytest.mark.parametrize("name", sorted(WRITE_LINES))
+def test_a_read_only_profile_refuses_each_write_command_before_connecting(
+        cli: Cli, name: str) -> None:
+    # Nothing listens on the profile's endpoint: a command that tried to connect would
+    # exit 3. The refusal is the library's error, in the library's words.
+    from mxgw._errors import read_only_refusal
+
+    (cli.home / "config.toml").write_text(
+        '[profiles.plant]\nendpoint = "http://127.0.0.1:1"\nread_only = true\n')
+    error = assert_error(cli, 2, name, "--profile", "plant", *WRITE_LINES[name],
+                         type_name="MxGatewayReadOnlyError")
+    assert error["message"] == str(read_only_refusal(f"mxgw {name}", "plant"))
+    assert cli.audit() == []
+
+
 def test_unknown_profile_is_a_usage_error(cli: Cli) -> None:
     assert "nosuch" in str(assert_error(cli, 2, "ping", "--profile", "nosuch")["message"])
 

@@ -276,7 +276,7 @@ def test_an_audit_log_that_cannot_be_written_is_a_warning(cli: Cli) -> None:
 
 
 def test_the_history_filter_knows_the_secrets_in_use() -> None:
-    from mxgw._errors import secret_forms
+    from mxgw._json import secret_forms
     from mxgw.repl._history import is_secret
 
     key = "mxgw_0123456789ab_" + "S" * 43
@@ -288,7 +288,7 @@ def test_the_history_filter_knows_the_secrets_in_use() -> None:
 
 
 def test_the_repl_history_file_leaves_out_the_bare_secret(tmp_path: Path) -> None:
-    from mxgw._errors import secret_forms
+    from mxgw._json import secret_forms
     from mxgw.repl._history import FilteredFileHistory
 
     key = "mxgw_0123456789ab_" + "T" * 43
@@ -346,13 +346,15 @@ def test_a_batch_line_that_is_not_text_is_a_usage_error(
 
 
 def test_protocol_timeout_is_a_worker_error_exit_8() -> None:
-    from mxgw import _rpc
+    from mxgw._proto import gateway_pb2 as pb
+    from mxgw._rpc._contract import Contract
+    from mxgw._rpc._errors import check_reply
     from mxgw.cli._exit import WORKER, exit_code_for
 
-    reply = _rpc.pb.MxCommandReply()
-    reply.protocol_status.code = _rpc.pb.PROTOCOL_STATUS_CODE_TIMEOUT
+    reply = pb.MxCommandReply()
+    reply.protocol_status.code = pb.PROTOCOL_STATUS_CODE_TIMEOUT
     with pytest.raises(Exception) as raised:
-        _rpc.check_reply(reply, "read bulk")
+        check_reply(Contract.builtin(), reply, "read bulk")
     assert exit_code_for(raised.value) == WORKER
 
 

@@ -1,4 +1,4 @@
-"""Status and error mapping (one place: mxgw._rpc), auth, and API-key redaction."""
+"""Status and error mapping (one place: mxgw._rpc._errors), auth, and API-key redaction."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import grpc
 import pytest
 
 import mxgw
-from mxgw import _rpc
+from mxgw._json import error_fields
 from mxgw._proto import gateway_pb2 as pb
+from mxgw._rpc._contract import Contract
+from mxgw._rpc._errors import check_reply, session_lost
 from mxgw.testing import RunningSimulator
 
 
@@ -70,7 +72,7 @@ def reply(code: str, hresult: int = 0, categories: tuple[str, ...] = ()) -> Any:
 def test_protocol_status_codes_map_to_typed_errors(code: str, error: type[Exception]) -> None:
     # Built replies: the simulator, like the gateway, produces only some of these codes.
     with pytest.raises(error) as info:
-        _rpc.check_reply(reply(code), "op")
+        check_reply(Contract.builtin(), reply(code), "op")
     assert type(info.value) is error
     assert info.value.protocol_status == "PROTOCOL_STATUS_CODE_" + code  # type: ignore[attr-defined]
     if isinstance(info.value, mxgw.MxGatewayCommandError):
@@ -79,19 +81,19 @@ def test_protocol_status_codes_map_to_typed_errors(code: str, error: type[Except
 
 def test_placeholder_statuses_never_fail_a_reply() -> None:
     ok = reply("OK", categories=("UNSPECIFIED", "UNKNOWN", "OK", "PENDING"))
-    assert _rpc.check_reply(ok, "op") is ok
+    assert check_reply(Contract.builtin(), ok, "op") is ok
 
 
 def test_failing_status_in_ok_reply_fails_unless_raw() -> None:
     bad = reply("OK", categories=("UNKNOWN", "CONFIGURATION_ERROR"))
     with pytest.raises(mxgw.MxAccessError) as info:
-        _rpc.check_reply(bad, "op")
+        check_reply(Contract.builtin(), bad, "op")
     assert [s.detail_name for s in info.value.statuses] == ["MX_E_NotWriteable"]
-    assert _rpc.check_reply(bad, "op", strict=False) is bad
+    assert check_reply(Contract.builtin(), bad, "op", strict=False) is bad
     negative = reply("OK", hresult=-2147024809)
     with pytest.raises(mxgw.MxAccessError, match="0x80070057"):
-        _rpc.check_reply(negative, "op")
-    assert _rpc.check_reply(negative, "op", strict=False) is negative
+        check_reply(Contract.builtin(), negative, "op")
+    assert check_reply(Contract.builtin(), negative, "op", strict=False) is negative
 
 
 @pytest.mark.asyncio
@@ -103,7 +105,7 @@ async def test_wrong_key_is_authentication_error_without_the_key(
         with pytest.raises(mxgw.MxGatewayAuthenticationError) as info:
             await client.open_session()
         assert wrong not in repr(client) and wrong not in str(client.options)
-    text = str(info.value) + repr(info.value) + str(info.value.to_dict()) + caplog.text
+    text = str(info.value) + repr(info.value) + str(error_fields(info.value, 4)) + caplog.text
     assert wrong not in text and "x" * 43 not in text
 
 
@@ -159,7 +161,7 @@ async def test_password_never_reaches_errors_or_logs(
         await session.authenticate_user(server, "operator", password)
     error = info.value
     assert "authenticate user" in str(error)
-    text = str(error) + repr(error) + str(error.to_dict()) + str(error.reply) + caplog.text
+    text = str(error) + repr(error) + str(error_fields(error, 6)) + str(error.reply) + caplog.text
     assert password not in text
 
 
@@ -181,7 +183,7 @@ async def test_session_lost_names_the_errors_after_which_a_session_is_gone(
     sim.control.fail_next(1, code, "injected", method="Invoke")
     with pytest.raises(mxgw.MxGatewayError) as info:
         await session.register("x")
-    assert _rpc.session_lost(info.value) is lost
+    assert session_lost(info.value) is lost
 
 
 @pytest.mark.asyncio
@@ -190,9 +192,9 @@ async def test_session_lost_is_false_for_local_and_session_less_errors(
     # NOT_FOUND from the Galaxy (no such object) says nothing about a session.
     with pytest.raises(mxgw.MxGatewayError) as galaxy:
         await client.galaxy.browse_children(parent_tag_name="NoSuchObject")
-    assert galaxy.value.grpc_code == "NOT_FOUND" and not _rpc.session_lost(galaxy.value)
+    assert galaxy.value.grpc_code == "NOT_FOUND" and not session_lost(galaxy.value)
     await session.close()
     with pytest.raises(mxgw.MxGatewaySessionError) as closed:
         await session.register("x")  # closed here, not lost on the gateway
-    assert not _rpc.session_lost(closed.value)
-    assert not _rpc.session_lost(ValueError("not a gateway error"))
+    assert not session_lost(closed.value)
+    assert not session_lost(ValueError("not a gateway error"))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import mxgw
+from mxgw._json import to_jsonable
 from mxgw.testing import RunningSimulator
 
 INT = "TestChildObject.TestInt"
@@ -27,7 +28,7 @@ async def test_read_returns_records_keyed_by_tag_in_order(session: mxgw.Session,
     assert speed.timestamp is not None and speed.timestamp.tzinfo is not None
     missing = values["No.Such"]
     assert not missing.ok and missing.statuses[0].detail_name == "MX_E_InvalidReference"
-    assert missing.to_dict()["ok"] is False
+    assert to_jsonable(missing)["ok"] is False
     with pytest.raises(ValueError):
         await session.read()
 

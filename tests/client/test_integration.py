@@ -18,7 +18,8 @@ import os
 import pytest
 
 import mxgw
-from mxgw import _rpc
+from mxgw._rpc._contract import Contract
+from mxgw._rpc._events import event_info
 
 pytestmark = [
     pytest.mark.integration,
@@ -43,7 +44,7 @@ async def test_smoke_register_advise_first_event() -> None:
             await session.advise(server, item)
             async with contextlib.aclosing(session.stream_events()) as events:
                 event = await asyncio.wait_for(anext(events), BOUND)
-            assert _rpc.event_info(event).item_handle == item
+            assert event_info(Contract.builtin(), event).item_handle == item
             await session.unadvise(server, item)
             await session.remove_item(server, item)
 

@@ -13,11 +13,12 @@ import pytest_asyncio
 from grpc_reflection.v1alpha import reflection
 
 import mxgw
-from mxgw import _reflection, _rpc
+from mxgw import _reflection
 from mxgw._channel import auth_metadata
+from mxgw._rpc._contract import SERVICES
 from mxgw.testing import RunningSimulator, run_simulator
 
-OURS = list(_rpc.SERVICE_NAMES)
+OURS = list(SERVICES)
 
 
 @asynccontextmanager

@@ -8,18 +8,23 @@ from typing import Any
 import pytest
 
 import mxgw
-from mxgw import _rpc
 from mxgw._proto import gateway_pb2 as pb
+from mxgw._rpc._commands import COMMANDS, command, kind, member
+from mxgw._rpc._contract import Contract
+from mxgw._rpc._events import event_info, event_value
+from mxgw._rpc._records import server_handle, statuses
+from mxgw._rpc._table import fields
 from mxgw.testing import RunningSimulator
 
 INT = "TestChildObject.TestInt"
+BUILTIN = Contract.builtin()
 
 
 async def next_event(session: mxgw.Session, family: str) -> Any:
     """The next event of a family, drained (no stream, no timing)."""
     for _ in range(50):
         for event in await session.drain_events():
-            if _rpc.event_info(event).family == family:
+            if event_info(BUILTIN, event).family == family:
                 return event
     raise AssertionError(f"no {family} event")
 
@@ -49,7 +54,7 @@ async def next_event(session: mxgw.Session, family: str) -> Any:
 ])
 def test_request_construction(op: str, args: tuple[Any, ...], member: str,
                               fields: dict[str, Any]) -> None:
-    request = _rpc.command("session-x", op, *args)
+    request = command(BUILTIN, "session-x", op, *args)
     assert request.session_id == "session-x"
     assert request.command.WhichOneof("payload") == member
     payload = getattr(request.command, member)
@@ -59,22 +64,23 @@ def test_request_construction(op: str, args: tuple[Any, ...], member: str,
 
 
 def test_every_command_kind_matches_its_payload() -> None:
-    for op, (kind, member, names) in _rpc._COMMANDS.items():
+    for op, payload in COMMANDS.items():
+        names = fields(payload)
         # Defaults of the right shape for each payload field: a real request per op.
         sample = {"value": mxgw.to_mx_value(1), "timestamp_value": mxgw.to_mx_value(1),
                   "tag_addresses": ["A.B"], "item_handles": [1], "entries": [],
                   "client_name": "c", "tag_address": "A.B", "item_context": "x",
                   "user_name": "u", "password": "p"}
-        request = _rpc.command("s", op, *[sample.get(n, 1) for n in names])
-        assert request.command.kind == pb.MxCommandKind.Value("MX_COMMAND_KIND_" + kind), op
-        assert request.command.WhichOneof("payload") == member, op
+        request = command(BUILTIN, "s", op, *[sample.get(n, 1) for n in names])
+        assert request.command.kind == pb.MxCommandKind.Value("MX_COMMAND_KIND_" + kind(op)), op
+        assert request.command.WhichOneof("payload") == member(op), op
 
 
 def test_bulk_write_entries_keep_order_and_fields() -> None:
     when = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [(5, mxgw.to_mx_value(1), mxgw.to_mx_value(when), 7, 8),
             (6, mxgw.to_mx_value(2), mxgw.to_mx_value(when), 7, 9)]
-    request = _rpc.command("s", "write_secured2_bulk", 3, rows)
+    request = command(BUILTIN, "s", "write_secured2_bulk", 3, rows)
     payload = request.command.write_secured2_bulk_command
     assert payload.server_handle == 3
     assert [(e.item_handle, e.value.int32_value, e.current_user_id, e.verifier_user_id)
@@ -92,10 +98,10 @@ async def test_register_add_advise_write_events(session: mxgw.Session,
     assert (server, item) == (1, 1)
     await session.advise(server, item)
     first = await next_event(session, "ON_DATA_CHANGE")
-    assert mxgw.TagValue.from_message(first).quality_text == "Good"
+    assert event_value(BUILTIN, first).quality_text == "Good"
     await session.write(server, item, 123)
     complete = await next_event(session, "ON_WRITE_COMPLETE")
-    assert not any(s.is_failure for s in _rpc.sample(complete).statuses)
+    assert not any(s.is_failure for s in statuses(BUILTIN, complete.statuses))
     assert sim.control.get_value(INT) == 123
     await session.unadvise(server, item)
     await session.remove_item(server, item)
@@ -132,15 +138,15 @@ async def test_write_to_unadvised_item_is_mxaccess_error(session: mxgw.Session) 
 async def test_raw_invoke_checks_only_the_protocol_status(session: mxgw.Session) -> None:
     server = await session.register("pytest")
     item = await session.add_item(server, INT)
-    request = _rpc.command("", "write", server, item, mxgw.to_mx_value(1), 0)
+    request = command(BUILTIN, "", "write", server, item, mxgw.to_mx_value(1), 0)
     with pytest.raises(mxgw.MxAccessError):
         await session.invoke(request)
     # invoke_raw: the protocol status is MXACCESS_FAILURE, so it still raises; an OK reply
     # with failing statuses (checked below with a built reply) would be returned.
     with pytest.raises(mxgw.MxAccessError):
         await session.invoke_raw(request)
-    ok = await session.invoke_raw(_rpc.command("", "register", "raw"))
-    assert _rpc.reply_scalar(ok, "register") == 2
+    ok = await session.invoke_raw(command(BUILTIN, "", "register", "raw"))
+    assert server_handle(ok) == 2
 
 
 @pytest.mark.asyncio
@@ -215,11 +221,63 @@ async def test_read_only_refuses_writes_before_sending(sim: RunningSimulator,
             with pytest.raises(mxgw.MxGatewayReadOnlyError):
                 await session.write_tag(INT, 1)
             with pytest.raises(mxgw.MxGatewayReadOnlyError):
-                await session.invoke(_rpc.command("", "write_bulk", server, []))
+                await session.invoke(command(BUILTIN, "", "write_bulk", server, []))
             with pytest.raises(mxgw.MxGatewayReadOnlyError):
                 await client.acknowledge_alarm("Galaxy!Area_Tanks.Tank001.Level.HiHi")
             assert (await session.read(INT))[INT].ok
     assert sim.control.get_value(INT) == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("profile", [None, "plant"])
+async def test_every_write_is_refused_in_one_place_with_one_wording(
+        sim: RunningSimulator, options_for: Any, profile: str | None) -> None:
+    # The library is the one enforcer of read-only: every write command kind, the bulk
+    # writes, prepared write requests (invoke and invoke_raw, session and client) and
+    # AcknowledgeAlarm. The CLI and the REPL raise the same error, worded the same way.
+    from mxgw._errors import read_only_refusal
+
+    options = options_for(sim, read_only=True, profile=profile)
+    when = datetime.now(UTC)
+    async with await mxgw.GatewayClient.connect(options) as client:
+        async with await client.open_session() as session:
+            server = await session.register("ro")
+            item = await session.add_item(server, INT)
+            await session.advise(server, item)
+            value = mxgw.to_mx_value(1)
+            acknowledge = command(BUILTIN, session.session_id, "register", "x")
+            acknowledge.command.kind = pb.MX_COMMAND_KIND_ACKNOWLEDGE_ALARM_BY_NAME
+            prepared = command(BUILTIN, session.session_id, "write", server, item, value, 0)
+            writes: list[tuple[str, Any]] = [
+                ("write", lambda: session.write(server, item, 1)),
+                ("write2", lambda: session.write2(server, item, 1, when)),
+                ("write secured", lambda: session.write_secured(server, item, 1,
+                                                                current_user_id=1)),
+                ("write secured2", lambda: session.write_secured2(server, item, 1, when,
+                                                                  current_user_id=1)),
+                ("write bulk", lambda: session.write_bulk(server, {item: 1})),
+                ("write2 bulk", lambda: session.write2_bulk(server, [(item, 1, when)])),
+                ("write secured bulk", lambda: session.write_secured_bulk(
+                    server, {item: 1}, current_user_id=1)),
+                ("write secured2 bulk", lambda: session.write_secured2_bulk(
+                    server, [(item, 1, when)], current_user_id=1)),
+                ("write", lambda: session.write_tag(INT, 1)),
+                ("invoke", lambda: session.invoke(prepared)),
+                ("invoke", lambda: session.invoke_raw(prepared)),
+                ("invoke", lambda: client.invoke(prepared)),
+                ("invoke", lambda: client.invoke_raw(prepared)),
+                ("invoke", lambda: session.invoke(acknowledge)),
+                ("acknowledge alarm", lambda: client.acknowledge_alarm(
+                    "Galaxy!Area_Tanks.Tank001.Level.HiHi")),
+            ]
+            for operation, call in writes:
+                with pytest.raises(mxgw.MxGatewayReadOnlyError) as refused:
+                    await call()
+                assert str(refused.value) == str(read_only_refusal(operation, profile))
+            assert (await session.read(INT))[INT].ok
+    assert sim.control.get_value(INT) == 0
+    assert str(read_only_refusal("write", None)) == (
+        "write: refused, the options are read-only (read_only=True)")
 
 
 @pytest.mark.asyncio

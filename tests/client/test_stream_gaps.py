@@ -13,8 +13,10 @@ import grpc
 import pytest
 
 import mxgw
-from mxgw import _rpc, _streams
+from mxgw import _streams
 from mxgw._proto import gateway_pb2 as pb
+from mxgw._rpc._calls import Rpc
+from mxgw._rpc._contract import Contract
 
 
 class ScriptedCall:
@@ -55,8 +57,8 @@ class Opener:
         return self.calls.pop(0)
 
 
-RPC = _rpc.Rpc.__new__(_rpc.Rpc)  # only .errors() is used: no channel needed
-RPC._tls, RPC._endpoint = False, "scripted"
+RPC = Rpc.__new__(Rpc)  # only .errors() and .contract are used: no channel needed
+RPC._tls, RPC._endpoint, RPC.contract = False, "scripted", Contract.builtin()
 FAST = _streams.ResumePolicy(max_retries=2, initial_backoff=0.0, max_backoff=0.0)
 
 

@@ -9,11 +9,14 @@ import grpc
 import pytest
 
 import mxgw
-from mxgw import _rpc
+from mxgw._rpc._contract import Contract
+from mxgw._rpc._events import event_info, event_value
 from mxgw.testing import RunningSimulator, run_simulator
 
 INT = "TestChildObject.TestInt"
 FAST = mxgw.ResumePolicy(max_retries=3, initial_backoff=0.01, max_backoff=0.05)
+
+BUILTIN = Contract.builtin()
 
 
 async def advised(session: mxgw.Session, tag: str = INT) -> tuple[int, int]:
@@ -29,7 +32,7 @@ async def test_events_arrive_in_sequence(session: mxgw.Session, sim: RunningSimu
     seen: list[int] = []
     async with contextlib.aclosing(session.stream_events()) as events:
         async for event in events:
-            info = _rpc.event_info(event)
+            info = event_info(BUILTIN, event)
             seen.append(info.sequence)
             if len(seen) == 3:
                 break
@@ -46,7 +49,7 @@ async def test_cancelling_the_task_cancels_the_call(session: mxgw.Session,
     # the session's one stream slot is free again
     async with contextlib.aclosing(session.stream_events()) as events:
         sim.control.set_value(INT, 9)
-        assert _rpc.event_info(await anext(events)).family == "ON_DATA_CHANGE"
+        assert event_info(BUILTIN, await anext(events)).family == "ON_DATA_CHANGE"
 
 
 @pytest.mark.asyncio
@@ -76,8 +79,8 @@ async def test_resume_after_a_dropped_stream_loses_nothing(
     values: list[Any] = []
     async with contextlib.aclosing(session.stream_events(resume=True, policy=FAST)) as events:
         async for event in events:
-            sequences.append(_rpc.event_info(event).sequence)
-            values.append(mxgw.TagValue.from_message(event).value)
+            sequences.append(event_info(BUILTIN, event).sequence)
+            values.append(event_value(BUILTIN, event).value)
             if len(sequences) == 1:
                 sim.control.drop_event_streams(session.session_id)
                 # changes while no stream is attached: replayed after the reconnect
@@ -98,7 +101,7 @@ async def test_replay_gap_is_reported_not_hidden(options_for: Any) -> None:
                 for value in range(1, 6):
                     sim.control.set_value(INT, value)
                 drained = await session.drain_events()
-                last = _rpc.event_info(drained[-1]).sequence
+                last = event_info(BUILTIN, drained[-1]).sequence
                 # ask for events long gone from the 2-event ring
                 with pytest.raises(mxgw.MxGatewayStreamGapError) as info:
                     async for _ in session.stream_events(after_sequence=1):
@@ -112,17 +115,17 @@ async def test_replay_gap_is_reported_not_hidden(options_for: Any) -> None:
                         items.append(item)
                         if isinstance(item, mxgw.StreamGap):
                             continue
-                        sequence = _rpc.event_info(item).sequence
+                        sequence = event_info(BUILTIN, item).sequence
                         if sequence == last:  # replay done: drop, resume, change once more
                             sim.control.drop_event_streams(session.session_id)
                             sim.control.set_value(INT, 99)
                         if sequence == last + 1:
-                            assert mxgw.TagValue.from_message(item).value == 99
+                            assert event_value(BUILTIN, item).value == 99
                             break
                 gap = items[0]
                 assert isinstance(gap, mxgw.StreamGap) and gap.kind == "replay"
                 assert gap.expected == 2 and gap.lost == gap.received - 2
-                assert [_rpc.event_info(e).sequence for e in items[1:]] == list(
+                assert [event_info(BUILTIN, e).sequence for e in items[1:]] == list(
                     range(gap.received, last + 2))
 
 

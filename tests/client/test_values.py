@@ -7,8 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mxgw import StatusInfo, TagValue, _rpc, from_mx_value, quality_text, to_mx_value
+import mxgw
+from mxgw import StatusInfo, from_mx_value, parse_value, quality_text, to_mx_value
+from mxgw._json import to_jsonable
 from mxgw._proto import gateway_pb2 as pb
+from mxgw._rpc._contract import Contract
+from mxgw._rpc._events import event_value
+from mxgw._rpc._values import data_type_name
+from mxgw._values import normalize_type
 
 
 def kind(mx: object) -> str:
@@ -153,14 +159,73 @@ def test_tag_value_from_event_message() -> None:
     event = pb.MxEvent(value=to_mx_value(5), quality=192)
     event.source_timestamp.FromDatetime(datetime(2026, 1, 1, tzinfo=UTC))
     event.statuses.add(category=pb.MX_STATUS_CATEGORY_UNSPECIFIED)  # placeholder
-    value = TagValue.from_message(event)
+    value = event_value(Contract.builtin(), event)
     assert (value.value, value.data_type, value.quality_text, value.ok) == (5, "INTEGER",
                                                                             "Good", True)
-    assert value.to_dict()["timestamp"] == "2026-01-01T00:00:00Z"
-    bad = TagValue.from_message(pb.MxEvent(quality=4))
+    assert to_jsonable(value)["timestamp"] == "2026-01-01T00:00:00Z"
+    bad = event_value(Contract.builtin(), pb.MxEvent(quality=4))
     assert not bad.ok and bad.quality_text == "Bad: configuration error"
     assert bad.value is None and bad.timestamp is None
 
 
 def test_rpc_value_parts_names_the_data_type() -> None:
-    assert _rpc.value_parts(to_mx_value(1.5))[2] == "DOUBLE"
+    assert data_type_name(Contract.builtin(), to_mx_value(1.5)) == "DOUBLE"
+
+
+# ---------------------------------------------------------------- the one type table
+
+
+@pytest.mark.parametrize("name", ["i4", "mxinteger", "MxInteger", "MX_DATA_TYPE_INTEGER",
+                                  "integer", "int"])
+def test_every_alias_of_the_table_works_in_the_library(name: str) -> None:
+    mx = to_mx_value(5, name)
+    assert from_mx_value(mx) == 5 and mx.WhichOneof("value") == "int32_value"
+    assert from_mx_value(to_mx_value(["1", "2"], name + "[]")) == [1, 2]
+
+
+@pytest.mark.parametrize("name, key", [
+    ("MxDouble", ("double", False)), ("MX_DATA_TYPE_INTEGER", ("int32", False)),
+    ("MxTime[]", ("datetime", True)), ("time", ("datetime", False)),
+    ("DOUBLE", ("double", False)), ("ELAPSED_TIME", ("elapsed", False)),
+    ("BIG_STRING", ("string", False)), ("raw", ("bytes", False)),
+])
+def test_type_names_from_the_galaxy_the_proto_and_the_library(name: str,
+                                                              key: tuple[str, bool]) -> None:
+    assert normalize_type(name) == key
+
+
+@pytest.mark.parametrize("text, type_name, expected", [
+    ("42", "i4", 42),
+    ("1,2,3", "mxinteger[]", [1, 2, 3]),
+    (["a,b", "c"], "string[]", ["a,b", "c"]),
+    ("", "int32[]", []),
+    ("2026-01-02T03:04:05", "time", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ("1.02:03:04", "elapsed", timedelta(days=1, hours=2, minutes=3, seconds=4)),
+    ("AAE=", "bytes", b"\x00\x01"),
+    ("3.4e38", "float", 3.4e38),
+])
+def test_parse_value_takes_the_command_lines_text(text: str | list[str], type_name: str,
+                                                  expected: object) -> None:
+    assert parse_value(text, type_name) == expected
+
+
+def test_parse_value_now_is_the_current_utc_time() -> None:
+    before = datetime.now(UTC)
+    now = parse_value("now", "datetime")
+    assert before <= now <= datetime.now(UTC) and now.tzinfo is UTC
+
+
+@pytest.mark.parametrize("text, type_name, match", [
+    ("1e39", "float", "32-bit"), ("nan", "double", "NaN"), ("AA", "bytes", "base64"),
+    ("yesterday", "datetime", "not a valid datetime"), ("1", "decimal", "unknown type"),
+])
+def test_parse_value_refuses_with_the_librarys_error(text: str, type_name: str,
+                                                     match: str) -> None:
+    with pytest.raises(mxgw.MxGatewayConfigError, match=match):
+        parse_value(text, type_name)
+
+
+def test_a_float_beyond_32_bits_is_refused_whatever_the_entry_point() -> None:
+    with pytest.raises(mxgw.MxGatewayConfigError, match="32-bit"):
+        to_mx_value(1e39, "float")
+    assert from_mx_value(to_mx_value(1e39, "double")) == 1e39

@@ -125,7 +125,7 @@ async def test_bad_conditions_are_refused_before_subscribing(session: mxgw.Sessi
     with pytest.raises(ValueError, match="max_changes"):
         await session.wait_for(INT, "value == 1", timeout=1, max_changes=-1)
     # Nothing was registered: the session's convenience server handle does not exist yet.
-    assert session._tag_cache._server is None
+    assert session._tags._server is None
 
 
 @pytest.mark.asyncio

@@ -78,10 +78,13 @@ async def test_write_then_read_back(env: Env) -> None:
 
 @pytest.mark.asyncio
 async def test_read_only_guard_refuses_write_and_ack_before_sending(ro_env: Env) -> None:
-    with pytest.raises(_errors.MxGatewayReadOnlyError, match="read-only"):
+    with pytest.raises(_errors.MxGatewayReadOnlyError, match="read-only") as write:
         await ro_env.helpers.write("Tank001.HiHiLimit", 90.0)
-    with pytest.raises(_errors.MxGatewayReadOnlyError):
+    with pytest.raises(_errors.MxGatewayReadOnlyError) as ack:
         await ro_env.helpers.ack("Galaxy!Area_Tanks.Tank001.Level.HiHi")
+    # The library's refusals: the helpers have no guard of their own.
+    assert str(write.value) == str(_errors.read_only_refusal("write"))
+    assert str(ack.value) == str(_errors.read_only_refusal("acknowledge alarm"))
     assert ro_env.sim.control.get_value("Tank001.HiHiLimit") == 95.0
     assert (await ro_env.helpers.read("Tank001.HiHiLimit")).value == 95.0
 

@@ -127,6 +127,10 @@ async def test_read_only_profile_refuses_write_helper(sim: RunningSimulator,
     assert _lines(out)[0]["value"] == 95.0
     error = json.loads(err.strip().splitlines()[-1])["error"]
     assert error["type"] == "MxGatewayReadOnlyError" and "line 2" in error["message"]
+    # The library refused (the REPL has no guard of its own), in the library's words.
+    from mxgw._errors import read_only_refusal
+
+    assert error["message"] == f"<stdin> line 2: {read_only_refusal('write', 'ro')}"
     assert "Traceback" not in err
     assert sim.control.get_value("Tank001.HiHiLimit") == 95.0
     assert sim.control.open_session_count == 0

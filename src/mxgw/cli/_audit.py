@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import _files, _paths
+from .._json import scrub, to_jsonable
 from .._timefmt import now_utc
-from ._exit import scrub
-from ._output import to_jsonable
 
 
 def _user() -> str:
@@ -27,18 +26,6 @@ def _user() -> str:
         return getpass.getuser()
     except (OSError, KeyError, ImportError):
         return "unknown"
-
-
-def _scrubbed(obj: Any, secrets: tuple[str, ...]) -> Any:
-    # Scrubbed before encoding: a secret with a quote, a backslash or a non-ASCII letter
-    # no longer matches itself once json.dumps has escaped it.
-    if isinstance(obj, str):
-        return scrub(obj, secrets)
-    if isinstance(obj, dict):
-        return {key: _scrubbed(value, secrets) for key, value in obj.items()}
-    if isinstance(obj, list):
-        return [_scrubbed(value, secrets) for value in obj]
-    return obj
 
 
 def append(action: str, details: dict[str, Any], *, endpoint: str | None,
@@ -52,8 +39,8 @@ def append(action: str, details: dict[str, Any], *, endpoint: str | None,
         "pid": os.getpid(),
         **details,
     }
-    line = json.dumps(_scrubbed(to_jsonable(record), tuple(secrets)), sort_keys=True,
-                      ensure_ascii=True)
+    # Scrubbed before encoding (see mxgw._json.scrub).
+    line = json.dumps(scrub(to_jsonable(record), secrets), sort_keys=True, ensure_ascii=True)
     path = _files.private_file(_paths.audit_log_file())
     with path.open("a", encoding="utf-8") as fh:
         fh.write(line + "\n")

@@ -1,5 +1,5 @@
 """Pieces several command families share: handle and value options, credentials, the
-write wrapper (read-only check, --dry-run, audit), and bounded stream loops."""
+write wrapper (--dry-run, audit), and bounded stream loops."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
+from .._values import TYPE_NAMES, parse_value
 from ._context import CommandContext
 from ._exit import StrictFailureError, UsageError
 from ._parser import int32, non_negative_int, positive_float
-from ._values import TYPE_NAMES, expand_arguments, parse_value
+from ._words import expand_arguments
 
 T = TypeVar("T")
 
@@ -31,13 +32,14 @@ def add_item_handle(parser: argparse.ArgumentParser) -> None:
 
 def add_typed_value(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument("--type", required=required, metavar="TYPE",
-                        help=f"value type: {', '.join(TYPE_NAMES)}")
+                        help=f"value type: {', '.join(TYPE_NAMES)} (or an alias: i4, "
+                             "mxinteger, time, ...)")
     parser.add_argument("--value", action="append", required=required, metavar="TEXT",
                         help="the value (arrays: 1,2,3 or --value repeated)")
 
 
 def typed_value(args: argparse.Namespace) -> Any:
-    return parse_value(args.value, args.type)
+    return parse_value(args.value, args.type)  # MxGatewayConfigError: exit 2
 
 
 def add_strict(parser: argparse.ArgumentParser) -> None:
@@ -120,11 +122,11 @@ def password(ctx: CommandContext, user: str, env_name: str, role: str = "user") 
 
 async def guarded_write(ctx: CommandContext, action: str, details: dict[str, Any],
                         operation: Callable[[], Awaitable[T]]) -> tuple[bool, T | None]:
-    """Run a write: refuse on read-only, show instead of send on --dry-run, audit always.
+    """Run a write: show instead of send on --dry-run, audit always. (A read-only
+    profile never gets here: the dispatcher refuses write commands before connecting.)
 
     Returns (sent, result); on a dry run the plan has been printed and nothing was sent.
     """
-    ctx.check_writable()
     if getattr(ctx.args, "dry_run", False):
         ctx.audit(action, {**details, "dryRun": True, "outcome": "dry-run"})
         ctx.out.emit({"dryRun": True, "action": action, **details})

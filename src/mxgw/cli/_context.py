@@ -12,7 +12,9 @@
     async with ctx.transient_session() as session:   opened here (short lease), closed
                                 in finally; a close the gateway did not confirm becomes
                                 a warning (or a field of the error), never the error
-    ctx.check_writable()        usage error (exit 2) when the profile is read-only
+    ctx.check_writable()        MxGatewayReadOnlyError (exit 2) when the options are
+                                read-only: the dispatcher asks before connecting a
+                                command whose table row says `write`
     ctx.audit(action, details)  append to the audit log unless --no-audit
     (a certificate trusted on first use is audited and announced on stderr by ctx.client())
 
@@ -81,7 +83,7 @@ class Runtime:
 
     def add_secret(self, value: str | None) -> None:
         """Scrub `value` (and, for an API key, its bare secret part) from all output."""
-        from .._errors import secret_forms
+        from .._json import secret_forms
 
         if value:
             self.secrets.update(secret_forms(value))
@@ -89,9 +91,9 @@ class Runtime:
     def warn(self, message: str) -> None:
         """Something went wrong that does not change the outcome (a cleanup): reported on
         stderr after the command, or as the `warnings` field of its error."""
-        from ._exit import scrub
+        from .._json import redact
 
-        self.warnings.append(scrub(message, self.secrets))
+        self.warnings.append(redact(message, self.secrets))
 
     async def simulator(self) -> RunningSimulator:
         if self._sim is None:
@@ -276,10 +278,11 @@ class CommandContext:
                               "lease runs out")
 
     def check_writable(self) -> None:
-        if self._options is not None and getattr(self._options, "read_only", False):
-            which = f"profile '{self.profile}'" if self.profile else "the configuration"
-            raise UsageError(f"{which} is read-only (read_only = true): "
-                             f"`mxgw {self.name}` writes and is refused")
+        """The library's own refusal (same error, same words), before anything connects."""
+        if self._options is not None and self._options.read_only:
+            from .._errors import read_only_refusal
+
+            raise read_only_refusal(f"mxgw {self.name}", self.profile)
 
     def audit(self, action: str, details: dict[str, Any], *, always: bool = False) -> None:
         """Append to the audit log; --no-audit skips writes, never trust changes (`always`)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from .. import _errors
-from ._exit import scrub
+from .._json import redact
 
 STEPS = ("resolve", "connect", "transport", "certificate", "auth", "session", "read",
          "galaxy", "alarms", "contract")
@@ -80,8 +80,8 @@ class Doctor:
     def report(self, endpoint: str) -> dict[str, Any]:
         steps = [r.to_dict() for r in self.records.values()]
         for step in steps:  # errors are redacted already; keys given on argv may not be
-            step["detail"] = scrub(step["detail"], self._secrets)
-            step["hint"] = step["hint"] and scrub(step["hint"], self._secrets)
+            step["detail"] = redact(step["detail"], self._secrets)
+            step["hint"] = step["hint"] and redact(step["hint"], self._secrets)
         return {"ok": self.failure is None, "endpoint": endpoint, "steps": steps}
 
     def ok(self, name: str) -> bool:
@@ -142,9 +142,9 @@ class Doctor:
             self._shown += 1
             if self._progress is not None:
                 ms = f"{record.ms or 0:8.1f} ms" if record.status != SKIP else " " * 11
-                detail = scrub(record.detail, self._secrets)
+                detail = redact(record.detail, self._secrets)
                 self._progress.write(f"doctor: {record.status:<4} {record.name:<11} {ms}  "
                                      f"{detail}\n")
                 if record.hint:
-                    self._progress.write(f"{'':>30}hint: {scrub(record.hint, self._secrets)}\n")
+                    self._progress.write(f"{'':>30}hint: {redact(record.hint, self._secrets)}\n")
                 self._progress.flush()

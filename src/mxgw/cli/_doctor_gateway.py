@@ -283,9 +283,9 @@ async def read(g: Gateway) -> str:
             f"{g.tag}: {value.error or value.quality_text}", statuses=value.statuses),
             "check the tag (OBJECT.ATTRIBUTE as `mxgw browse` shows it), and that its "
             "object is deployed and on scan")
-    from ._output import dumps
+    from .._json import dumps
 
-    text = (f"{g.tag} = {dumps(value.to_dict()['value'])} ({value.data_type}, "
+    text = (f"{g.tag} = {dumps(value.value)} ({value.data_type}, "
             f"{value.quality_text}, {iso_utc(value.timestamp) if value.timestamp else 'no time'})")
     if value.timestamp is not None:
         ahead = (value.timestamp - datetime.now(UTC)).total_seconds()
@@ -323,7 +323,7 @@ async def galaxy(g: Gateway) -> str:
 async def alarms(g: Gateway) -> str:
     if g.lacks("events:read"):
         raise NotApplicable("the key lacks events:read")
-    from .._rpc import provider_status
+    from .._rpc._events import provider_status
 
     feed = (await g.client()).stream_alarms(PROBE_PREFIX)
     status = None
@@ -368,9 +368,9 @@ async def contract(g: Gateway) -> str:
 async def compare_contract(g: Gateway, service: str, services: list[str]) -> str:
     """Does the gateway's contract agree with the one in use? Issue 12 (run-time contracts)
     fills this in: fetch the descriptors by reflection and compare; until then, skip."""
-    from .._rpc import SERVICE_NAMES
+    from .._rpc._contract import SERVICES
 
-    absent = [name for name in SERVICE_NAMES if name not in services]
+    absent = [name for name in SERVICES if name not in services]
     offered = f"reflection offered ({service}; {len(services)} services"
     offered += f", without {', '.join(absent)})" if absent else ")"
     raise NotApplicable(f"{offered}; comparing contracts comes with `mxgw contract diff`")

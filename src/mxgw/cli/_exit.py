@@ -1,4 +1,5 @@
-"""Exit codes and the one place that turns an exception into a code and a JSON error line.
+"""Exit codes, and the one place that turns an exception into its code (`exit_code_for`)
+and the fields of its JSON error line (`error_fields`; mxgw._json writes the line).
 
     0   success (a stream that ended at its own limit, or a reader that closed the pipe)
     1   internal error (a bug: please report it with the output of --debug)
@@ -17,12 +18,13 @@
     10  the --until condition did not hold in time
     130 interrupted (Ctrl-C, SIGTERM, SIGHUP, Ctrl-Break)
 
-This module imports only mxgw._errors (no grpc) so `mxgw --help` stays cheap.
+This module imports only mxgw._errors and mxgw._json (no grpc) so `mxgw --help` stays
+cheap.
 """
 
 from __future__ import annotations
 
-from .. import _errors
+from .. import _errors, _json
 
 # typing is not imported at run time: this module is on `mxgw version`'s start-up path.
 TYPE_CHECKING = False
@@ -107,31 +109,14 @@ def exit_code_for(exc: BaseException) -> int:
     return INTERNAL
 
 
-def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """Remove API keys, bearer tokens and any known secret value from a message."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    return _errors.redact(text)
-
-
 def error_fields(exc: BaseException, secrets: Iterable[str] = (),
-                 warnings: Iterable[str] = ()) -> dict[str, Any]:
+                 warnings: Iterable[str] = (), *, message: str | None = None) -> dict[str, Any]:
     """The fields of the JSON error: type, message, exitCode, grpcCode, protocolStatus,
     hresult, and `warnings` (only when there are any: e.g. a session close that failed
-    after the error, which is secondary to it)."""
+    after the error, which is secondary to it). A bug (exit 1) says so in its message;
+    `message` replaces the exception's own."""
     code = exit_code_for(exc)
-    if isinstance(exc, _errors.MxGatewayError):
-        fields = exc.to_dict()
-    else:
-        message = str(exc) or type(exc).__name__
-        if code == INTERNAL and not isinstance(exc, UnavailableError):
-            message = f"internal error: {type(exc).__name__}: {message} (run with --debug)"
-        fields = {"type": type(exc).__name__, "message": message,
-                  "grpcCode": None, "protocolStatus": None, "hresult": None}
-    fields["message"] = scrub(str(fields["message"]), secrets)
-    fields["exitCode"] = code
-    found = [scrub(w, secrets) for w in warnings]
-    if found:
-        fields["warnings"] = found
-    return fields
+    if message is None and code == INTERNAL and not isinstance(exc, UnavailableError):
+        message = (f"internal error: {type(exc).__name__}: {str(exc) or type(exc).__name__}"
+                   " (run with --debug)")
+    return _json.error_fields(exc, code, message=message, secrets=secrets, warnings=warnings)

@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 
+from .._json import error_line, redact, warning_line
 from . import _exit
 from ._exit import UnavailableError, UsageError
 from ._output import Output
@@ -109,7 +110,7 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     ctx = CommandContext(spec, args, runtime, out)
     await ctx.prepare()
     if spec.write:
-        ctx.check_writable()
+        ctx.check_writable()  # the CLI's one read-only refusal: before connecting
     code: int = await entry.run(ctx, args)
     return code
 
@@ -143,15 +144,16 @@ def report(exc: BaseException, *, debug: bool, secrets: set[str],
 
     Warnings of the same run (a cleanup that failed after the error) are a field of that
     line, so stderr still holds exactly one line without --debug."""
-    import json
-
-    fields = _exit.error_fields(exc, secrets, warnings)
     if debug:
         import traceback
 
-        text = "".join(traceback.format_exception(exc))
-        sys.stderr.write(_exit.scrub(text, secrets))
-    sys.stderr.write(json.dumps({"error": fields}, sort_keys=True, ensure_ascii=True) + "\n")
+        sys.stderr.write(redact("".join(traceback.format_exception(exc)), secrets))
+    return write_error(_exit.error_fields(exc, secrets, warnings))
+
+
+def write_error(fields: dict[str, Any]) -> int:
+    """The JSON error line on stderr; returns its exit code."""
+    sys.stderr.write(error_line(fields) + "\n")
     sys.stderr.flush()
     code: int = fields["exitCode"]
     return code
@@ -162,11 +164,8 @@ def report_warnings(warnings: list[str]) -> None:
     interrupted); the list is emptied."""
     if not warnings:
         return
-    import json
-
     for warning in warnings:
-        sys.stderr.write(json.dumps({"warning": warning}, sort_keys=True, ensure_ascii=True)
-                         + "\n")
+        sys.stderr.write(warning_line(warning) + "\n")
     sys.stderr.flush()
     warnings.clear()
 
@@ -199,7 +198,7 @@ def _debug_logging(secrets: set[str]) -> logging.Handler:
 
     class Scrubbing(logging.Formatter):
         def format(self, record: logging.LogRecord) -> str:
-            return _exit.scrub(super().format(record), secrets)
+            return redact(super().format(record), secrets)
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(Scrubbing("%(asctime)s %(name)s %(levelname)s %(message)s"))

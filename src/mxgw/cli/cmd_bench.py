@@ -172,9 +172,9 @@ async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 
 def _received_at(event: Any) -> datetime | None:
-    from .._rpc import timestamp
+    from .._rpc._events import received_at
 
-    return timestamp(event, "gateway_receive_timestamp")
+    return received_at(event)
 
 
 async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._values import TYPE_NAMES, parse_value
 from ._common import add_server_handle, add_strict, check_strict, guarded_write, handles, words
 from ._context import Command, CommandContext
 from ._parser import int32
-from ._values import TYPE_NAMES, library_type, parse_scalar, parse_value, split_assignment
+from ._words import split_assignment
 from .cmd_bulk import check_size
 from .cmd_writes import add_secured, add_timestamp, user_ids
 
@@ -45,7 +46,7 @@ async def write_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
         handle_text, value_text = split_assignment(word)
         entries.append((handles([handle_text])[0], parse_value(value_text, args.type)))
     check_size(ctx.name, entries)
-    timestamp = parse_scalar(args.timestamp, "datetime") if "2" in ctx.name else None
+    timestamp = parse_value(args.timestamp, "datetime") if "2" in ctx.name else None
     secured = "secured" in ctx.name
     details: dict[str, Any] = {
         "command": ctx.name, "sessionId": ctx.session_id(), "serverHandle": args.server_handle,
@@ -58,7 +59,7 @@ async def write_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
     async def send() -> list[Any]:
         session = await ctx.attached_session()
         method: Any = getattr(session, _METHODS[ctx.name])
-        kwargs: dict[str, Any] = {"data_type": library_type(args.type)}
+        kwargs: dict[str, Any] = {"data_type": args.type}
         rows: list[Any] = list(entries)
         if timestamp is not None:
             rows = [(h, v, timestamp) for h, v in entries]

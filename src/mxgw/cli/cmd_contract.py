@@ -26,16 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def builtin_files() -> list[Any]:
-    from google.protobuf import descriptor_pb2
+    from .._rpc._contract import Contract
 
-    from .._proto import galaxy_pb2, gateway_pb2
-
-    files = []
-    for module in (gateway_pb2, galaxy_pb2):
-        proto = descriptor_pb2.FileDescriptorProto()
-        module.DESCRIPTOR.CopyToProto(proto)
-        files.append(proto)
-    return files
+    return list(Contract.builtin().files())
 
 
 def load_protoset(path: str) -> list[Any]:

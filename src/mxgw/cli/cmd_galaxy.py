@@ -10,7 +10,7 @@ from ._context import Command, CommandContext, no_arguments
 from ._parser import non_negative_int
 
 if TYPE_CHECKING:
-    from .._galaxy import GalaxyConnection
+    from .._galaxy_records import GalaxyConnection
 
 
 def connection_failure(result: GalaxyConnection) -> Exception | None:

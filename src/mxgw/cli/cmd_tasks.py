@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._json import to_jsonable
+from .._values import TYPE_NAMES, normalize_type, parse_value
 from ._common import (
     add_bounds,
     add_credentials,
@@ -17,7 +19,7 @@ from ._common import (
 )
 from ._context import Command, CommandContext
 from ._exit import UsageError
-from ._values import TYPE_NAMES, library_type, normalize_type, parse_value, split_assignment
+from ._words import split_assignment
 from .cmd_alarms import acknowledge, add_ack_operator, add_prefix
 from .cmd_galaxy import located
 
@@ -53,7 +55,7 @@ async def get(ctx: CommandContext, args: argparse.Namespace) -> int:
     bad = {tag: tv for tag, tv in values.items() if not tv.ok}
     if bad and not args.allow_bad:
         raise _bad_tags_error(bad)
-    ctx.out.emit({"values": [{"tag": tag, **values[tag].to_dict()} for tag in tags]})
+    ctx.out.emit({"values": [{"tag": tag, **to_jsonable(values[tag])} for tag in tags]})
     return 0
 
 
@@ -129,7 +131,7 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
         for write in writes:
             async def send(write: dict[str, Any] = write) -> None:
                 await session.write_tag(write["tag"], write["value"],
-                                        data_type=library_type(write["type"]), **users)
+                                        data_type=write["type"], **users)
 
             await guarded_write(ctx, "put", {"command": "put", **write, **audited}, send)
     ctx.out.emit({"ok": True, "writes": writes})

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import _paths
 from .._endpoint import Endpoint, parse_endpoint
+from .._json import to_jsonable
 from .._known import KnownGateway, KnownGateways, parse_fingerprint
 from ._context import CommandContext
 from ._exit import UsageError
@@ -61,7 +62,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         if args.endpoint is not None or args.pin is not None:
             raise UsageError("`mxgw trust list` takes no ENDPOINT or --pin")
         entries = await asyncio.to_thread(store.entries)
-        ctx.out.emit({"file": str(store.path), "gateways": [e.to_dict() for e in entries]})
+        ctx.out.emit({"file": str(store.path), "gateways": list(entries)})
         return 0
     endpoint = _endpoint(args)
     if args.action == "forget":
@@ -100,6 +101,6 @@ async def _add(ctx: CommandContext, args: argparse.Namespace, endpoint: Endpoint
         change = "replaced"
     if change != "unchanged":
         _record(ctx, change, entry, previous, store)
-    return {**entry.to_dict(), "source": source, "change": change,
+    return {**to_jsonable(entry), "source": source, "change": change,
             "previous": previous.sha256 if previous and change == "replaced" else None,
             "file": str(store.path)}

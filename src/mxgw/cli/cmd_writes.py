@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._values import parse_value
 from ._common import (
     add_credentials,
     add_item_handle,
@@ -20,7 +21,6 @@ from ._common import (
 from ._context import Command, CommandContext
 from ._exit import UsageError
 from ._parser import int32
-from ._values import library_type, parse_scalar
 
 
 def add_timestamp(parser: argparse.ArgumentParser) -> None:
@@ -66,8 +66,8 @@ def _arguments(parser: argparse.ArgumentParser, *, timestamp: bool, secured: boo
 
 async def write(ctx: CommandContext, args: argparse.Namespace) -> int:
     value = typed_value(args)
-    data_type = library_type(args.type)
-    timestamp = parse_scalar(args.timestamp, "datetime") if "2" in ctx.name else None
+    data_type = args.type
+    timestamp = parse_value(args.timestamp, "datetime") if "2" in ctx.name else None
     secured = ctx.name.startswith("write-secured")
     details: dict[str, Any] = {
         "command": ctx.name, "sessionId": ctx.session_id(), "serverHandle": args.server_handle,

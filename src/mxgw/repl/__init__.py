@@ -7,8 +7,11 @@ ptpython and prompt_toolkit, so `import mxgw` and the other commands stay cheap.
                  (`_console`), with a toolbar, tag completion, filtered history
     scripted     stdin that is not a terminal, or `--exec FILE` (`_runner`)
 
-Both run in the same preloaded namespace (`_namespace`). The interactive prompt keeps
-its session across a gateway restart (`_reconnect`; `session` is `_proxy.ReplSession`).
+`_modes` runs either (`mxgw.cli.cmd_repl` only turns its options into `ReplSettings` and
+its outcome into an exit code); both run in the same preloaded namespace (`_namespace`),
+in a session `_main.with_session` always closes. The interactive prompt keeps its session
+across a gateway restart (`_reconnect`; `session` is `_proxy.ReplSession`). Results print
+as JSON through mxgw._json, like every other command's.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ results, alarms: see `_rows`) as one aligned line each:
     Pump001.Speed  42.5  DOUBLE  Good  2026-11-21T00:41:02.123Z
 
 Secrets never reach the screen: fields named like passwords or API keys are replaced
-with `<redacted>`, and every line goes through `mxgw._errors.redact()`.
+with `<redacted>`, and every line goes through the one scrubber, mxgw._json.
 """
 
 from __future__ import annotations
@@ -22,32 +22,14 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import MxGatewayError, redact
-from ._rows import SHORT, cells, is_message, rows_of, table
-
-_SECRET_FIELDS = ("password", "apikey", "api_key", "secret", "token")
-_REDACTED = "<redacted>"
-
-
-def scrub_secrets(doc: Any) -> Any:
-    """Replace the values of secret-named keys in a JSON-like document."""
-    if isinstance(doc, Mapping):
-        return {
-            k: _REDACTED if any(s in str(k).lower() for s in _SECRET_FIELDS) else scrub_secrets(v)
-            for k, v in doc.items()
-        }
-    if isinstance(doc, list):
-        return [scrub_secrets(v) for v in doc]
-    if isinstance(doc, str):
-        return redact(doc)
-    return doc
+from .._errors import MxGatewayError
+from .._json import is_message, message_to_jsonable, redact, scrub
+from ._rows import SHORT, cells, rows_of, table
 
 
 def format_message(message: Any) -> str:
     """`Name{...}` with only the fields that are set, on one line."""
-    from google.protobuf import json_format
-
-    body = scrub_secrets(json_format.MessageToDict(message, preserving_proto_field_name=True))
+    body = scrub(message_to_jsonable(message, every_field=False, proto_names=True))
     text = json.dumps(body, ensure_ascii=False, separators=(", ", ": "), default=str)
     if len(text) > 2000:
         text = text[:2000] + " ...}"

@@ -15,8 +15,8 @@ from pathlib import PurePath
 
 from prompt_toolkit.history import FileHistory, History, ThreadedHistory
 
-from .._errors import redact
 from .._files import private_file
+from .._json import redact
 from .._paths import history_file
 
 # Deliberately broad: a false positive only costs one history entry.

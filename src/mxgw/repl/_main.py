@@ -1,4 +1,4 @@
-"""Start the REPL: open the session, preload the namespace, run, always close.
+"""The REPL's session: open it, preload the namespace, run a mode (`_modes`), always close.
 
     session = await client.open_session(name=...)     # closed in `finally`, always
     server  = await session.register(client_name)
@@ -17,14 +17,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
-from ._display import scrub_secrets
+from .._json import scrub, to_jsonable
 from ._namespace import Helpers, build_namespace
 from ._reconnect import SessionLink, close_session
 from ._watch import Watch, Watches
 
 CLIENT_NAME = "mxgw-repl"
+T = TypeVar("T")
 
 
 @dataclass
@@ -60,12 +61,12 @@ class Connected:
 async def with_session(
     client: Any,
     settings: ReplSettings,
-    body: Callable[[Connected], Awaitable[int]],
+    body: Callable[[Connected], Awaitable[T]],
     *,
     on_change: Callable[[Watch, Any], None],
     notice: Callable[[str], None],
     report_close: bool = False,
-) -> int:
+) -> T:
     """Open and register a session, build the namespace, run `body`, always close."""
     session = await client.open_session(name=settings.client_name)
     reason = "mxgw repl exit"
@@ -100,13 +101,12 @@ async def with_session(
 
 
 def json_ready(obj: Any) -> Any:
-    """A script result as a JSON-friendly value (repr text when there is no mapping)."""
-    from ..cli._output import to_jsonable
-
+    """A script result as a JSON-friendly value, secrets scrubbed (its repr() text when it
+    has no JSON form)."""
     try:
-        return scrub_secrets(to_jsonable(obj))
+        return scrub(to_jsonable(obj))
     except TypeError:
-        return scrub_secrets(repr(obj))
+        return scrub(repr(obj))
 
 
 def read_source(path: str | None, stdin: TextIO | None = None) -> tuple[str, str]:

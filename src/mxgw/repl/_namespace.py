@@ -5,8 +5,9 @@
     read, write, watch, watches, unwatch, browse, alarms, ack, mxhelp
 
 The helpers are thin: each calls one library method, so what works here works in a
-script. Helpers that change the plant (`write`, `ack`) refuse on a read-only
-profile before anything is sent, like the one-shot commands do.
+script, and what the library refuses is refused here (`write` and `ack` on a read-only
+profile, before anything is sent). The message modules are the client's contract's
+(`client.contract`), not imported here: only the seam knows the generated code.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import _errors
 from ._watch import Watch, Watches
 
 # What the banner lists; build_namespace() provides exactly these (a test checks).
@@ -78,7 +78,8 @@ class _Quitter:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of `browse()`: an attribute, object or area; `item` is the message."""
+    """One line of `browse()`: an attribute, object or area; `item` is its record
+    (`mxgw.GalaxyAttribute` or `mxgw.GalaxyObject`)."""
 
     name: str
     kind: str
@@ -106,10 +107,6 @@ class Listing(list[Row]):
         )
 
 
-def _read_only_error(action: str) -> _errors.MxGatewayError:
-    return _errors.MxGatewayReadOnlyError(f"{action} refused: this profile is read-only")
-
-
 class Helpers:
     """Bound to one client and session; its methods are what the namespace exposes."""
 
@@ -120,11 +117,8 @@ class Helpers:
 
     @property
     def read_only(self) -> bool:
+        """The options are read-only (the toolbar says so; the library refuses writes)."""
         return bool(getattr(self._client.options, "read_only", False))
-
-    def _guard(self, action: str) -> None:
-        if self.read_only:
-            raise _read_only_error(action)
 
     async def read(self, *tags: str) -> Any:
         """Read tags: one tag gives its TagValue, several give {tag: TagValue}."""
@@ -135,7 +129,6 @@ class Helpers:
 
     async def write(self, tag: str, value: Any, data_type: str | None = None) -> None:
         """Write `value` to `tag` and wait for the gateway's OnWriteComplete."""
-        self._guard(f"write to {tag}")
         await self._session.write_tag(tag, value, data_type=data_type)
 
     def watch(self, *tags: str) -> Watch:
@@ -160,7 +153,7 @@ class Helpers:
         """An object's attributes and children, or the top level when `path` is empty.
 
         `path` is a tag name (`Pump001`, `Area_Pumps`) or a contained path (`a/b`).
-        Each row keeps the Galaxy message in `.item`.
+        Each row keeps the Galaxy record in `.item`.
         """
         galaxy = self._client.galaxy
         key = "contained_path" if "/" in path else "tag_name"
@@ -191,14 +184,12 @@ class Helpers:
 
     async def ack(self, reference: str, comment: str = "") -> Any:
         """Acknowledge an alarm by its full reference."""
-        self._guard(f"acknowledge {reference}")
         return await self._client.acknowledge_alarm(reference, comment=comment)
 
 
 def build_namespace(client: Any, session: Any, server: int, helpers: Helpers) -> dict[str, Any]:
     """The globals the prompt and `--exec` scripts run in."""
     import mxgw
-    from mxgw._proto import galaxy_pb2, galaxy_pb2_grpc, gateway_pb2, gateway_pb2_grpc
 
     names: dict[str, Callable[..., Any]] = {
         name: getattr(helpers, name) for name in _HELPER_METHODS
@@ -213,10 +204,7 @@ def build_namespace(client: Any, session: Any, server: int, helpers: Helpers) ->
         "galaxy": client.galaxy,
         "mxgw": mxgw,
         "asyncio": asyncio,
-        "gateway_pb2": gateway_pb2,
-        "gateway_pb2_grpc": gateway_pb2_grpc,
-        "galaxy_pb2": galaxy_pb2,
-        "galaxy_pb2_grpc": galaxy_pb2_grpc,
+        **client.contract.python_names(),  # gateway_pb2, galaxy_pb2, ... (PRELOADED)
         "mxhelp": _Help(),
         "exit": _Quitter("exit"),
         "quit": _Quitter("quit"),

@@ -19,13 +19,21 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .. import _errors
 from .._session import Session
 
-if TYPE_CHECKING:
-    from ._reconnect import SessionLink
+
+class SessionLink(Protocol):
+    """What the stand-in needs of `_reconnect.SessionLink` (which makes it)."""
+
+    @property
+    def session(self) -> Any: ...
+    @property
+    def call_timeout(self) -> float | None: ...
+    async def ready(self, timeout: float | None = None) -> Any: ...
+    def lost(self, error: BaseException, session: Any) -> bool: ...
 
 
 class ReplSession:

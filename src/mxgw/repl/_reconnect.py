@@ -9,7 +9,7 @@
 
 Whoever sees the loss first reports it: a call through the proxy, a watch whose event
 stream failed, or the connection monitor seeing the channel fail. What counts as lost is
-`mxgw._rpc.session_lost` (UNAVAILABLE; the session NOT_FOUND or FAILED_PRECONDITION; a
+`mxgw._rpc._errors.session_lost` (UNAVAILABLE; the session NOT_FOUND or FAILED_PRECONDITION; a
 worker unavailable). The call that found it fails as it did; nothing is sent twice.
 
 Reconnecting opens and registers a new session on the same client, so on the same
@@ -33,8 +33,9 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from .. import _errors, _rpc
+from .. import _errors
 from .._log import log
+from .._rpc._errors import session_lost
 from .._streams import ResumePolicy
 from ._display import format_error
 from ._proxy import ReplSession
@@ -116,7 +117,7 @@ class SessionLink:
             return self.state != "closed"
         if self.state == "reconnecting":
             return True
-        if self.state != "up" or not _rpc.session_lost(error):
+        if self.state != "up" or not session_lost(error):
             return False
         return self._start(f"session {session.session_id} lost ({error})")
 

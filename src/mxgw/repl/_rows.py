@@ -10,22 +10,23 @@ padded so the columns line up, the way an engineer reads a table:
     Galaxy!Area_Pumps.Pump001.PumpFault   ACTIVE  severity 300  True                2026-...Z
 
 `cells(obj)` gives one record's columns (None for anything that is not such a record);
-`table(rows)` lines them up. Every cell goes through `mxgw._errors.redact()`.
+`table(rows)` lines them up. Every cell goes through mxgw._json.redact(). What an alarm
+message shows comes from the seam (mxgw._rpc._events.alarm_summary): no proto field
+names here.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import reprlib
-import sys
 from collections.abc import Mapping
 from typing import Any
 
-from .._errors import redact
+from .._json import is_message, redact
 from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
+from .._rpc._events import AlarmSummary, ProviderStatus, alarm_summary
 from .._status import failures
-from .._values import DataChange, TagValue, from_mx_value
+from .._values import DataChange, TagValue
 
 Cells = list[str]
 
@@ -34,18 +35,6 @@ SHORT = reprlib.Repr()
 SHORT.maxstring = 200
 SHORT.maxother = 200
 SHORT.maxlist = SHORT.maxdict = SHORT.maxtuple = SHORT.maxset = 50
-
-_ALARMS = frozenset({"ActiveAlarmSnapshot", "OnAlarmTransitionEvent", "AlarmFeedMessage",
-                     "AlarmProviderStatus"})
-
-
-def is_message(obj: Any) -> bool:
-    if "google.protobuf.message" not in sys.modules:
-        return False
-    from google.protobuf.message import Message
-
-    return isinstance(obj, Message)
-
 
 def timestamp_text(value: Any) -> str:
     if isinstance(value, _dt.datetime):
@@ -91,69 +80,33 @@ def _bulk_write(result: BulkWriteResult) -> Cells:
 # ------------------------------------------------------------------ alarms
 
 
-def _enum_name(message: Any, field: str) -> str:
-    """`ALARM_CONDITION_STATE_ACTIVE` -> `ACTIVE`, from the message's own descriptor (so
-    a contract loaded at run time names its values too)."""
-    number = getattr(message, field)
-    enum = message.DESCRIPTOR.fields_by_name[field].enum_type
-    value = enum.values_by_number.get(number)
-    if value is None:
-        return str(number)
-    prefix = re.sub(r"(?<!^)(?=[A-Z])", "_", enum.name).upper() + "_"
-    return str(value.name).removeprefix(prefix)
-
-
-def _stamp(message: Any, *fields: str) -> str:
-    """The first of `fields` that the message has and that is set."""
-    known = message.DESCRIPTOR.fields_by_name
-    for field in fields:
-        if field in known and message.HasField(field):
-            return timestamp_text(getattr(message, field).ToDatetime(tzinfo=_dt.UTC))
-    return "-"
-
-
-def _against_limit(alarm: Any) -> str:
-    if not alarm.HasField("current_value"):
-        return "-"
-    text = value_text(from_mx_value(alarm.current_value))
-    if alarm.HasField("limit_value"):
-        text += f" vs limit {value_text(from_mx_value(alarm.limit_value))}"
-    return text
-
-
-def _alarm(alarm: Any) -> Cells:
+def _alarm(found: AlarmSummary) -> Cells:
     """reference, state, severity, value against limit, time (and who acknowledged)."""
-    kind = type(alarm).DESCRIPTOR.name
-    state = _enum_name(alarm, "condition_state")
-    if kind == "OnAlarmTransitionEvent":
-        state = f"{_enum_name(alarm, 'transition_kind')} -> {state}"
-    found = [alarm.alarm_full_reference, state, f"severity {alarm.severity}",
-             _against_limit(alarm),
-             _stamp(alarm, "transition_time", "last_transition_time", "original_raise_time")]
-    if alarm.operator_user:
-        found.append(f"by {alarm.operator_user}"
-                     + (f": {alarm.operator_comment}" if alarm.operator_comment else ""))
-    return found
+    against = "-"
+    if found.has_value:
+        against = value_text(found.value)
+        if found.limit is not None:
+            against += f" vs limit {value_text(found.limit)}"
+    row = [found.reference, found.state, f"severity {found.severity}", against,
+           timestamp_text(found.time) if found.time else "-"]
+    if found.operator:
+        row.append(f"by {found.operator}" + (f": {found.comment}" if found.comment else ""))
+    return row
 
 
-def _provider(status: Any) -> Cells:
+def _provider(status: ProviderStatus) -> Cells:
     health = f"degraded: {status.reason or 'no reason given'}" if status.degraded else "ok"
-    return ["alarm provider", _enum_name(status, "mode"), health, _stamp(status, "since")]
+    return ["alarm provider", status.mode, health,
+            timestamp_text(status.since) if status.since else "-"]
 
 
 def _alarm_message(message: Any) -> Cells | None:
-    kind = type(message).DESCRIPTOR.name
-    if kind not in _ALARMS:
-        return None
-    if kind == "AlarmFeedMessage":
-        member = message.WhichOneof("payload")
-        if member is None:
-            return ["(empty alarm feed message)"]
-        if member == "snapshot_complete":
-            return ["snapshot complete"]
-        message = getattr(message, member)
-        kind = type(message).DESCRIPTOR.name
-    return _provider(message) if kind == "AlarmProviderStatus" else _alarm(message)
+    found = alarm_summary(message)
+    if isinstance(found, AlarmSummary):
+        return _alarm(found)
+    if isinstance(found, ProviderStatus):
+        return _provider(found)
+    return None if found is None else [found]
 
 
 # ------------------------------------------------------------------ rows

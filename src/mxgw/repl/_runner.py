@@ -26,6 +26,27 @@ class ScriptError(Exception):
         self.filename = filename
         self.lineno = lineno
 
+    @property
+    def is_gateway_error(self) -> bool:
+        from .._errors import MxGatewayError
+
+        return isinstance(self.error, MxGatewayError)
+
+    def describe(self) -> str:
+        """`FILE line N: ...`: the gateway's message, or for a bug in the script (not in
+        mxgw) what it was, `NameError: name 'x' is not defined`."""
+        what = str(self.error) if self.is_gateway_error else (
+            f"{type(self.error).__name__}: {self.error}")
+        return f"{self.filename} line {self.lineno}: {what}"
+
+    def traceback(self, debug: bool) -> str | None:
+        """The script's traceback to show (a gateway error's only with --debug)."""
+        if self.is_gateway_error and not debug:
+            return None
+        from ._display import format_error
+
+        return format_error(self.error, debug=True)
+
 
 async def _run_code(code: Any, namespace: dict[str, Any]) -> Any:
     result = eval(code, namespace)

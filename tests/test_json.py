@@ -1,8 +1,10 @@
-"""Golden bytes: what every library record and error looks like as JSON on stdout.
+"""mxgw._json, the one home of "a result as JSON": golden bytes of every library record,
+a message and the error line, the one scrubber, and the records' shapes.
 
-Written before JSON got its own module (issue 11): the bytes must not change. Messages use
-the proto3 JSON mapping with every field printed (64-bit integers as strings, NaN as a
-string, enum numbers the contract does not name as numbers).
+The golden bytes were written before JSON got its own module (issue 11), from what the CLI
+printed then: they must not change. Messages use the proto3 JSON mapping with every field
+printed (64-bit integers as strings, NaN as a string, enum numbers the contract does not
+name as numbers).
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from mxgw import (
     StreamGap,
     SubscribeResult,
     TagValue,
+    _json,
 )
+from mxgw._json import dumps, error_line, redact, scrub, to_jsonable
 from mxgw._known import KnownGateway
 from mxgw._proto import gateway_pb2 as pb
 from mxgw.cli._exit import error_fields
-from mxgw.cli._output import dumps
 
 T = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
 FAILED = StatusInfo.from_parts("CONFIGURATION_ERROR", "RESPONDING_LMX", 6, "")
@@ -114,4 +117,78 @@ def test_messages_print_every_field() -> None:
 ])
 def test_the_error_line(error: BaseException, line: str) -> None:
     fields = error_fields(error, {"secretvalue"}, ["w1 secretvalue"])
-    assert json.dumps({"error": fields}, sort_keys=True, ensure_ascii=True) == line
+    assert error_line(fields) == line
+
+
+def test_the_repl_and_the_cli_print_a_result_alike() -> None:
+    from mxgw.repl._main import json_ready
+
+    for name, obj in OBJECTS.items():
+        assert json.dumps(json_ready(obj), sort_keys=True, separators=(",", ":")) == (
+            GOLDEN[name]), name
+
+
+def test_every_special_shape_names_a_record_and_its_fields() -> None:
+    import dataclasses
+    import importlib
+
+    for path, shape in _json._SHAPES.items():
+        module, name = path.rsplit(".", 1)
+        cls = getattr(importlib.import_module(module), name)
+        names = {f.name for f in dataclasses.fields(cls)}
+        assert set(shape.inline) | set(shape.rename) <= names, path
+        assert all(isinstance(getattr(cls, p), property) for p in shape.properties), path
+
+
+def test_library_records_carry_no_json_of_their_own() -> None:
+    # camelCase keys are this module's business: no record has a to_dict any more.
+    for obj in OBJECTS.values():
+        assert not hasattr(obj, "to_dict"), type(obj)
+    assert not hasattr(MxAccessError("x"), "to_dict")
+
+
+# ---------------------------------------------------------------- the one scrubber
+
+
+def test_redact_removes_keys_bearer_tokens_and_known_secrets() -> None:
+    text = "key mxgw_ab12_SECRETSECRET, Bearer abc.def, and hunter2"
+    assert redact(text, {"hunter2"}) == (
+        "key <redacted>, Bearer <redacted> and <redacted>")
+    assert redact("nothing secret") == "nothing secret"
+
+
+def test_scrub_replaces_secret_named_keys_and_redacts_every_string() -> None:
+    doc = {"apiKey": "x", "nested": [{"password": "y", "note": "pw hunter2"}],
+           "Token": 5, "value": "mxgw_ab12_SECRETSECRET", "n": 1.5}
+    assert scrub(doc, ["hunter2"]) == {
+        "apiKey": "<redacted>", "nested": [{"password": "<redacted>",
+                                            "note": "pw <redacted>"}],
+        "Token": "<redacted>", "value": "<redacted>", "n": 1.5}
+
+
+def test_secret_forms_cover_the_bare_secret_of_a_key() -> None:
+    key = "mxgw_k1_" + "s" * 43
+    assert _json.secret_forms(key) == {key, "s" * 43}
+    assert _json.secret_forms("pw") == {"pw"}
+
+
+def test_messages_have_one_way_to_json() -> None:
+    event = _event()
+    assert to_jsonable(event) == _json.message_to_jsonable(event)
+    compact = _json.message_to_jsonable(pb.OpenSessionReply(session_id="s"),
+                                        every_field=False, proto_names=True)
+    assert compact == {"session_id": "s"}
+
+
+def test_what_cannot_be_json_says_so() -> None:
+    with pytest.raises(TypeError, match="cannot print a object"):
+        to_jsonable(object())
+
+
+def test_only_this_module_turns_messages_into_json() -> None:
+    from pathlib import Path
+
+    src = Path(_json.__file__).parent
+    users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
+                   if "_proto" not in p.parts and "json_format" in p.read_text("utf-8"))
+    assert users == ["_json.py"]

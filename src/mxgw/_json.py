@@ -1,0 +1,236 @@
+"""A result as JSON, in one place: records, messages and errors become JSON here, names
+are camel-cased here, and secrets are scrubbed here, for the CLI, the REPL and the audit
+log alike.
+
+    to_jsonable(obj)          JSON types for records, messages, datetimes, bytes, ...
+    dumps(obj, pretty)        the text: sorted keys, ASCII escapes (Windows code pages)
+    message_to_jsonable(m)    the one way a protobuf message becomes JSON
+    redact(text, secrets)     API keys, bearer tokens and known secrets -> <redacted>
+    scrub(doc, secrets)       the same through a document, and secret-named keys' values
+    error_fields(exc, code)   the fields of the one-line JSON error; error_line(fields)
+
+Records (frozen dataclasses) print their fields camel-cased, as the proto3 JSON mapping
+names fields; the few that print otherwise are in `_SHAPES`. Messages use the proto3 JSON
+mapping with every field printed, so keys never come and go between runs.
+
+Cheap to import (no grpc; protobuf only once a message is printed, dataclasses never):
+`mxgw version` prints through this module, and mxgw._errors redacts with it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import json
+import math
+import re
+import sys
+
+from ._timefmt import iso_utc
+
+# typing is not imported at run time: this module is on `mxgw version`'s start-up path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+REDACTED = "<redacted>"
+_KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
+_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)\S+")
+# Keys whose values are secrets wherever they appear in a document.
+_SECRET_KEYS = ("password", "apikey", "api_key", "secret", "token")
+
+
+# ---------------------------------------------------------------- secrets
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every known secret and anything shaped like an API key or a bearer
+    token replaced by `<redacted>`."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = _KEY_PATTERN.sub(REDACTED, text)
+    return _BEARER_PATTERN.sub(r"\1" + REDACTED, text)
+
+
+def secret_forms(value: str) -> set[str]:
+    """The strings to scrub for one secret: the value itself and, for an API key, its
+    bare secret part (the text after `mxgw_<keyId>_`, which alone is the secret)."""
+    forms = {value}
+    if _KEY_PATTERN.fullmatch(value):
+        forms.add(value.split("_", 2)[2])
+    return forms
+
+
+def is_secret_key(key: object) -> bool:
+    low = str(key).lower()
+    return any(word in low for word in _SECRET_KEYS)
+
+
+def scrub(doc: Any, secrets: Iterable[str] = ()) -> Any:
+    """A JSON-like document with its strings redacted and the values of secret-named
+    keys (password, api_key, token, ...) replaced. Scrub before encoding: a secret with
+    a quote, a backslash or a non-ASCII letter no longer matches itself once escaped."""
+    known = tuple(secrets)
+    if isinstance(doc, str):
+        return redact(doc, known)
+    if isinstance(doc, dict):
+        return {key: REDACTED if is_secret_key(key) else scrub(value, known)
+                for key, value in doc.items()}
+    if isinstance(doc, (list, tuple)):
+        return [scrub(value, known) for value in doc]
+    return doc
+
+
+# ---------------------------------------------------------------- names and messages
+
+
+def camel(name: str) -> str:
+    """snake_case -> lowerCamelCase, as the proto3 JSON mapping names fields."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def is_message(obj: object) -> bool:
+    if "google.protobuf.message" not in sys.modules:
+        return False  # nothing has made a message yet, so this is none
+    from google.protobuf.message import Message
+
+    return isinstance(obj, Message)
+
+
+def message_to_jsonable(message: Any, *, every_field: bool = True,
+                        proto_names: bool = False) -> dict[str, Any]:
+    """The proto3 JSON mapping of a message: lowerCamelCase keys, enum names, 64-bit
+    integers as strings, every field even when zero. The REPL's compact display asks for
+    the fields that are set, under their proto names (`every_field=False,
+    proto_names=True`)."""
+    from google.protobuf import json_format
+
+    result: dict[str, Any] = json_format.MessageToDict(
+        message, always_print_fields_with_no_presence=every_field,
+        preserving_proto_field_name=proto_names)
+    return result
+
+
+# ---------------------------------------------------------------- records
+
+
+class _Shape:
+    """How a record prints when not simply as its camel-cased fields."""
+
+    def __init__(self, *, inline: tuple[str, ...] = (), rename: dict[str, str] | None = None,
+                 properties: tuple[str, ...] = ()) -> None:
+        self.inline = inline          # fields whose own keys are merged into the record's
+        self.rename = rename or {}    # field -> key
+        self.properties = properties  # properties printed as well (camel-cased)
+
+
+# By class (module and name; this module imports none of them). The golden tests
+# (tests/test_json.py) hold every record's bytes.
+_SHAPES = {
+    "mxgw._values.TagValue": _Shape(properties=("ok",)),
+    "mxgw._values.DataChange": _Shape(inline=("value",)),
+    "mxgw._results.BulkReadResult": _Shape(inline=("value",)),
+    "mxgw._streams.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
+}
+# Class -> [(key, attribute, inline)], made once per record type.
+_PLANS: dict[type, list[tuple[str, str, bool]]] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, str, bool]]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        shape = _SHAPES.get(f"{cls.__module__}.{cls.__qualname__}", _Shape())
+        fields = getattr(cls, "__dataclass_fields__", {}).values()
+        plan = [(shape.rename.get(f.name, camel(f.name)), f.name, f.name in shape.inline)
+                for f in fields if f.repr]
+        plan += [(camel(name), name, False) for name in shape.properties]
+        _PLANS[cls] = plan
+    return plan
+
+
+def to_jsonable(obj: Any) -> Any:
+    """JSON types for library records (frozen dataclasses), protobuf messages, mappings,
+    sequences, datetimes (ISO-8601, `Z`), timedeltas (seconds), bytes (base64), enums
+    (names) and floats (NaN and infinities as strings: JSON has none)."""
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else str(obj)
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in obj]
+    if hasattr(type(obj), "__dataclass_fields__"):
+        found: dict[str, Any] = {}
+        for key, name, inline in _plan(type(obj)):
+            value = to_jsonable(getattr(obj, name))
+            if inline:
+                found.update(value)
+            else:
+                found[key] = value
+        return found
+    if isinstance(obj, _dt.datetime):
+        return iso_utc(obj)
+    if isinstance(obj, _dt.timedelta):
+        return obj.total_seconds()
+    if isinstance(obj, (bytes, bytearray)):
+        import base64  # rare: kept off `mxgw version`'s start-up path
+
+        return base64.b64encode(bytes(obj)).decode("ascii")
+    if isinstance(obj, enum.Enum):
+        return obj.name
+    if is_message(obj):
+        return message_to_jsonable(obj)
+    if _is_mapping(obj):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    raise TypeError(f"cannot print a {type(obj).__name__} as JSON")
+
+
+def _is_mapping(obj: object) -> bool:
+    from collections.abc import Mapping
+
+    return isinstance(obj, Mapping)
+
+
+def dumps(obj: Any, pretty: bool = False) -> str:
+    """`obj` as JSON text: sorted keys, ASCII escapes, compact unless `pretty`."""
+    return json.dumps(to_jsonable(obj), sort_keys=True, ensure_ascii=True,
+                      indent=2 if pretty else None,
+                      separators=None if pretty else (",", ":"))
+
+
+# ---------------------------------------------------------------- errors
+
+
+def error_fields(exc: BaseException, exit_code: int, *, message: str | None = None,
+                 secrets: Iterable[str] = (), warnings: Iterable[str] = ()) -> dict[str, Any]:
+    """The fields of the one-line JSON error: type, message (scrubbed), exitCode,
+    grpcCode, protocolStatus, hresult (None unless the gateway said), and `warnings`
+    only when there are any."""
+    known = tuple(secrets)
+    text = message if message is not None else (str(exc) or type(exc).__name__)
+    fields: dict[str, Any] = {
+        "type": type(exc).__name__,
+        "message": redact(text, known),
+        "exitCode": exit_code,
+        "grpcCode": getattr(exc, "grpc_code", None),
+        "protocolStatus": getattr(exc, "protocol_status", None),
+        "hresult": getattr(exc, "hresult", None),
+    }
+    found = [redact(w, known) for w in warnings]
+    if found:
+        fields["warnings"] = found
+    return fields
+
+
+def error_line(fields: Mapping[str, Any]) -> str:
+    """The JSON error line (stderr): `{"error": {...}}`."""
+    return json.dumps({"error": dict(fields)}, sort_keys=True, ensure_ascii=True)
+
+
+def warning_line(warning: str) -> str:
+    """A JSON warning line (stderr): `{"warning": "..."}`."""
+    return json.dumps({"warning": warning}, sort_keys=True, ensure_ascii=True)

@@ -1,0 +1,181 @@
+"""The call layer: the gateway's rpcs on one channel.
+
+    rpc = Rpc(channel, metadata, timeout, tls=False, endpoint="gw:5120", read_only=False)
+    opened = await rpc.open_session("mxgw", "mxgw 1.0", lease=None)
+    reply = await rpc.invoke(command(rpc.contract, opened.session_id, "register", "x"),
+                             "register", strict=True)
+
+Stubs are made (on first use) from the table's rpc rows with the contract's message
+classes, so a contract loaded at run time needs no generated code. Every call carries
+the API-key metadata and, unless it runs until cancelled, the per-call deadline.
+
+Read-only is enforced here and nowhere else in the library: every write the gateway
+knows is an Invoke of a write command kind or an AcknowledgeAlarm, and both ask
+`check_writable` first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any, cast
+
+import grpc
+
+from .. import _errors
+from . import _names as n
+from ._commands import is_write
+from ._contract import Contract
+from ._errors import check_reply, check_status, map_errors
+from ._records import OpenedSession, final_state, opened
+from ._table import Message, Method
+
+# Deadlines of their own for opening and closing a session, whatever the per-call timeout:
+# a tiny --timeout must not leave a session open on the gateway (an OpenSession that
+# expires after the gateway created the session, a CloseSession cut short).
+SESSION_CALL_FLOOR = 5.0
+CLOSE_DEADLINE_CAP = 30.0
+
+
+def close_deadline(timeout: float | None) -> float:
+    """CloseSession's deadline: the per-call timeout, at least 5 s and at most 30 s."""
+    return min(max(timeout or CLOSE_DEADLINE_CAP, SESSION_CALL_FLOOR), CLOSE_DEADLINE_CAP)
+
+
+def open_deadline(timeout: float | None) -> float | None:
+    """OpenSession's deadline: the per-call timeout, at least 5 s (None stays None)."""
+    return None if timeout is None else max(timeout, SESSION_CALL_FLOOR)
+
+
+class Rpc:
+    """The rpcs on one channel, the API-key metadata, the unary deadline, the read-only
+    guard, and the contract whose messages they carry."""
+
+    def __init__(
+        self,
+        channel: grpc.aio.Channel,
+        metadata: tuple[tuple[str, str], ...],
+        timeout: float | None,
+        *,
+        tls: bool,
+        endpoint: str,
+        read_only: bool = False,
+        profile: str | None = None,
+        contract: Contract | None = None,
+    ) -> None:
+        self.contract = contract or Contract.builtin()
+        self.timeout = timeout
+        self.read_only = read_only
+        self._channel = channel
+        self._stubs: dict[Method[Any, Any], Any] = {}
+        self._metadata = metadata  # holds the API key: never printed
+        self._tls = tls
+        self._endpoint = endpoint
+        self._profile = profile
+
+    def __repr__(self) -> str:
+        return f"<Rpc {self._endpoint}>"
+
+    def errors(self, operation: str, *,
+               session: bool = False) -> contextlib.AbstractContextManager[None]:
+        return map_errors(operation, session=session, tls=self._tls, endpoint=self._endpoint)
+
+    def check_writable(self, operation: str) -> None:
+        """Refuse a write on read-only options (MxGatewayReadOnlyError), before sending."""
+        if self.read_only:
+            raise _errors.read_only_refusal(operation, self._profile)
+
+    def _stub(self, rpc: Method[Any, Any]) -> Any:
+        stub = self._stubs.get(rpc)
+        if stub is None:
+            request, response = self.contract.method_classes(rpc)
+            # What the generated stubs do (a registered method costs less per call); the
+            # grpc stubs do not know the keyword.
+            make: Any = (self._channel.unary_stream if rpc.server_streaming
+                         else self._channel.unary_unary)
+            stub = self._stubs[rpc] = make(
+                rpc.path, request_serializer=request.SerializeToString,
+                response_deserializer=response.FromString, _registered_method=True)
+        return stub
+
+    async def unary(self, rpc: Method[Any, Any], request: Message, operation: str, *,
+                    session: bool, timeout: float | None = None) -> Any:
+        deadline = self.timeout if timeout is None else timeout
+        with self.errors(operation, session=session):
+            return await self._stub(rpc)(request, metadata=self._metadata, timeout=deadline)
+
+    def stream(self, rpc: Method[Any, Any], request: Message,
+               timeout: float | None = None) -> AsyncIterator[Any]:
+        """A server stream; `timeout` for streams that end by themselves, none for those
+        that run until cancelled (keepalive pings watch their connection)."""
+        call = self._stub(rpc)(request, metadata=self._metadata, timeout=timeout)
+        return cast(AsyncIterator[Any], call)
+
+    # ------------------------------------------------------------ sessions
+
+    async def open_session(self, name: str, version: str, lease: float | None
+                           ) -> OpenedSession:
+        with self.errors("open session"):
+            request = self.contract.new(n.OpenSessionRequest)
+            request.client_session_name, request.client_version = name, version
+        if lease is not None:
+            request.requested_lease.seconds = int(lease)
+        reply: n.OpenSessionReply = await self.unary(
+            n.OPEN_SESSION, request, "open session", session=True,
+            timeout=open_deadline(self.timeout))
+        check_status(self.contract, reply.protocol_status, "open session")
+        return opened(reply)
+
+    async def close_session(self, session_id: str, reason: str) -> str:
+        operation = f"close session {session_id}"
+        with self.errors(operation):
+            request = self.contract.new(n.CloseSessionRequest)
+            request.session_id, request.reason = session_id, reason
+        reply: n.CloseSessionReply = await self.unary(
+            n.CLOSE_SESSION, request, operation, session=True,
+            timeout=close_deadline(self.timeout))
+        check_status(self.contract, reply.protocol_status, operation)
+        return final_state(self.contract, reply)
+
+    async def invoke(self, request: n.MxCommandRequest, operation: str, *, strict: bool,
+                     timeout: float | None = None) -> n.MxCommandReply:
+        if is_write(self.contract, request):
+            self.check_writable(operation)
+        reply: n.MxCommandReply = await self.unary(n.INVOKE, request, operation, session=True,
+                                                   timeout=timeout)
+        return check_reply(self.contract, reply, operation, strict=strict)
+
+    def stream_events(self, session_id: str, after_sequence: int) -> AsyncIterator[Any]:
+        with self.errors("stream events"):
+            request = self.contract.new(n.StreamEventsRequest)
+            request.session_id, request.after_worker_sequence = session_id, after_sequence
+        return self.stream(n.STREAM_EVENTS, request)
+
+    # ------------------------------------------------------------ alarms (session-less)
+
+    async def acknowledge_alarm(self, reference: str, comment: str, operator: str, node: str,
+                                domain: str, full_name: str) -> int:
+        self.check_writable("acknowledge alarm")
+        with self.errors("acknowledge alarm"):
+            request = self.contract.new(n.AcknowledgeAlarmRequest)
+            request.alarm_full_reference, request.comment = reference, comment
+            request.operator_user, request.operator_node = operator, node
+            request.operator_domain, request.operator_full_name = domain, full_name
+        reply: n.AcknowledgeAlarmReply = await self.unary(
+            n.ACKNOWLEDGE_ALARM, request, "acknowledge alarm", session=False)
+        check_status(self.contract, reply.protocol_status, "acknowledge alarm",
+                     hresult=reply.hresult, diagnostic=reply.diagnostic_message, reply=reply)
+        return int(reply.native_status)
+
+    def stream_alarms(self, prefix: str) -> AsyncIterator[Any]:
+        with self.errors("stream alarms"):
+            request = self.contract.new(n.StreamAlarmsRequest)
+            request.alarm_filter_prefix = prefix
+        return self.stream(n.STREAM_ALARMS, request)
+
+    def query_active_alarms(self, prefix: str) -> AsyncIterator[Any]:
+        # Ends by itself after the last active alarm, so it carries the call deadline.
+        with self.errors("query active alarms"):
+            request = self.contract.new(n.QueryActiveAlarmsRequest)
+            request.alarm_filter_prefix = prefix
+        return self.stream(n.QUERY_ACTIVE_ALARMS, request, self.timeout)

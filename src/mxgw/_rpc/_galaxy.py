@@ -1,0 +1,123 @@
+"""The Galaxy Repository's rpcs: requests from plain arguments, replies as records.
+
+    objects, token, total = await discover(rpc, 0, "", RootSpec("tag_name", "Area_Tanks"),
+                                           GalaxyFilters(), max_depth=None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, NamedTuple
+
+from .._galaxy_records import (
+    DeployEvent,
+    DeployInfo,
+    GalaxyAttribute,
+    GalaxyConnection,
+    GalaxyObject,
+)
+from . import _galaxy_names as g
+from ._calls import Rpc
+from ._records import timestamp
+
+
+class RootSpec(NamedTuple):
+    kind: str | None  # "gobject_id", "tag_name", "contained_path" or None (whole galaxy)
+    value: int | str | None
+
+
+class GalaxyFilters(NamedTuple):
+    category_ids: Sequence[int] = ()
+    template_chain_contains: Sequence[str] = ()
+    tag_name_glob: str = ""
+    include_attributes: bool | None = None
+    alarm_bearing_only: bool = False
+    historized_only: bool = False
+
+
+def _apply(request: g.PagedRequest, f: GalaxyFilters, page_size: int, page_token: str,
+           where: str, place: RootSpec) -> None:
+    """Paging, filters, and the root (`where` "root") or parent ("parent") if any."""
+    request.page_size, request.page_token = page_size, page_token
+    if place.kind is not None:
+        # root_tag_name, parent_gobject_id, ...: fields of the table (tests/test_seam.py)
+        setattr(request, f"{where}_{place.kind}", place.value)
+    request.category_ids.extend(f.category_ids)
+    request.template_chain_contains.extend(f.template_chain_contains)
+    request.tag_name_glob = f.tag_name_glob
+    if f.include_attributes is not None:
+        request.include_attributes = f.include_attributes
+    request.alarm_bearing_only = f.alarm_bearing_only
+    request.historized_only = f.historized_only
+
+
+def _attribute(a: g.GalaxyAttribute) -> GalaxyAttribute:
+    return GalaxyAttribute(a.attribute_name, a.full_tag_reference, a.mx_data_type,
+                           a.data_type_name, a.is_array, a.array_dimension,
+                           a.mx_attribute_category, a.security_classification, a.is_built_in,
+                           a.is_historized, a.is_alarm)
+
+
+def galaxy_object(o: g.GalaxyObject) -> GalaxyObject:
+    return GalaxyObject(o.gobject_id, o.tag_name, o.contained_name, o.browse_name,
+                        o.parent_gobject_id, o.is_area, o.category_id, tuple(o.template_chain),
+                        tuple(_attribute(a) for a in o.attributes), o.hierarchical_name,
+                        o.hosted_by_gobject_id)
+
+
+async def test_connection(rpc: Rpc) -> GalaxyConnection:
+    reply: g.TestConnectionReply = await rpc.unary(
+        g.TEST_CONNECTION, rpc.contract.new(g.TestConnectionRequest),
+        "galaxy test connection", session=False)
+    return GalaxyConnection(bool(reply.ok), str(reply.message))
+
+
+async def last_deploy(rpc: Rpc) -> DeployInfo:
+    reply: g.GetLastDeployTimeReply = await rpc.unary(
+        g.LAST_DEPLOY_TIME, rpc.contract.new(g.GetLastDeployTimeRequest),
+        "galaxy last deploy time", session=False)
+    return DeployInfo(timestamp(reply.time_of_last_deploy, reply, "time_of_last_deploy"),
+                      str(reply.cache_state))
+
+
+async def discover(rpc: Rpc, page_size: int, page_token: str, root: RootSpec,
+                   filters: GalaxyFilters, max_depth: int | None
+                   ) -> tuple[list[GalaxyObject], str, int]:
+    operation = "galaxy discover hierarchy"
+    with rpc.errors(operation):
+        request = rpc.contract.new(g.DiscoverHierarchyRequest)
+        _apply(request, filters, page_size, page_token, "root", root)
+        if max_depth is not None:
+            request.max_depth.value = max_depth
+    reply: g.DiscoverHierarchyReply = await rpc.unary(
+        g.DISCOVER_HIERARCHY, request, operation, session=False)
+    return ([galaxy_object(o) for o in reply.objects], str(reply.next_page_token),
+            int(reply.total_object_count))
+
+
+async def browse(rpc: Rpc, page_size: int, page_token: str, parent: RootSpec,
+                 filters: GalaxyFilters) -> tuple[list[tuple[GalaxyObject, bool]], str]:
+    operation = "galaxy browse children"
+    with rpc.errors(operation):
+        request = rpc.contract.new(g.BrowseChildrenRequest)
+        _apply(request, filters, page_size, page_token, "parent", parent)
+    reply: g.BrowseChildrenReply = await rpc.unary(g.BROWSE_CHILDREN, request, operation,
+                                                   session=False)
+    flags = list(reply.child_has_children) + [False] * len(reply.children)
+    return ([(galaxy_object(c), bool(f)) for c, f in zip(reply.children, flags)],
+            str(reply.next_page_token))
+
+
+def watch(rpc: Rpc) -> AsyncIterator[Any]:
+    """The raw WatchDeployEvents stream (`deploy_event` reads each message)."""
+    return rpc.stream(g.WATCH_DEPLOY_EVENTS, rpc.contract.new(g.WatchDeployEventsRequest))
+
+
+def deploy_event(message: g.DeployEvent, missed: int) -> DeployEvent:
+    return DeployEvent(int(message.sequence),
+                       timestamp(message.time_of_last_deploy, message, "time_of_last_deploy"),
+                       timestamp(message.observed_at, message, "observed_at"), missed)
+
+
+def sequence(message: g.DeployEvent) -> int:
+    return int(message.sequence)

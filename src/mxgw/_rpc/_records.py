@@ -1,0 +1,108 @@
+"""Replies -> the public records: bulk results, TagValue, StatusInfo, timestamps.
+
+Each builder makes the public dataclass straight from the message (no intermediate rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, Protocol
+
+from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
+from .._status import StatusInfo, quality_text
+from .._values import TagValue
+from . import _names as n
+from ._contract import Contract
+from ._table import Message, Repeated
+from ._values import data_type_name, from_mx_value
+
+
+def statuses(contract: Contract, proxies: Iterable[n.MxStatusProxy]) -> tuple[StatusInfo, ...]:
+    """Repeated MxStatusProxy as StatusInfo records (category and source by name)."""
+    categories = contract.short_names(n.STATUS_CATEGORY)
+    sources = contract.short_names(n.STATUS_SOURCE)
+    return tuple(
+        StatusInfo.from_parts(categories.get(p.category) or str(p.category),
+                              sources.get(p.detected_by) or str(p.detected_by),
+                              p.detail, p.diagnostic_text)
+        for p in proxies)
+
+
+def timestamp(stamp: n.Timestamp, message: Message, name: str) -> datetime | None:
+    """`stamp` (the field `name` of `message`) as an aware datetime; None when unset."""
+    return stamp.ToDatetime(tzinfo=UTC) if message.HasField(name) else None
+
+
+class Sampled(Message, Protocol):
+    """A message with a value and its quality, time and statuses (MxEvent, BulkReadResult)."""
+
+    value: n.MxValue
+    quality: int
+    source_timestamp: n.Timestamp
+    statuses: Repeated[n.MxStatusProxy]
+
+
+def tag_value(contract: Contract, message: Sampled, error: str | None = None) -> TagValue:
+    """The value, quality, source timestamp and statuses of an MxEvent or a bulk read."""
+    quality = int(message.quality)
+    return TagValue(from_mx_value(message.value), data_type_name(contract, message.value),
+                    quality, quality_text(quality),
+                    timestamp(message.source_timestamp, message, "source_timestamp"),
+                    statuses(contract, message.statuses), error or None)
+
+
+# ---------------------------------------------------------------- Invoke replies
+
+
+def subscribe_results(reply: n.MxCommandReply) -> list[SubscribeResult]:
+    return [SubscribeResult(r.server_handle, r.tag_address, r.item_handle, r.was_successful,
+                            r.error_message) for r in reply.bulk_subscribe.results]
+
+
+def read_results(contract: Contract, reply: n.MxCommandReply) -> list[BulkReadResult]:
+    return [BulkReadResult(
+        r.server_handle, r.tag_address, r.item_handle, r.was_successful, r.error_message,
+        r.was_cached,
+        tag_value(contract, r, None if r.was_successful else (r.error_message or "read failed")))
+        for r in reply.bulk_read.results]
+
+
+def write_results(contract: Contract, reply: n.MxCommandReply) -> list[BulkWriteResult]:
+    return [BulkWriteResult(r.server_handle, r.item_handle, r.was_successful, r.error_message,
+                            r.hresult, statuses(contract, r.statuses))
+            for r in reply.bulk_write.results]
+
+
+def server_handle(reply: n.MxCommandReply) -> int:
+    return int(reply.register.server_handle)
+
+
+def item_handle(reply: n.MxCommandReply, op: str) -> int:
+    """AddItem's or AddItem2's item handle (`op` "add_item" or "add_item2")."""
+    return int((reply.add_item2 if op == "add_item2" else reply.add_item).item_handle)
+
+
+def user_id(reply: n.MxCommandReply) -> int:
+    return int(reply.authenticate_user.user_id)
+
+
+def drained_events(reply: n.MxCommandReply) -> list[Any]:
+    return list(reply.drain_events.events)
+
+
+# ---------------------------------------------------------------- sessions
+
+
+class OpenedSession(NamedTuple):
+    session_id: str
+    lease_expires_at: datetime | None  # the gateway's clock: None when it sends none
+
+
+def opened(reply: n.OpenSessionReply) -> OpenedSession:
+    return OpenedSession(str(reply.session_id),
+                         timestamp(reply.lease_expires_at, reply, "lease_expires_at"))
+
+
+def final_state(contract: Contract, reply: n.CloseSessionReply) -> str:
+    return contract.short_name(n.SESSION_STATE, reply.final_state)
