@@ -142,7 +142,7 @@ def test_every_special_shape_names_a_record_and_its_fields() -> None:
 
 def test_library_records_carry_no_json_of_their_own() -> None:
     # camelCase keys are this module's business: no record has a to_dict any more.
-    for obj in OBJECTS.values():
+    for obj in [*OBJECTS.values(), OK]:
         assert not hasattr(obj, "to_dict"), type(obj)
     assert not hasattr(MxAccessError("x"), "to_dict")
 
@@ -158,6 +158,8 @@ def test_redact_removes_keys_bearer_tokens_and_known_secrets() -> None:
 
 
 def test_scrub_replaces_secret_named_keys_and_redacts_every_string() -> None:
+    assert scrub({"apiKey": "x", "nested": [{"password": "y"}]}) == {
+        "apiKey": "<redacted>", "nested": [{"password": "<redacted>"}]}
     doc = {"apiKey": "x", "nested": [{"password": "y", "note": "pw hunter2"}],
            "Token": 5, "value": "mxgw_ab12_SECRETSECRET", "n": 1.5}
     assert scrub(doc, ["hunter2"]) == {

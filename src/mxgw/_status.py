@@ -8,7 +8,6 @@ for slots MXAccess left empty, so they never make a call fail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 # MxStatusDetail numbers (MX_E_*) that the contract names. Numbers not listed here print
 # as "MX_E_<n>" rather than a guessed name; add them as they are confirmed.
@@ -61,11 +60,6 @@ class StatusInfo:
     def __str__(self) -> str:
         label = self.category.replace("_", " ").lower()
         return f"{label}: {self.detail_name}" + (f" ({self.text})" if self.text else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "source": self.source, "detail": self.detail,
-                "detailName": self.detail_name, "text": self.text,
-                "isFailure": self.is_failure}
 
 
 def failures(statuses: tuple[StatusInfo, ...]) -> tuple[StatusInfo, ...]:
