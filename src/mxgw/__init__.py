@@ -57,7 +57,7 @@ _EXPORTS: dict[str, str] = {
     "StreamGap": "._streams",
     "SubscribeResult": "._results",
     "TagValue": "._values",
-    "alarm_feed_kind": "._rpc._events",
+    "alarm_feed_kind": "._rpc._alarms",
     "from_mx_value": "._rpc._values",
     "parse_value": "._values",
     "quality_text": "._status",
@@ -106,7 +106,7 @@ if TYPE_CHECKING:
         BulkWriteResult,
         SubscribeResult,
     )
-    from ._rpc._events import (
+    from ._rpc._alarms import (
         alarm_feed_kind,
     )
     from ._rpc._values import (

@@ -19,7 +19,8 @@ from ._log import log
 from ._results import BulkReadResult, SubscribeResult
 from ._rpc._contract import Contract
 from ._rpc._errors import check_event, session_lost
-from ._rpc._events import EventInfo, event_value
+from ._rpc._events import EventInfo
+from ._rpc._records import tag_value
 from ._streams import Listener
 from ._values import DataChange, TagValue
 
@@ -133,7 +134,7 @@ class Tags:
                 info, event = got
                 tag = handles.get(info.item_handle)
                 if tag is not None:
-                    yield DataChange(tag, event_value(self._contract, event), info.sequence)
+                    yield DataChange(tag, tag_value(self._contract, event), info.sequence)
         finally:
             session.unlisten(listener)
             if handles and not session.closed:

@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import MxGatewayConfigError
 from ._status import StatusInfo, failures, is_good
@@ -29,8 +29,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 FLOAT32_MAX = 3.4028235e38
 
 
-@dataclass(frozen=True)
-class ValueType:
+class ValueType(NamedTuple):
     """One row of the table: the MxValue member that carries the value, the MxDataType
     and VARIANT type it is sent as, and every other name it goes by."""
 

@@ -15,10 +15,10 @@ from grpc_reflection.v1alpha import reflection
 import mxgw
 from mxgw import _reflection
 from mxgw._channel import auth_metadata
-from mxgw._rpc._contract import SERVICES
+from mxgw._rpc._contract import services
 from mxgw.testing import RunningSimulator, run_simulator
 
-OURS = list(SERVICES)
+OURS = list(services())
 
 
 @asynccontextmanager

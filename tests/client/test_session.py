@@ -11,8 +11,8 @@ import mxgw
 from mxgw._proto import gateway_pb2 as pb
 from mxgw._rpc._commands import COMMANDS, command, kind, member
 from mxgw._rpc._contract import Contract
-from mxgw._rpc._events import event_info, event_value
-from mxgw._rpc._records import server_handle, statuses
+from mxgw._rpc._events import event_info
+from mxgw._rpc._records import server_handle, statuses, tag_value
 from mxgw._rpc._table import fields
 from mxgw.testing import RunningSimulator
 
@@ -98,7 +98,7 @@ async def test_register_add_advise_write_events(session: mxgw.Session,
     assert (server, item) == (1, 1)
     await session.advise(server, item)
     first = await next_event(session, "ON_DATA_CHANGE")
-    assert event_value(BUILTIN, first).quality_text == "Good"
+    assert tag_value(BUILTIN, first).quality_text == "Good"
     await session.write(server, item, 123)
     complete = await next_event(session, "ON_WRITE_COMPLETE")
     assert not any(s.is_failure for s in statuses(BUILTIN, complete.statuses))

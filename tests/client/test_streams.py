@@ -10,7 +10,8 @@ import pytest
 
 import mxgw
 from mxgw._rpc._contract import Contract
-from mxgw._rpc._events import event_info, event_value
+from mxgw._rpc._events import event_info
+from mxgw._rpc._records import tag_value
 from mxgw.testing import RunningSimulator, run_simulator
 
 INT = "TestChildObject.TestInt"
@@ -80,7 +81,7 @@ async def test_resume_after_a_dropped_stream_loses_nothing(
     async with contextlib.aclosing(session.stream_events(resume=True, policy=FAST)) as events:
         async for event in events:
             sequences.append(event_info(BUILTIN, event).sequence)
-            values.append(event_value(BUILTIN, event).value)
+            values.append(tag_value(BUILTIN, event).value)
             if len(sequences) == 1:
                 sim.control.drop_event_streams(session.session_id)
                 # changes while no stream is attached: replayed after the reconnect
@@ -120,7 +121,7 @@ async def test_replay_gap_is_reported_not_hidden(options_for: Any) -> None:
                             sim.control.drop_event_streams(session.session_id)
                             sim.control.set_value(INT, 99)
                         if sequence == last + 1:
-                            assert event_value(BUILTIN, item).value == 99
+                            assert tag_value(BUILTIN, item).value == 99
                             break
                 gap = items[0]
                 assert isinstance(gap, mxgw.StreamGap) and gap.kind == "replay"

@@ -12,7 +12,7 @@ from mxgw import StatusInfo, from_mx_value, parse_value, quality_text, to_mx_val
 from mxgw._json import to_jsonable
 from mxgw._proto import gateway_pb2 as pb
 from mxgw._rpc._contract import Contract
-from mxgw._rpc._events import event_value
+from mxgw._rpc._records import tag_value
 from mxgw._rpc._values import data_type_name
 from mxgw._values import normalize_type
 
@@ -159,11 +159,11 @@ def test_tag_value_from_event_message() -> None:
     event = pb.MxEvent(value=to_mx_value(5), quality=192)
     event.source_timestamp.FromDatetime(datetime(2026, 1, 1, tzinfo=UTC))
     event.statuses.add(category=pb.MX_STATUS_CATEGORY_UNSPECIFIED)  # placeholder
-    value = event_value(Contract.builtin(), event)
+    value = tag_value(Contract.builtin(), event)
     assert (value.value, value.data_type, value.quality_text, value.ok) == (5, "INTEGER",
                                                                             "Good", True)
     assert to_jsonable(value)["timestamp"] == "2026-01-01T00:00:00Z"
-    bad = event_value(Contract.builtin(), pb.MxEvent(quality=4))
+    bad = tag_value(Contract.builtin(), pb.MxEvent(quality=4))
     assert not bad.ok and bad.quality_text == "Bad: configuration error"
     assert bad.value is None and bad.timestamp is None
 

@@ -10,7 +10,8 @@
                  AcknowledgeAlarm, and both pass it)
     _commands    MxCommandRequest builders, one row per command
     _records     replies -> the public records (bulk results, TagValue, StatusInfo)
-    _events      MxEvent and the alarm feed: what listeners, streams and displays read
+    _events      MxEvent: what streams and listeners read of an event
+    _alarms      the alarm feed and alarm records: provider status, the REPL's alarm rows
     _values      Python values <-> MxValue (`mxgw.to_mx_value`, `mxgw.from_mx_value`)
     _galaxy      Galaxy requests and records (`mxgw.GalaxyObject`, `mxgw.GalaxyAttribute`)
     _types       the generated classes as static types of the public API (TYPE_CHECKING)

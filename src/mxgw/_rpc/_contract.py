@@ -16,19 +16,31 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from google.protobuf import descriptor_pb2, message_factory
-from google.protobuf.descriptor import Descriptor, FieldDescriptor, FileDescriptor
-from google.protobuf.descriptor_pool import DescriptorPool
+from google.protobuf import message_factory
+from google.protobuf.descriptor import FieldDescriptor
 
-from . import _galaxy_names, _names  # noqa: F401 - importing them fills the table
 from ._table import ENUMS, MESSAGES, METHODS, ONEOFS, Enum, Message, Method, fields, named
+
+if TYPE_CHECKING:
+    from google.protobuf import descriptor_pb2
+    from google.protobuf.descriptor import Descriptor, FileDescriptor
+    from google.protobuf.descriptor_pool import DescriptorPool
 
 M = TypeVar("M", bound=Message)
 
-SERVICES = tuple(dict.fromkeys(rpc.service for rpc in METHODS))
-"""The services the tool calls, by full name (what server reflection lists)."""
+
+
+def whole_table() -> None:
+    """Import every part of the table (a command imports only the parts it uses)."""
+    from . import _galaxy_names, _names  # noqa: F401 - importing them fills the table
+
+
+def services() -> tuple[str, ...]:
+    """The services the tool calls, by full name (what server reflection lists)."""
+    whole_table()
+    return tuple(dict.fromkeys(rpc.service for rpc in METHODS))
 
 # Annotation of a scalar field in the table -> its wire type.
 _SCALARS = {
@@ -118,6 +130,8 @@ class Contract:
 
     def files(self) -> list[descriptor_pb2.FileDescriptorProto]:
         """The contract's proto files (what `mxgw contract` shows and diffs)."""
+        from google.protobuf import descriptor_pb2  # 25 ms: only `contract` needs it
+
         protos = []
         for file in self._files:
             proto = descriptor_pb2.FileDescriptorProto()
@@ -134,6 +148,7 @@ class Contract:
     def problems(self) -> list[str]:
         """Every name of the table that this contract lacks or types differently, by full
         name (`mxaccess_gateway.v1.MxValue.int32_value: missing`); [] when it agrees."""
+        whole_table()
         found: list[str] = []
         for spec, full_name in MESSAGES.items():
             try:

@@ -3,10 +3,8 @@ messages (the fields the code touches) and its rpcs. See `_names` and `_table`."
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from ._names import Int32Value, Timestamp
-from ._table import Int32, Message, Repeated, UInt64, message, method
+from ._table import Int32, Message, Protocol, Repeated, UInt64, message, method
 
 GALAXY = "galaxy_repository.v1"
 GALAXY_SERVICE = f"{GALAXY}.GalaxyRepository"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from datetime import tzinfo as TzInfo
-from typing import Protocol
 
 from ._table import (
     Bytes,
@@ -20,6 +19,7 @@ from ._table import (
     Int32,
     Int64,
     Message,
+    Protocol,
     Repeated,
     UInt64,
     enum,

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
 from .._status import StatusInfo, quality_text
 from .._values import TagValue
 from . import _names as n
 from ._contract import Contract
-from ._table import Message, Repeated
+from ._table import Message, Protocol, Repeated
 from ._values import data_type_name, from_mx_value
 
 

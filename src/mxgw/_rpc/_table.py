@@ -16,8 +16,23 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    class Protocol:
+        """At run time the table's classes are plain: they are descriptions (read by the
+        contract's check, never instantiated or isinstance-checked), and a one-shot
+        command imports all of them, so they should cost what a plain class costs
+        rather than what a typing.Protocol does. mypy sees typing.Protocol."""
+
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
+__all__ = ["ENUMS", "MESSAGES", "METHODS", "ONEOFS", "Bytes", "Double", "Enum", "Float",
+           "Int32", "Int64", "Message", "Method", "Protocol", "Repeated", "UInt64", "enum",
+           "fields", "message", "method", "named"]
 
 # Wire types (mypy sees the Python type; the check reads the annotation's text).
 Int32 = int
@@ -66,19 +81,23 @@ def message(package: str, *oneofs: str) -> Callable[[type[M]], type[M]]:
     return register
 
 
-@dataclass(frozen=True)
 class Enum:
-    """An enum and the values the code names (without the SCREAMING_SNAKE prefix)."""
+    """An enum and the values the code names (without the SCREAMING_SNAKE prefix).
 
-    full_name: str
-    values: tuple[str, ...]
+    A plain class, as the table's others: made at every start of a one-shot command."""
 
-    @property
-    def prefix(self) -> str:
-        """`MxCommandKind` -> `MX_COMMAND_KIND_` (the proto3 style the contract follows)."""
-        name = self.full_name.rsplit(".", 1)[1]
-        return "".join("_" + c if c.isupper() and i else c for i, c in enumerate(name)
-                       ).upper() + "_"
+    __slots__ = ("full_name", "prefix", "values")
+
+    def __init__(self, full_name: str, values: tuple[str, ...]) -> None:
+        self.full_name = full_name
+        self.values = values
+        # MxCommandKind -> MX_COMMAND_KIND_ (the proto3 style the contract follows).
+        name = full_name.rsplit(".", 1)[1]
+        self.prefix = "".join("_" + c if c.isupper() and i else c
+                              for i, c in enumerate(name)).upper() + "_"
+
+    def __repr__(self) -> str:
+        return f"Enum({self.full_name!r}, {self.values!r})"
 
 
 ENUMS: dict[str, Enum] = {}
@@ -93,20 +112,21 @@ Q = TypeVar("Q", bound=Message)
 R = TypeVar("R", bound=Message)
 
 
-@dataclass(frozen=True)
 class Method(Generic[Q, R]):
     """One rpc: its service, name, request and response messages, and whether the
     server streams the response."""
 
-    service: str
-    name: str
-    request: type[Q]
-    response: type[R]
-    server_streaming: bool = False
+    __slots__ = ("name", "path", "request", "response", "server_streaming", "service")
 
-    @property
-    def path(self) -> str:
-        return f"/{self.service}/{self.name}"
+    def __init__(self, service: str, name: str, request: type[Q], response: type[R],
+                 server_streaming: bool = False) -> None:
+        self.service, self.name = service, name
+        self.request, self.response = request, response
+        self.server_streaming = server_streaming
+        self.path = f"/{service}/{name}"
+
+    def __repr__(self) -> str:
+        return f"Method({self.path!r})"
 
 
 METHODS: list[Method[Any, Any]] = []

@@ -323,7 +323,7 @@ async def galaxy(g: Gateway) -> str:
 async def alarms(g: Gateway) -> str:
     if g.lacks("events:read"):
         raise NotApplicable("the key lacks events:read")
-    from .._rpc._events import provider_status
+    from .._rpc._alarms import provider_status
 
     feed = (await g.client()).stream_alarms(PROBE_PREFIX)
     status = None
@@ -368,9 +368,9 @@ async def contract(g: Gateway) -> str:
 async def compare_contract(g: Gateway, service: str, services: list[str]) -> str:
     """Does the gateway's contract agree with the one in use? Issue 12 (run-time contracts)
     fills this in: fetch the descriptors by reflection and compare; until then, skip."""
-    from .._rpc._contract import SERVICES
+    from .._rpc._contract import services as ours
 
-    absent = [name for name in SERVICES if name not in services]
+    absent = [name for name in ours() if name not in services]
     offered = f"reflection offered ({service}; {len(services)} services"
     offered += f", without {', '.join(absent)})" if absent else ")"
     raise NotApplicable(f"{offered}; comparing contracts comes with `mxgw contract diff`")

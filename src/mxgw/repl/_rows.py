@@ -11,7 +11,7 @@ padded so the columns line up, the way an engineer reads a table:
 
 `cells(obj)` gives one record's columns (None for anything that is not such a record);
 `table(rows)` lines them up. Every cell goes through mxgw._json.redact(). What an alarm
-message shows comes from the seam (mxgw._rpc._events.alarm_summary): no proto field
+message shows comes from the seam (mxgw._rpc._alarms.alarm_summary): no proto field
 names here.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from .._json import is_message, redact
 from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
-from .._rpc._events import AlarmSummary, ProviderStatus, alarm_summary
+from .._rpc._alarms import AlarmSummary, ProviderStatus, alarm_summary
 from .._status import failures
 from .._values import DataChange, TagValue
 
