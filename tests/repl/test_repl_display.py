@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 import mxgw
-from mxgw import DataChange, TagValue, _errors
+from mxgw import DataChange, GalaxyAttribute, GalaxyObject, TagValue, _errors
 from mxgw._proto import gateway_pb2
 from mxgw.repl._display import format_error, format_result
 from mxgw.testing import run_simulator
@@ -223,3 +223,24 @@ def test_record_cells_are_redacted() -> None:
     value = _Value("mxgw_ab12_SECRETSECRETSECRET", "STRING", 192, "Good", STAMP)
     text = format_result([value, value])
     assert "SECRET" not in text and "<redacted>" in text
+
+
+def test_galaxy_records_show_like_messages_one_per_line_and_bounded() -> None:
+    attribute = GalaxyAttribute("Speed", "Pump001.Speed", 6, "MxDouble", False, 0, 0, 0,
+                                False, True, False)
+    pump = GalaxyObject(7, "Pump001", "Pump001", "Pump001", 1, False, 10, ("$Pump",),
+                        (attribute,) * 200, "Area_Pumps.Pump001", 0)
+    text = format_result(pump)
+    assert text.startswith('GalaxyObject{"gobject_id": 7, "tag_name": "Pump001"')
+    assert text.endswith(" ...}") and len(text) < 2100 and "\n" not in text
+    assert format_result([pump, pump]).count("\n") == 1
+
+
+def test_a_users_own_dataclass_keeps_its_repr() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Mine:
+        thing: object
+
+    assert format_result(Mine(object())).startswith("test_a_users_own_dataclass")

@@ -1,9 +1,10 @@
 """How results and errors look at the prompt.
 
 Values read from the gateway come back as `TagValue` records, dictionaries of them,
-`DataChange`s, bulk results, alarms and other protobuf messages. A raw protobuf text
-dump is several screens of `{ ... }` for one reply, so messages are shown as
-`Name{"field": value}` with default fields left out, and records (tag values, bulk
+`DataChange`s, bulk results, Galaxy records, alarms and other protobuf messages. A raw
+protobuf text dump is several screens of `{ ... }` for one reply, so messages are shown
+as `Name{"field": value}` with default fields left out, other records (Galaxy objects,
+deploy events) the same way, and the records that read as a table (tag values, bulk
 results, alarms: see `_rows`) as one aligned line each:
 
     Pump001.Speed  42.5  DOUBLE  Good  2026-11-21T00:41:02.123Z
@@ -23,17 +24,34 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._errors import MxGatewayError
-from .._json import is_message, message_to_jsonable, redact, scrub
+from .._json import is_message, message_to_jsonable, redact, scrub, to_jsonable
 from ._rows import SHORT, cells, rows_of, table
 
 
 def format_message(message: Any) -> str:
     """`Name{...}` with only the fields that are set, on one line."""
-    body = scrub(message_to_jsonable(message, every_field=False, proto_names=True))
-    text = json.dumps(body, ensure_ascii=False, separators=(", ", ": "), default=str)
+    return _named(message, message_to_jsonable(message, every_field=False, proto_names=True))
+
+
+def _is_record(obj: Any) -> bool:
+    """One of the library's records (a user's own dataclass keeps its repr)."""
+    cls = type(obj)
+    return hasattr(cls, "__dataclass_fields__") and cls.__module__.startswith("mxgw.")
+
+
+def format_record(record: Any) -> str:
+    """A library record (a frozen dataclass: GalaxyObject, DeployEvent, ...) the way a
+    message shows: `Name{"field": value, ...}` on one line, bounded."""
+    fields = type(record).__dataclass_fields__
+    return _named(record, {name: to_jsonable(getattr(record, name))
+                           for name, field in fields.items() if field.repr})
+
+
+def _named(obj: Any, body: dict[str, Any]) -> str:
+    text = json.dumps(scrub(body), ensure_ascii=False, separators=(", ", ": "), default=str)
     if len(text) > 2000:
         text = text[:2000] + " ...}"
-    return f"{type(message).__name__}{text}"
+    return f"{type(obj).__name__}{text}"
 
 
 def _compact(obj: Any, depth: int = 0) -> str:
@@ -43,6 +61,8 @@ def _compact(obj: Any, depth: int = 0) -> str:
         return f"<{table([row])}>"
     if is_message(obj):
         return format_message(obj)
+    if _is_record(obj):
+        return format_record(obj)
     if depth > 4:
         return "..."
     limit = SHORT.maxlist
@@ -67,7 +87,8 @@ def format_result(obj: Any) -> str:
     rows = rows_of(obj)
     if rows is not None:
         return table(rows)
-    if isinstance(obj, (list, tuple)) and obj and all(is_message(v) for v in obj):
+    if isinstance(obj, (list, tuple)) and obj and all(
+            is_message(v) or _is_record(v) for v in obj):
         return "\n".join(format_result(v) for v in obj)
     return redact(_compact(obj))
 
