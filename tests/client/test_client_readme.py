@@ -64,5 +64,7 @@ def test_profile_example_resolves(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("data_type", re.findall(r'`"([a-z0-9]+)"`', section()))
 def test_named_data_types_are_accepted(data_type: str) -> None:
-    text = {"time": "2026-01-01T00:00:00+00:00", "string": "x"}.get(data_type, "1")
+    when = "2026-01-01T00:00:00+00:00"
+    text: object = {"time": when, "datetime": when, "string": "x", "bytes": b"x"}.get(
+        data_type, "1")
     assert mxgw.from_mx_value(mxgw.to_mx_value(text, data_type)) is not None
