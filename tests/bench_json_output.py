@@ -1,0 +1,547 @@
+"""Benchmark the JSON output paths against a producer faster than any consumer (a script;
+pytest does not collect bench_*.py).
+
+    .venv/bin/python tests/bench_json_output.py [--events 100000] [--repeat 3] [--only NAMES]
+
+The producer is the grpc-js replay gateway (tests/peers/replay.py, node and npm needed):
+Python builds every message once and node only sends the bytes, so the consumer is the
+bottleneck (a Python gRPC server streams at most ~7,000-8,000 messages/s here). Each
+consumer's rate is quoted as a ratio to the bare consumer of the same calls, measured in
+the same round:
+
+  bare            the same calls with grpc.aio and no library: the stream read in a loop
+                  (messages parsed), the one-shot calls replayed from the producer's log
+                  with the request bytes the command sent, on a fresh channel each time
+  library         session.stream_events() with and without resume, session.subscribe()
+  cli streams     `mxgw stream-events`, `watch`, `alarms --follow`, `stream-alarms`,
+                  `galaxy-watch`, each a child process writing to a file; "steady" takes
+                  out the start-up: (N - 1) / (time for N - time for 1)
+  cli one-shots   `galaxy-discover` (10,000 objects), `read-bulk` and `get` (1,000 tags),
+                  run in this process (stdout to a file), so start-up is not counted
+  encoders        CPU per message: json_format.MessageToDict + json.dumps (what the CLI
+                  does today) against mxgw._protojson, on the messages streamed
+
+Prints a table per round and one JSON document at the end (min, median, max per row).
+Run it on a quiet machine (see `uptime`): other processes share the 2 cores.
+The functions are meant to be called one by one too (`measure_*`, `scenario`, `producer`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "peers"))
+
+import grpc
+from google.protobuf import json_format, message_factory
+from google.protobuf.message import Message
+from jspeer import install
+from replay import Call, ReplayGateway, Stream, Unary, path, replay_gateway
+
+import mxgw
+from mxgw import _protojson
+from mxgw._proto import galaxy_pb2 as gpb
+from mxgw._proto import gateway_pb2 as pb
+from mxgw.sim._status import ok_status
+from mxgw.sim._values import TYPES, to_mx
+
+SESSION = "session-" + "5e" * 16
+SERVER = 1
+EPOCH = 1_780_000_000  # seconds; the first tick of the stream
+TICK_NANOS = 250_000_000
+OK = pb.ProtocolStatus(code=pb.PROTOCOL_STATUS_CODE_OK)
+
+GATEWAY = "MxAccessGateway"
+OPEN, CLOSE, INVOKE = (path(pb, GATEWAY, m) for m in ("OpenSession", "CloseSession", "Invoke"))
+EVENTS, ALARMS = path(pb, GATEWAY, "StreamEvents"), path(pb, GATEWAY, "StreamAlarms")
+DISCOVER = path(gpb, "GalaxyRepository", "DiscoverHierarchy")
+DEPLOYS = path(gpb, "GalaxyRepository", "WatchDeployEvents")
+
+
+# ------------------------------------------------------------------ the messages
+
+
+def tags(count: int) -> list[str]:
+    return [f"Area{i // 100:02d}.Pump{i:04d}.Speed" for i in range(count)]
+
+
+def _value(n: int) -> pb.MxValue:
+    """Mostly doubles, like a plant; some ints, bools, strings and floats."""
+    kind = ("double", "double", "double", "int", "bool", "string", "float", "double")[n % 8]
+    raw = {"double": n * 0.37 + 0.5, "int": n % 5000, "bool": n % 3 == 0,
+           "string": f"batch {n % 97}", "float": n * 0.25}[kind]
+    return to_mx(raw, TYPES[kind])
+
+
+def _stamp(message: Any, tick: int, offset_ms: int = 0) -> None:
+    nanos = tick * TICK_NANOS + offset_ms * 1_000_000
+    message.seconds, message.nanos = EPOCH + nanos // 10**9, nanos % 10**9
+
+
+def data_changes(count: int, items: int) -> list[bytes]:
+    """OnDataChange events 1..count (contiguous worker_sequence) over `items` items; the
+    events of one tick (`items` of them) share their worker and gateway timestamps."""
+    out = []
+    for n in range(count):
+        tick = n // items
+        event = pb.MxEvent(session_id=SESSION, family=pb.MX_EVENT_FAMILY_ON_DATA_CHANGE,
+                           worker_sequence=n + 1, server_handle=SERVER,
+                           item_handle=n % items + 1, value=_value(n), quality=192,
+                           statuses=[ok_status()], on_data_change=pb.OnDataChangeEvent())
+        _stamp(event.source_timestamp, tick, n % 200)
+        _stamp(event.worker_timestamp, tick)
+        _stamp(event.gateway_receive_timestamp, tick)
+        out.append(event.SerializeToString())
+    return out
+
+
+def _transition(n: int) -> pb.OnAlarmTransitionEvent:
+    transition = pb.OnAlarmTransitionEvent(
+        alarm_full_reference=f"Galaxy!Area{n % 50:02d}.Tank{n % 400:03d}.Level.Hi",
+        source_object_reference=f"Tank{n % 400:03d}", alarm_type_name="Hi",
+        transition_kind=1 + n % 4, severity=1 + n % 999, category="Process",
+        description="Tank level high", current_value=_value(n), limit_value=_value(n + 1),
+        alarm_guid=f"{n:08x}-0000-4000-8000-000000000000", condition_state=1 + n % 4)
+    _stamp(transition.original_raise_time, n // 100)
+    _stamp(transition.transition_time, n // 100, n % 100)
+    return transition
+
+
+def alarm_feed(count: int) -> list[bytes]:
+    """The feed StreamAlarms sends: 100 active alarms, snapshot_complete, transitions."""
+    out = [pb.AlarmFeedMessage(active_alarm=pb.ActiveAlarmSnapshot(
+        alarm_full_reference=f"Galaxy!Area00.Tank{n:03d}.Level.Hi", condition_state=1,
+        severity=500, current_value=_value(n), area="Area00")) for n in range(100)]
+    out.append(pb.AlarmFeedMessage(snapshot_complete=pb.SnapshotComplete()))
+    out += [pb.AlarmFeedMessage(transition=_transition(n)) for n in range(count - len(out))]
+    return [m.SerializeToString() for m in out]
+
+
+def deploy_events(count: int) -> list[bytes]:
+    out = []
+    for n in range(count):
+        event = gpb.DeployEvent(sequence=n + 1)
+        _stamp(event.time_of_last_deploy, n)
+        _stamp(event.observed_at, n, 3)
+        out.append(event.SerializeToString())
+    return out
+
+
+def _galaxy_object(n: int) -> gpb.GalaxyObject:
+    name = f"Pump{n:05d}"
+    attributes = [gpb.GalaxyAttribute(
+        attribute_name=a, full_tag_reference=f"{name}.{a}", mx_data_type=t,
+        data_type_name=type_name, security_classification=n % 3, is_historized=a == "Speed",
+        is_alarm=a == "Fault") for a, t, type_name in (
+        ("Speed", 4, "Double"), ("Running", 1, "Boolean"), ("Fault", 1, "Boolean"),
+        ("Setpoint", 4, "Double"), ("Mode", 2, "Integer"))]
+    return gpb.GalaxyObject(
+        gobject_id=n + 100, tag_name=name, contained_name=f"P{n % 100:02d}",
+        browse_name=name, parent_gobject_id=n // 100 + 1, category_id=10,
+        template_chain=["$Pump", "$UserDefined"], attributes=attributes,
+        hierarchical_name=f"Area{n // 100:02d}.{name}", hosted_by_gobject_id=3)
+
+
+def galaxy_pages(objects: int, page: int) -> dict[str, bytes]:
+    """DiscoverHierarchy replies by page token ("" first, then "p1", "p2", ...)."""
+    replies = {}
+    for first in range(0, objects, page):
+        token = f"p{first // page}" if first else ""
+        following = f"p{first // page + 1}" if first + page < objects else ""
+        reply = gpb.DiscoverHierarchyReply(
+            objects=[_galaxy_object(n) for n in range(first, min(objects, first + page))],
+            next_page_token=following, total_object_count=objects, cache_sequence=7)
+        replies[token] = reply.SerializeToString()
+    return replies
+
+
+def _reply(kind: str, **payload: Any) -> bytes:
+    return pb.MxCommandReply(session_id=SESSION, kind=getattr(pb, f"MX_COMMAND_KIND_{kind}"),
+                             protocol_status=OK, **payload).SerializeToString()
+
+
+def read_bulk_reply(names: list[str]) -> bytes:
+    results = []
+    for n, tag in enumerate(names):
+        result = pb.BulkReadResult(server_handle=SERVER, tag_address=tag, item_handle=n + 1,
+                                   was_successful=True, value=_value(n), quality=192,
+                                   statuses=[ok_status()])
+        _stamp(result.source_timestamp, 0, n % 200)
+        results.append(result)
+    return _reply("READ_BULK", bulk_read=pb.BulkReadReply(results=results))
+
+
+def scenario(events: int, tag_count: int = 1000, objects: int = 10_000
+             ) -> dict[str, Unary | Stream]:
+    """Every call the measured consumers make, answered from prebuilt bytes."""
+    names = tags(tag_count)
+    subscribed = pb.BulkSubscribeReply(results=[pb.SubscribeResult(
+        server_handle=SERVER, tag_address=tag, item_handle=n + 1, was_successful=True)
+        for n, tag in enumerate(names)])
+    invoke = {
+        "MX_COMMAND_KIND_REGISTER": _reply("REGISTER",
+                                           register=pb.RegisterReply(server_handle=SERVER)),
+        "MX_COMMAND_KIND_UNREGISTER": _reply("UNREGISTER"),
+        "MX_COMMAND_KIND_SUBSCRIBE_BULK": _reply("SUBSCRIBE_BULK", bulk_subscribe=subscribed),
+        "MX_COMMAND_KIND_UNSUBSCRIBE_BULK": _reply("UNSUBSCRIBE_BULK",
+                                                   bulk_subscribe=subscribed),
+        "MX_COMMAND_KIND_READ_BULK": read_bulk_reply(names),
+    }
+    return {
+        OPEN: Unary({"": pb.OpenSessionReply(session_id=SESSION, protocol_status=OK,
+                                             gateway_protocol_version=1).SerializeToString()}),
+        CLOSE: Unary({"": pb.CloseSessionReply(
+            session_id=SESSION, final_state=pb.SESSION_STATE_CLOSED,
+            protocol_status=OK).SerializeToString()}),
+        INVOKE: Unary(invoke, key="command.kind"),
+        EVENTS: Stream(data_changes(events, tag_count)),
+        ALARMS: Stream(alarm_feed(events)),
+        DEPLOYS: Stream(deploy_events(events)),
+        DISCOVER: Unary(galaxy_pages(objects, 1000), key="page_token"),
+    }
+
+
+@contextlib.contextmanager
+def producer(events: int) -> Iterator[ReplayGateway]:
+    with replay_gateway(install(), scenario(events)) as gateway:
+        yield gateway
+
+
+# ------------------------------------------------------------------ bare consumers
+
+
+def _methods() -> dict[str, Any]:
+    """gRPC path -> method descriptor, for every method of the contract."""
+    found = {}
+    for module in (pb, gpb):
+        for service in module.DESCRIPTOR.services_by_name.values():
+            for method in service.methods:
+                found[f"/{service.full_name}/{method.name}"] = method
+    return found
+
+
+METHODS = _methods()
+
+
+def _parser(route: str) -> Callable[[bytes], Message]:
+    return message_factory.GetMessageClass(METHODS[route].output_type).FromString
+
+
+async def bare_stream(endpoint: str, route: str, request: bytes, count: int) -> float:
+    """Seconds for a bare grpc.aio loop to read and parse `count` messages of a stream."""
+    async with grpc.aio.insecure_channel(endpoint) as channel:
+        start = time.perf_counter()
+        call = channel.unary_stream(route, response_deserializer=_parser(route))(request)
+        seen = 0
+        async for _ in call:
+            seen += 1
+            if seen == count:
+                break
+        elapsed = time.perf_counter() - start
+        call.cancel()
+    if seen != count:
+        raise RuntimeError(f"{route}: {seen} of {count} messages")
+    return elapsed
+
+
+async def bare_calls(endpoint: str, calls: list[Call]) -> float:
+    """Seconds to replay `calls` (what one command sent) on a fresh channel, replies parsed."""
+    start = time.perf_counter()
+    async with grpc.aio.insecure_channel(endpoint) as channel:
+        for call in calls:
+            if METHODS[call.path].server_streaming:
+                stream = channel.unary_stream(call.path, response_deserializer=_parser(call.path))
+                async for _ in stream(call.request):
+                    pass
+            else:
+                unary = channel.unary_unary(call.path, response_deserializer=_parser(call.path))
+                await unary(call.request)
+    return time.perf_counter() - start
+
+
+# ------------------------------------------------------------------ consumers
+
+
+async def library_stream_events(endpoint: str, count: int, resume: bool) -> float:
+    async with await mxgw.GatewayClient.connect(endpoint, plaintext=True) as client:
+        session = client.attach_session(SESSION)
+        start = time.perf_counter()
+        seen = 0
+        async for _ in session.stream_events(resume=resume):
+            seen += 1
+            if seen == count:
+                break
+        return time.perf_counter() - start
+
+
+async def library_subscribe(endpoint: str, count: int) -> float:
+    async with await mxgw.GatewayClient.connect(endpoint, plaintext=True) as client:
+        async with await client.open_session() as session:
+            start = time.perf_counter()
+            seen = 0
+            async for _ in session.subscribe(tags(1000)):
+                seen += 1
+                if seen == count:
+                    break
+            return time.perf_counter() - start
+
+
+def _cli(endpoint: str, *argv: str) -> list[str]:
+    return [*argv, "--endpoint", endpoint, "--plaintext", "--compact"]
+
+
+def cli_child(endpoint: str, argv: list[str], lines: int) -> float:
+    """Seconds for `python -m mxgw ARGV > file` to end; checks it printed `lines` lines."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "mxgw", *_cli(endpoint, *argv)],
+                              stdout=out, stderr=subprocess.PIPE, check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"mxgw {argv[0]}: exit {done.returncode}: {done.stderr!r}")
+        out.seek(0)
+        printed = sum(1 for _ in out)
+    if printed != lines:
+        raise RuntimeError(f"mxgw {argv[0]}: {printed} lines, expected {lines}")
+    return elapsed
+
+
+def cli_in_process(endpoint: str, argv: list[str]) -> float:
+    """Seconds for `mxgw.cli.main(ARGV)` in this process, stdout to a file."""
+    from mxgw.cli import main
+
+    with tempfile.TemporaryFile("w+") as out, contextlib.redirect_stdout(out):
+        start = time.perf_counter()
+        code = main(_cli(endpoint, *argv))
+        elapsed = time.perf_counter() - start
+    if code != 0:
+        raise RuntimeError(f"mxgw {argv[0]}: exit {code}")
+    return elapsed
+
+
+# ------------------------------------------------------------------ the measurements
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    items: int
+    seconds: float
+    bare: str  # the row this one is a ratio to
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.seconds
+
+
+BARE_STREAMS = {
+    "bare StreamEvents": (EVENTS, pb.StreamEventsRequest(session_id=SESSION)),
+    "bare StreamAlarms": (ALARMS, pb.StreamAlarmsRequest()),
+    "bare WatchDeployEvents": (DEPLOYS, gpb.WatchDeployEventsRequest()),
+}
+
+
+def _cli_streams(names: str) -> dict[str, tuple[list[str], str]]:
+    """name -> (argv without the count, the bare row it is compared with)."""
+    return {
+        "mxgw stream-events": (["stream-events", "--session-id", SESSION, "--max-events"],
+                               "bare StreamEvents"),
+        "mxgw watch": (["watch", f"@{names}", "--count"], "bare StreamEvents"),
+        "mxgw alarms --follow": (["alarms", "--follow", "--count"], "bare StreamAlarms"),
+        "mxgw stream-alarms": (["stream-alarms", "--max-messages"], "bare StreamAlarms"),
+        "mxgw galaxy-watch": (["galaxy-watch", "--count"], "bare WatchDeployEvents"),
+    }
+
+
+@contextlib.contextmanager
+def _tag_file() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        names = Path(folder) / "tags.txt"
+        names.write_text("\n".join(tags(1000)) + "\n")
+        yield str(names)
+
+
+def measure_streams(gateway: ReplayGateway, events: int) -> list[Row]:
+    """The bare, library and CLI stream consumers of `events` messages each."""
+    endpoint = gateway.endpoint
+    rows = [Row(name, events, asyncio.run(bare_stream(endpoint, route, request.SerializeToString(),
+                                                      events)), "")
+            for name, (route, request) in BARE_STREAMS.items()]
+    for name, consume in (
+            ("session.stream_events()", library_stream_events(endpoint, events, resume=False)),
+            ("session.stream_events(resume=True)",
+             library_stream_events(endpoint, events, resume=True)),
+            ("session.subscribe()", library_subscribe(endpoint, events))):
+        rows.append(Row(name, events, asyncio.run(consume), "bare StreamEvents"))
+    with _tag_file() as names:
+        for name, (argv, bare) in _cli_streams(names).items():
+            full = cli_child(endpoint, [*argv, str(events)], events)
+            one = cli_child(endpoint, [*argv, "1"], 1)
+            rows.append(Row(name, events, full, bare, "child process > file"))
+            rows.append(Row(name + " (steady)", events - 1, full - one, bare,
+                            "minus the time for 1 item"))
+    return rows
+
+
+def measure_one_shots(gateway: ReplayGateway, repeat: int = 5) -> list[Row]:
+    """galaxy-discover (10,000 objects), read-bulk and get (1,000 tags), in this process,
+    each against the bare replay of the calls it made."""
+    endpoint = gateway.endpoint
+    rows = []
+    with _tag_file() as names:
+        commands = {
+            "mxgw galaxy-discover": (["galaxy-discover"], 10_000),
+            "mxgw read-bulk": (["read-bulk", "--session-id", SESSION, "--server-handle",
+                                str(SERVER), f"@{names}"], 1000),
+            "mxgw get": (["get", f"@{names}"], 1000),
+        }
+        for name, (argv, items) in commands.items():
+            gateway.forget_calls()
+            cli_in_process(endpoint, argv)
+            calls = gateway.calls()
+            ours = min(cli_in_process(endpoint, argv) for _ in range(repeat))
+            bare = min(asyncio.run(bare_calls(endpoint, calls)) for _ in range(repeat))
+            rows.append(Row(f"bare {name[5:]} calls", items, bare, "",
+                            f"{len(calls)} calls replayed"))
+            rows.append(Row(name, items, ours, f"bare {name[5:]} calls",
+                            f"in process, best of {repeat}"))
+    return rows
+
+
+def _cpu_per_item(fn: Callable[[Any], Any], items: list[Any], rounds: int = 3) -> float:
+    """Best CPU seconds per item over `rounds` passes."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for item in items:
+            fn(item)
+        best = min(best, (time.process_time() - start) / len(items))
+    return best
+
+
+def _reference(message: Message) -> str:
+    # What cli/_output.py does today for a message.
+    return json.dumps(json_format.MessageToDict(message, always_print_fields_with_no_presence=True),
+                      sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def _compact(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+
+
+def measure_encoders(sample: int = 5000) -> dict[str, dict[str, float]]:
+    """CPU µs per message: parsing it, today's JSON, and mxgw._protojson's."""
+    def parsed(parse: Callable[[bytes], Message], data: list[bytes]) -> list[Message]:
+        return [parse(b) for b in data]
+
+    pages = galaxy_pages(sample, 1000)
+    kinds: dict[str, tuple[Callable[[bytes], Message], list[bytes]]] = {
+        "MxEvent": (pb.MxEvent.FromString, data_changes(sample, 1000)),
+        "AlarmFeedMessage": (pb.AlarmFeedMessage.FromString, alarm_feed(sample)),
+        "DeployEvent": (gpb.DeployEvent.FromString, deploy_events(sample)),
+        "GalaxyObject": (gpb.GalaxyObject.FromString, [
+            o.SerializeToString() for page in pages.values()
+            for o in gpb.DiscoverHierarchyReply.FromString(page).objects]),
+        "BulkReadResult": (pb.BulkReadResult.FromString, [
+            r.SerializeToString()
+            for r in pb.MxCommandReply.FromString(read_bulk_reply(tags(1000))).bulk_read.results]),
+    }
+    out = {}
+    for name, (parse, data) in kinds.items():
+        messages = parsed(parse, data)
+        assert all(_protojson.to_json_text(m) == _reference(m) for m in messages[:200])
+        costs = {
+            "parse": _cpu_per_item(parse, data),
+            "MessageToDict+dumps (today)": _cpu_per_item(_reference, messages),
+            "to_json_text": _cpu_per_item(_protojson.to_json_text, messages),
+            "to_jsonable+dumps": _cpu_per_item(lambda m: _compact(_protojson.to_jsonable(m)),
+                                               messages),
+            "to_jsonable": _cpu_per_item(_protojson.to_jsonable, messages),
+        }
+        out[name] = {k: round(v * 1e6, 2) for k, v in costs.items()}
+    return out
+
+
+def measure_bare_cpu(gateway: ReplayGateway, events: int) -> float:
+    """CPU µs per event of the bare StreamEvents consumer (this process, all threads)."""
+    request = pb.StreamEventsRequest(session_id=SESSION).SerializeToString()
+    start = time.process_time()
+    asyncio.run(bare_stream(gateway.endpoint, EVENTS, request, events))
+    return (time.process_time() - start) / events * 1e6
+
+
+# ------------------------------------------------------------------ the report
+
+
+def _ratios(rows: list[Row]) -> dict[str, float]:
+    rates = {r.name: r.rate for r in rows}
+    return {r.name: r.rate / rates[r.bare] for r in rows if r.bare}
+
+
+def _print_round(number: int, rows: list[Row]) -> None:
+    ratios = _ratios(rows)
+    print(f"\nround {number} (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
+    for row in rows:
+        ratio = f"{ratios[row.name]:.2f}" if row.name in ratios else "1.00"
+        print(f"  {row.name:44s} {row.rate:>10,.0f}/s  {ratio:>5}  {row.note}",
+              file=sys.stderr)
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"min": round(min(values), 3), "median": round(statistics.median(values), 3),
+            "max": round(max(values), 3)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=100_000,
+                        help="messages per stream (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument("--only", default="streams,one-shots,encoders",
+                        help="comma-separated: streams, one-shots, encoders")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    report: dict[str, Any] = {"load_average_start": os.getloadavg(), "events": args.events}
+    if "encoders" in only:
+        report["encoders_us_per_message"] = measure_encoders()
+        print(json.dumps(report["encoders_us_per_message"], indent=2), file=sys.stderr)
+    rounds: list[list[Row]] = []
+    with producer(args.events) as gateway:
+        if "streams" in only:
+            report["bare_stream_events_cpu_us_per_event"] = round(
+                measure_bare_cpu(gateway, args.events), 2)
+        for number in range(1, args.repeat + 1):
+            rows = []
+            if "streams" in only:
+                rows += measure_streams(gateway, args.events)
+            if "one-shots" in only:
+                rows += measure_one_shots(gateway)
+            _print_round(number, rows)
+            rounds.append(rows)
+    names = [r.name for r in rounds[0]] if rounds else []
+    report["rows"] = {
+        name: {"rate": _spread([next(r.rate for r in rows if r.name == name)
+                                for rows in rounds]),
+               "ratio": _spread([_ratios(rows).get(name, 1.0) for rows in rounds])}
+        for name in names}
+    report["load_average_end"] = os.getloadavg()
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
