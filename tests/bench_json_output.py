@@ -19,7 +19,8 @@ the same round:
   cli one-shots   `galaxy-discover` (10,000 objects), `read-bulk` and `get` (1,000 tags),
                   run in this process (stdout to a file), so start-up is not counted
   encoders        CPU per message: json_format.MessageToDict + json.dumps (what the CLI
-                  does today) against mxgw._protojson, on the messages streamed
+                  does today) against mxgw._protojson, on the messages streamed; and per
+                  item each command prints today, making it (library) and dumping it (CLI)
 
 Prints a table per round and one JSON document at the end (min, median, max per row).
 Run it on a quiet machine (see `uptime`): other processes share the 2 cores.
@@ -38,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,26 @@ def _parser(route: str) -> Callable[[bytes], Message]:
     return message_factory.GetMessageClass(METHODS[route].output_type).FromString
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Wall seconds, and CPU seconds of the consuming process (None: not measurable)."""
+
+    wall: float
+    cpu: float | None
+
+    def __sub__(self, other: Timing) -> Timing:
+        cpu = None if self.cpu is None or other.cpu is None else self.cpu - other.cpu
+        return Timing(self.wall - other.wall, cpu)
+
+
+def run(consumer: Coroutine[Any, Any, float]) -> Timing:
+    """Run a consumer coroutine (which returns its own wall seconds) on a new loop, with
+    this process's CPU seconds (all threads: grpc's too) around it."""
+    cpu = time.process_time()
+    wall = asyncio.run(consumer)
+    return Timing(wall, time.process_time() - cpu)
+
+
 async def bare_stream(endpoint: str, route: str, request: bytes, count: int) -> float:
     """Seconds for a bare grpc.aio loop to read and parse `count` messages of a stream."""
     async with grpc.aio.insecure_channel(endpoint) as channel:
@@ -303,33 +324,45 @@ def _cli(endpoint: str, *argv: str) -> list[str]:
     return [*argv, "--endpoint", endpoint, "--plaintext", "--compact"]
 
 
-def cli_child(endpoint: str, argv: list[str], lines: int) -> float:
-    """Seconds for `python -m mxgw ARGV > file` to end; checks it printed `lines` lines."""
+def _children_cpu() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli_child(endpoint: str, argv: list[str], lines: int) -> Timing:
+    """`python -m mxgw ARGV > file` until it ends; checks that it printed `lines` lines."""
     with tempfile.TemporaryFile() as out:
+        cpu = _children_cpu()
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "mxgw", *_cli(endpoint, *argv)],
                               stdout=out, stderr=subprocess.PIPE, check=False)
-        elapsed = time.perf_counter() - start
+        wall = time.perf_counter() - start
+        after = _children_cpu()
         if done.returncode != 0:
             raise RuntimeError(f"mxgw {argv[0]}: exit {done.returncode}: {done.stderr!r}")
         out.seek(0)
         printed = sum(1 for _ in out)
     if printed != lines:
         raise RuntimeError(f"mxgw {argv[0]}: {printed} lines, expected {lines}")
-    return elapsed
+    return Timing(wall, None if cpu is None or after is None else after - cpu)
 
 
-def cli_in_process(endpoint: str, argv: list[str]) -> float:
-    """Seconds for `mxgw.cli.main(ARGV)` in this process, stdout to a file."""
+def cli_in_process(endpoint: str, argv: list[str]) -> Timing:
+    """`mxgw.cli.main(ARGV)` in this process, stdout to a file."""
     from mxgw.cli import main
 
     with tempfile.TemporaryFile("w+") as out, contextlib.redirect_stdout(out):
+        cpu = time.process_time()
         start = time.perf_counter()
         code = main(_cli(endpoint, *argv))
-        elapsed = time.perf_counter() - start
+        timing = Timing(time.perf_counter() - start, time.process_time() - cpu)
     if code != 0:
         raise RuntimeError(f"mxgw {argv[0]}: exit {code}")
-    return elapsed
+    return timing
 
 
 # ------------------------------------------------------------------ the measurements
@@ -339,13 +372,18 @@ def cli_in_process(endpoint: str, argv: list[str]) -> float:
 class Row:
     name: str
     items: int
-    seconds: float
-    bare: str  # the row this one is a ratio to
+    timing: Timing
+    bare: str  # the row this one is compared with ("" for a bare row)
     note: str = ""
 
     @property
     def rate(self) -> float:
-        return self.items / self.seconds
+        return self.items / self.timing.wall
+
+    @property
+    def cpu_us(self) -> float | None:
+        """CPU µs per item of the consuming process."""
+        return None if self.timing.cpu is None else self.timing.cpu / self.items * 1e6
 
 
 BARE_STREAMS = {
@@ -375,31 +413,58 @@ def _tag_file() -> Iterator[str]:
         yield str(names)
 
 
-def measure_streams(gateway: ReplayGateway, events: int) -> list[Row]:
-    """The bare, library and CLI stream consumers of `events` messages each."""
+def producer_cpu(gateway: ReplayGateway) -> float | None:
+    """CPU seconds node has used so far (Linux; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{gateway.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_bare(gateway: ReplayGateway, events: int) -> list[Row]:
+    """The bare stream consumers, noting how busy the producer was meanwhile: near 100%
+    would mean node, not the consumer, set the rate."""
+    rows = []
+    for name, (route, request) in BARE_STREAMS.items():
+        before = producer_cpu(gateway)
+        timing = run(bare_stream(gateway.endpoint, route, request.SerializeToString(), events))
+        after = producer_cpu(gateway)
+        busy = "" if before is None or after is None else (
+            f"producer busy {(after - before) / timing.wall:.0%}")
+        rows.append(Row(name, events, timing, "", busy))
+    return rows
+
+
+def measure_library(gateway: ReplayGateway, events: int) -> list[Row]:
     endpoint = gateway.endpoint
-    rows = [Row(name, events, asyncio.run(bare_stream(endpoint, route, request.SerializeToString(),
-                                                      events)), "")
-            for name, (route, request) in BARE_STREAMS.items()]
-    for name, consume in (
-            ("session.stream_events()", library_stream_events(endpoint, events, resume=False)),
-            ("session.stream_events(resume=True)",
-             library_stream_events(endpoint, events, resume=True)),
-            ("session.subscribe()", library_subscribe(endpoint, events))):
-        rows.append(Row(name, events, asyncio.run(consume), "bare StreamEvents"))
+    consumers = {
+        "session.stream_events()": lambda: library_stream_events(endpoint, events, False),
+        "session.stream_events(resume=True)": lambda: library_stream_events(endpoint, events,
+                                                                            True),
+        "session.subscribe()": lambda: library_subscribe(endpoint, events),
+    }
+    return [Row(name, events, run(consumer()), "bare StreamEvents")
+            for name, consumer in consumers.items()]
+
+
+def measure_cli_streams(gateway: ReplayGateway, events: int) -> list[Row]:
+    """Each streaming command as a child process writing to a file, and its steady rate:
+    the same command for 1 item taken off (start-up, connecting, the first reply)."""
+    rows = []
     with _tag_file() as names:
         for name, (argv, bare) in _cli_streams(names).items():
-            full = cli_child(endpoint, [*argv, str(events)], events)
-            one = cli_child(endpoint, [*argv, "1"], 1)
+            full = cli_child(gateway.endpoint, [*argv, str(events)], events)
+            one = cli_child(gateway.endpoint, [*argv, "1"], 1)
             rows.append(Row(name, events, full, bare, "child process > file"))
             rows.append(Row(name + " (steady)", events - 1, full - one, bare,
-                            "minus the time for 1 item"))
+                            "minus the same for 1 item"))
     return rows
 
 
 def measure_one_shots(gateway: ReplayGateway, repeat: int = 5) -> list[Row]:
     """galaxy-discover (10,000 objects), read-bulk and get (1,000 tags), in this process,
-    each against the bare replay of the calls it made."""
+    each against the bare replay of the calls it made (best of `repeat` each)."""
     endpoint = gateway.endpoint
     rows = []
     with _tag_file() as names:
@@ -413,12 +478,13 @@ def measure_one_shots(gateway: ReplayGateway, repeat: int = 5) -> list[Row]:
             gateway.forget_calls()
             cli_in_process(endpoint, argv)
             calls = gateway.calls()
-            ours = min(cli_in_process(endpoint, argv) for _ in range(repeat))
-            bare = min(asyncio.run(bare_calls(endpoint, calls)) for _ in range(repeat))
-            rows.append(Row(f"bare {name[5:]} calls", items, bare, "",
-                            f"{len(calls)} calls replayed"))
-            rows.append(Row(name, items, ours, f"bare {name[5:]} calls",
-                            f"in process, best of {repeat}"))
+            ours = min((cli_in_process(endpoint, argv) for _ in range(repeat)),
+                       key=lambda t: t.wall)
+            bare = min((run(bare_calls(endpoint, calls)) for _ in range(repeat)),
+                       key=lambda t: t.wall)
+            bare_name = f"bare {name[5:]} calls"
+            rows.append(Row(bare_name, items, bare, "", f"{len(calls)} calls replayed"))
+            rows.append(Row(name, items, ours, bare_name, "in process"))
     return rows
 
 
@@ -443,27 +509,31 @@ def _compact(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
 
-def measure_encoders(sample: int = 5000) -> dict[str, dict[str, float]]:
-    """CPU µs per message: parsing it, today's JSON, and mxgw._protojson's."""
-    def parsed(parse: Callable[[bytes], Message], data: list[bytes]) -> list[Message]:
-        return [parse(b) for b in data]
-
-    pages = galaxy_pages(sample, 1000)
-    kinds: dict[str, tuple[Callable[[bytes], Message], list[bytes]]] = {
-        "MxEvent": (pb.MxEvent.FromString, data_changes(sample, 1000)),
-        "AlarmFeedMessage": (pb.AlarmFeedMessage.FromString, alarm_feed(sample)),
-        "DeployEvent": (gpb.DeployEvent.FromString, deploy_events(sample)),
+def encoder_samples(count: int = 5000) -> dict[str, tuple[Callable[[bytes], Message],
+                                                          list[bytes]]]:
+    """Per printed message type: its parser and `count` (or so) messages as bytes."""
+    pages = galaxy_pages(count, 1000)
+    reply = pb.MxCommandReply.FromString(read_bulk_reply(tags(1000)))
+    return {
+        "MxEvent": (pb.MxEvent.FromString, data_changes(count, 1000)),
+        "AlarmFeedMessage": (pb.AlarmFeedMessage.FromString, alarm_feed(count)),
+        "DeployEvent": (gpb.DeployEvent.FromString, deploy_events(count)),
         "GalaxyObject": (gpb.GalaxyObject.FromString, [
             o.SerializeToString() for page in pages.values()
             for o in gpb.DiscoverHierarchyReply.FromString(page).objects]),
-        "BulkReadResult": (pb.BulkReadResult.FromString, [
-            r.SerializeToString()
-            for r in pb.MxCommandReply.FromString(read_bulk_reply(tags(1000))).bulk_read.results]),
+        "BulkReadResult": (pb.BulkReadResult.FromString,
+                           [r.SerializeToString() for r in reply.bulk_read.results]),
     }
+
+
+def measure_encoders(count: int = 5000) -> dict[str, dict[str, float]]:
+    """CPU µs per message: parsing it, today's JSON, and mxgw._protojson's (each message
+    parsed once, so caches see a stream's mix, not one message over and over)."""
     out = {}
-    for name, (parse, data) in kinds.items():
-        messages = parsed(parse, data)
-        assert all(_protojson.to_json_text(m) == _reference(m) for m in messages[:200])
+    for name, (parse, data) in encoder_samples(count).items():
+        messages = [parse(b) for b in data]
+        if any(_protojson.to_json_text(m) != _reference(m) for m in messages):
+            raise AssertionError(f"{name}: to_json_text differs from json_format")
         costs = {
             "parse": _cpu_per_item(parse, data),
             "MessageToDict+dumps (today)": _cpu_per_item(_reference, messages),
@@ -476,29 +546,73 @@ def measure_encoders(sample: int = 5000) -> dict[str, dict[str, float]]:
     return out
 
 
-def measure_bare_cpu(gateway: ReplayGateway, events: int) -> float:
-    """CPU µs per event of the bare StreamEvents consumer (this process, all threads)."""
-    request = pb.StreamEventsRequest(session_id=SESSION).SerializeToString()
-    start = time.process_time()
-    asyncio.run(bare_stream(gateway.endpoint, EVENTS, request, events))
-    return (time.process_time() - start) / events * 1e6
+def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
+    """CPU µs per item each command prints today: making the item from its message (the
+    library's part; 0 where the message itself is printed) and `cli._output.dumps` (the
+    CLI's part; read-bulk and get print one document of such items)."""
+    from mxgw import _rpc
+    from mxgw._galaxy import DeployEvent
+    from mxgw._results import BulkReadResult
+    from mxgw._values import DataChange, TagValue
+    from mxgw.cli._output import dumps
+
+    samples = encoder_samples(count)
+    events = [pb.MxEvent.FromString(b) for b in samples["MxEvent"][1]]
+    reply = pb.MxCommandReply.FromString(read_bulk_reply(tags(1000)))
+    rows = _rpc.read_rows(reply)
+
+    def parsed(kind: str) -> list[Message]:
+        parse, data = samples[kind]
+        return [parse(b) for b in data]
+
+    makers: dict[str, tuple[list[Any], Callable[[Any], Any]]] = {
+        "stream-events (MxEvent)": (events, lambda e: e),
+        "watch (DataChange)": (events, lambda e: DataChange(
+            "Pump001.Speed", TagValue.from_message(e), e.worker_sequence)),
+        "alarms (AlarmFeedMessage)": (parsed("AlarmFeedMessage"), lambda m: m),
+        "galaxy-watch (DeployEvent)": (parsed("DeployEvent"),
+                                       lambda m: DeployEvent(*_rpc.deploy_event_parts(m))),
+        "galaxy-discover (GalaxyObject)": (parsed("GalaxyObject"), lambda m: m),
+        "read-bulk (BulkReadResult)": (rows, BulkReadResult.from_row),
+        "get (a value row)": (rows, lambda r: {"tag": r.tag,
+                                               **TagValue.from_sample(r.sample).to_dict()}),
+    }
+    out = {}
+    for name, (sources, make) in makers.items():
+        items = [make(source) for source in sources]
+        out[name] = {"make": round(_cpu_per_item(make, sources) * 1e6, 2),
+                     "dumps": round(_cpu_per_item(dumps, items) * 1e6, 2)}
+    return out
 
 
 # ------------------------------------------------------------------ the report
 
 
-def _ratios(rows: list[Row]) -> dict[str, float]:
-    rates = {r.name: r.rate for r in rows}
-    return {r.name: r.rate / rates[r.bare] for r in rows if r.bare}
+def _ratios(rows: list[Row]) -> dict[str, dict[str, float]]:
+    """Per compared row: rate / bare rate ("wall") and bare CPU / CPU per item ("cpu")."""
+    by_name = {r.name: r for r in rows}
+    out = {}
+    for row in rows:
+        if not row.bare:
+            continue
+        bare = by_name[row.bare]
+        found = {"wall": row.rate / bare.rate}
+        if row.cpu_us and bare.cpu_us:
+            found["cpu"] = bare.cpu_us / row.cpu_us
+        out[row.name] = found
+    return out
 
 
 def _print_round(number: int, rows: list[Row]) -> None:
     ratios = _ratios(rows)
     print(f"\nround {number} (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
+    print(f"  {'consumer':44s} {'items/s':>10s}  {'ratio':>5s}  {'CPU µs':>7s}  "
+          f"{'ratio':>5s}", file=sys.stderr)
     for row in rows:
-        ratio = f"{ratios[row.name]:.2f}" if row.name in ratios else "1.00"
-        print(f"  {row.name:44s} {row.rate:>10,.0f}/s  {ratio:>5}  {row.note}",
-              file=sys.stderr)
+        ratio = ratios.get(row.name, {})
+        cpu = f"{row.cpu_us:7.1f}" if row.cpu_us is not None else "      -"
+        print(f"  {row.name:44s} {row.rate:>10,.0f}  {ratio.get('wall', 1.0):5.2f}  {cpu}  "
+              f"{ratio.get('cpu', 1.0):5.2f}  {row.note}", file=sys.stderr)
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -506,38 +620,58 @@ def _spread(values: list[float]) -> dict[str, float]:
             "max": round(max(values), 3)}
 
 
+def summary(rounds: list[list[Row]]) -> dict[str, dict[str, dict[str, float]]]:
+    """Per row: min, median and max over the rounds of its rate and ratios."""
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name in [r.name for r in rounds[0]]:
+        rows = [next(r for r in found if r.name == name) for found in rounds]
+        ratios = [_ratios(found).get(name, {}) for found in rounds]
+        out[name] = {"rate": _spread([r.rate for r in rows])}
+        for kind in ("wall", "cpu"):
+            if all(kind in r for r in ratios):
+                out[name][f"ratio_{kind}"] = _spread([r[kind] for r in ratios])
+        cpu = [r.cpu_us for r in rows if r.cpu_us is not None]
+        if cpu:
+            out[name]["cpu_us"] = _spread(cpu)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=100_000,
                         help="messages per stream (default 100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
-    parser.add_argument("--only", default="streams,one-shots,encoders",
-                        help="comma-separated: streams, one-shots, encoders")
+    parser.add_argument("--only", default="encoders,streams,library,cli,one-shots",
+                        help="comma-separated parts: encoders, streams (bare, library and "
+                             "cli), library, cli, one-shots (with their bare consumers)")
     args = parser.parse_args()
     only = set(args.only.split(","))
+    if "streams" in only:
+        only |= {"library", "cli"}
     report: dict[str, Any] = {"load_average_start": os.getloadavg(), "events": args.events}
     if "encoders" in only:
         report["encoders_us_per_message"] = measure_encoders()
-        print(json.dumps(report["encoders_us_per_message"], indent=2), file=sys.stderr)
+        report["printed_today_us_per_item"] = measure_printed()
+        print(json.dumps({k: report[k] for k in ("encoders_us_per_message",
+                                                 "printed_today_us_per_item")}, indent=2),
+              file=sys.stderr)
     rounds: list[list[Row]] = []
     with producer(args.events) as gateway:
-        if "streams" in only:
-            report["bare_stream_events_cpu_us_per_event"] = round(
-                measure_bare_cpu(gateway, args.events), 2)
         for number in range(1, args.repeat + 1):
             rows = []
-            if "streams" in only:
-                rows += measure_streams(gateway, args.events)
+            if only & {"library", "cli"}:
+                rows += measure_bare(gateway, args.events)
+            if "library" in only:
+                rows += measure_library(gateway, args.events)
+            if "cli" in only:
+                rows += measure_cli_streams(gateway, args.events)
             if "one-shots" in only:
                 rows += measure_one_shots(gateway)
-            _print_round(number, rows)
-            rounds.append(rows)
-    names = [r.name for r in rounds[0]] if rounds else []
-    report["rows"] = {
-        name: {"rate": _spread([next(r.rate for r in rows if r.name == name)
-                                for rows in rounds]),
-               "ratio": _spread([_ratios(rows).get(name, 1.0) for rows in rounds])}
-        for name in names}
+            if rows:
+                _print_round(number, rows)
+                rounds.append(rows)
+    if rounds:
+        report["rows"] = summary(rounds)
     report["load_average_end"] = os.getloadavg()
     print(json.dumps(report, indent=2))
     return 0

@@ -469,6 +469,21 @@ def test_run_time_types_are_compiled_and_extensions_go_to_json_format() -> None:
     assert '"[rt.v1.extra]":"x"' in _protojson.to_json_text(extended)
 
 
+def test_a_type_that_cannot_be_compiled_prints_through_json_format(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # The generator failing is a case no descriptor of ours produces: make it fail.
+    def fail(*args: Any) -> None:
+        raise RuntimeError("cannot compile")
+
+    pool = _runtime_pool()
+    leaf = message_factory.GetMessageClass(pool.FindMessageTypeByName("rt.v1.Leaf"))
+    monkeypatch.setattr(_protojson_gen, "compile_encoders", fail)
+    message = leaf(note="é", color=-7)
+    assert _protojson.to_json_text(message) == _protojson.reference_text(message)
+    assert _protojson.to_jsonable(message) == {"note": "é", "color": "COLOR_ALIAS_BLUE"}
+    assert "printing rt.v1.Leaf through json_format" in caplog.text
+
+
 def test_the_encoder_imports_no_grpc() -> None:
     code = ("import sys; from google.protobuf import timestamp_pb2; "
             "from mxgw._protojson import to_json_text, to_jsonable; "

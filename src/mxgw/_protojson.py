@@ -39,30 +39,31 @@ _JSONABLE: dict[Any, Callable[[Message], Any]] = {}
 def to_json_text(message: Message) -> str:
     """The message as compact proto3 JSON text: sorted keys, ASCII escapes, every field.
 
-    >>> to_json_text(pb.ProtocolStatus(code=1))
-    '{"code":"PROTOCOL_STATUS_CODE_OK","message":""}'
+        to_json_text(gateway_pb2.ProtocolStatus(code=1))
+        # '{"code":"PROTOCOL_STATUS_CODE_OK","message":""}'
     """
-    descriptor = message.DESCRIPTOR
-    encode = _TEXT.get(descriptor)
-    if encode is None:
-        encode = _compile(descriptor)[0]
-    try:
-        return encode(message)
-    except Exception:  # noqa: BLE001 - json_format then gives the answer, or its own error
-        return reference_text(message)
+    text: str = _encode(message, 0, _TEXT, reference_text)
+    return text
 
 
 def to_jsonable(message: Message) -> Any:
     """The message as JSON types (a dict, for all but some well-known types), equal to
     `json_format.MessageToDict(message, always_print_fields_with_no_presence=True)`."""
+    return _encode(message, 1, _JSONABLE, reference_jsonable)
+
+
+def _encode(message: Message, position: int, cache: dict[Any, Callable[[Message], Any]],
+            reference: Callable[[Message], Any]) -> Any:
+    """The compiled function of the message's type (0: text, 1: jsonable), or json_format
+    when that fails, for json_format's answer or its error."""
     descriptor = message.DESCRIPTOR
-    convert = _JSONABLE.get(descriptor)
-    if convert is None:
-        convert = _compile(descriptor)[1]
+    compiled = cache.get(descriptor)
+    if compiled is None:
+        compiled = _compile(descriptor)[position]
     try:
-        return convert(message)
+        return compiled(message)
     except Exception:  # noqa: BLE001 - json_format then gives the answer, or its own error
-        return reference_jsonable(message)
+        return reference(message)
 
 
 def reference_jsonable(message: Message) -> Any:
@@ -78,11 +79,17 @@ def reference_text(message: Message) -> str:
                       separators=(",", ":"))
 
 
-def _compile(descriptor: Any) -> tuple[Callable[[Message], str],
-                                              Callable[[Message], Any]]:
+def _compile(descriptor: Any) -> tuple[Callable[[Message], str], Callable[[Message], Any]]:
     from ._protojson_gen import compile_encoders
 
-    encoders = compile_encoders(descriptor, reference_text, reference_jsonable)
+    try:
+        encoders = compile_encoders(descriptor, reference_text, reference_jsonable)
+    except Exception:  # a type we cannot compile still prints, slowly
+        import logging
+
+        logging.getLogger("mxgw").warning("printing %s through json_format",
+                                          descriptor.full_name, exc_info=True)
+        encoders = {descriptor: (reference_text, reference_jsonable)}
     for found, (text, jsonable) in encoders.items():
         _TEXT.setdefault(found, text)
         _JSONABLE.setdefault(found, jsonable)

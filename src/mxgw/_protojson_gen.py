@@ -51,6 +51,17 @@ _CACHE_LIMIT = 65536  # entries per value cache, then it starts again
 
 _INT64 = frozenset({FieldDescriptor.CPPTYPE_INT64, FieldDescriptor.CPPTYPE_UINT64})
 _INT32 = frozenset({FieldDescriptor.CPPTYPE_INT32, FieldDescriptor.CPPTYPE_UINT32})
+# A scalar element's printer (text, json) by C++ type ("bytes" apart from strings).
+_ELEMENTS: dict[object, tuple[str, str]] = {
+    FieldDescriptor.CPPTYPE_BOOL: ("_bool_text", "_same"),
+    FieldDescriptor.CPPTYPE_INT32: ("str", "_same"),
+    FieldDescriptor.CPPTYPE_UINT32: ("str", "_same"),
+    FieldDescriptor.CPPTYPE_INT64: ("_int64_text", "str"),
+    FieldDescriptor.CPPTYPE_UINT64: ("_int64_text", "str"),
+    FieldDescriptor.CPPTYPE_DOUBLE: ("_double_text", "_double_json"),
+    FieldDescriptor.CPPTYPE_STRING: ("_esc", "_same"),
+    "bytes": ("_bytes_text", "_bytes_json"),
+}
 _dumps = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode
 
 
@@ -328,10 +339,10 @@ class _Generator:
         if _is_map(field):
             key, item = _type(field).fields_by_name["key"], _map_value(field)
             key_fn = _name("_bool_key" if key.cpp_type == key.CPPTYPE_BOOL else "str")
-            return [_call(_name("_map_text"), value, key_fn, self._text_fn(item))]
+            return [_call(_name("_map_text"), value, key_fn, self._element(item, "text"))]
         if field.is_repeated:
             joined = _method(ast.Constant(","), "join",
-                             _call(_name("map"), self._text_fn(field), _copy(value)))
+                             _call(_name("map"), self._element(field, "text"), _copy(value)))
             return ["[", joined, "]"]
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_MESSAGE:
@@ -358,33 +369,27 @@ class _Generator:
                         _call(_name("_nonfinite_text"), _name("_v")))]
         return [ast.Subscript(_name(self._float(field, "text")), value, ast.Load())]
 
-    def _text_fn(self, field: FieldDescriptor) -> ast.expr:
-        """A function printing one element of the (repeated or map) field."""
+    def _element(self, field: FieldDescriptor, mode: str) -> ast.expr:
+        """A function printing one element of the (repeated or map) field, in `mode`
+        "text" or "json"."""
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_MESSAGE:
-            return _name("text_" + self._message(_type(field)))
+            return _name(f"{mode}_{self._message(_type(field))}")
         if cpp == field.CPPTYPE_ENUM:
-            return ast.Attribute(_name(self._enum(field, "text")), "__getitem__", ast.Load())
-        if cpp == field.CPPTYPE_STRING:
-            return _name("_bytes_text" if field.type == field.TYPE_BYTES else "_esc")
-        if cpp == field.CPPTYPE_BOOL:
-            return _name("_bool_text")
-        if cpp in _INT64:
-            return _name("_int64_text")
-        if cpp in _INT32:
-            return _name("str")
-        if cpp == field.CPPTYPE_DOUBLE:
-            return _name("_double_text")
-        return ast.Attribute(_name(self._float(field, "text")), "__getitem__", ast.Load())
+            return ast.Attribute(_name(self._enum(field, mode)), "__getitem__", ast.Load())
+        if cpp == field.CPPTYPE_FLOAT:
+            return ast.Attribute(_name(self._float(field, mode)), "__getitem__", ast.Load())
+        kind = "bytes" if field.type == field.TYPE_BYTES else cpp
+        return _name(_ELEMENTS[kind][mode == "json"])
 
     def _json(self, field: FieldDescriptor, value: ast.expr) -> ast.expr:
         """The field's value as JSON types."""
         if _is_map(field):
             key = _type(field).fields_by_name["key"]
             key_fn = _name("_bool_key" if key.cpp_type == key.CPPTYPE_BOOL else "str")
-            return _call(_name("_map_json"), value, key_fn, self._json_fn(_map_value(field)))
+            return _call(_name("_map_json"), value, key_fn, self._element(_map_value(field), "json"))
         if field.is_repeated:
-            element = self._json_fn(field)
+            element = self._element(field, "json")
             if isinstance(element, ast.Name) and element.id == "_same":
                 return _copy(value)
             return _call(_name("list"), _call(_name("map"), element, _copy(value)))
@@ -408,22 +413,6 @@ class _Generator:
         if cpp == field.CPPTYPE_FLOAT:
             return ast.Subscript(_name(self._float(field, "json")), value, ast.Load())
         return value  # strings, bools and 32-bit integers are themselves
-
-    def _json_fn(self, field: FieldDescriptor) -> ast.expr:
-        cpp = field.cpp_type
-        if cpp == field.CPPTYPE_MESSAGE:
-            return _name("json_" + self._message(_type(field)))
-        if cpp == field.CPPTYPE_ENUM:
-            return ast.Attribute(_name(self._enum(field, "json")), "__getitem__", ast.Load())
-        if cpp == field.CPPTYPE_STRING and field.type == field.TYPE_BYTES:
-            return _name("_bytes_json")
-        if cpp in _INT64:
-            return _name("str")
-        if cpp == field.CPPTYPE_DOUBLE:
-            return _name("_double_json")
-        if cpp == field.CPPTYPE_FLOAT:
-            return ast.Attribute(_name(self._float(field, "json")), "__getitem__", ast.Load())
-        return _name("_same")
 
     # -------------------------------------------------------- cached printed values
 

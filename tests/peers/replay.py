@@ -53,6 +53,7 @@ class Call:
 class ReplayGateway:
     endpoint: str
     log: Path
+    pid: int  # node's, e.g. to see whether the producer was the bottleneck
 
     def calls(self) -> list[Call]:
         """Every call so far, in order (path, raw request bytes)."""
@@ -104,7 +105,7 @@ def replay_gateway(peer: JsPeer, methods: dict[str, Unary | Stream]) -> Iterator
                 if not line:
                     proc.wait(10)
                     raise RuntimeError(f"replay.js did not start: {errors.read_text()}")
-                yield ReplayGateway(f"127.0.0.1:{json.loads(line)['port']}", log)
+                yield ReplayGateway(f"127.0.0.1:{json.loads(line)['port']}", log, proc.pid)
             finally:
                 proc.terminate()
                 try:
