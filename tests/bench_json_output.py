@@ -6,8 +6,9 @@ pytest does not collect bench_*.py).
 The producer is the grpc-js replay gateway (tests/peers/replay.py, node and npm needed):
 Python builds every message once and node only sends the bytes, so the consumer is the
 bottleneck (a Python gRPC server streams at most ~7,000-8,000 messages/s here). Each
-consumer's rate is quoted as a ratio to the bare consumer of the same calls, measured in
-the same round:
+consumer is quoted as a ratio to the bare consumer of the same calls, measured just
+before it: by rate (wall time) and by CPU per item of the consuming process (this one, all
+threads, or the child), bare CPU / its CPU:
 
   bare            the same calls with grpc.aio and no library: the stream read in a loop
                   (messages parsed), the one-shot calls replayed from the producer's log
@@ -373,7 +374,7 @@ class Row:
     name: str
     items: int
     timing: Timing
-    bare: str  # the row this one is compared with ("" for a bare row)
+    bare: Row | None = None  # the bare consumer of the same calls, measured just before
     note: str = ""
 
     @property
@@ -385,6 +386,15 @@ class Row:
         """CPU µs per item of the consuming process."""
         return None if self.timing.cpu is None else self.timing.cpu / self.items * 1e6
 
+    def ratios(self) -> dict[str, float]:
+        """rate / the bare rate ("wall"), and bare CPU / this CPU per item ("cpu")."""
+        if self.bare is None:
+            return {}
+        found = {"wall": self.rate / self.bare.rate}
+        if self.cpu_us and self.bare.cpu_us:
+            found["cpu"] = self.bare.cpu_us / self.cpu_us
+        return found
+
 
 BARE_STREAMS = {
     "bare StreamEvents": (EVENTS, pb.StreamEventsRequest(session_id=SESSION)),
@@ -394,7 +404,7 @@ BARE_STREAMS = {
 
 
 def _cli_streams(names: str) -> dict[str, tuple[list[str], str]]:
-    """name -> (argv without the count, the bare row it is compared with)."""
+    """name -> (argv without the count, the bare stream it is compared with)."""
     return {
         "mxgw stream-events": (["stream-events", "--session-id", SESSION, "--max-events"],
                                "bare StreamEvents"),
@@ -422,21 +432,20 @@ def producer_cpu(gateway: ReplayGateway) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_bare(gateway: ReplayGateway, events: int) -> list[Row]:
-    """The bare stream consumers, noting how busy the producer was meanwhile: near 100%
+def measure_bare(gateway: ReplayGateway, events: int, name: str) -> Row:
+    """A bare stream consumer, noting how busy the producer was meanwhile: near 100%
     would mean node, not the consumer, set the rate."""
-    rows = []
-    for name, (route, request) in BARE_STREAMS.items():
-        before = producer_cpu(gateway)
-        timing = run(bare_stream(gateway.endpoint, route, request.SerializeToString(), events))
-        after = producer_cpu(gateway)
-        busy = "" if before is None or after is None else (
-            f"producer busy {(after - before) / timing.wall:.0%}")
-        rows.append(Row(name, events, timing, "", busy))
-    return rows
+    route, request = BARE_STREAMS[name]
+    before = producer_cpu(gateway)
+    timing = run(bare_stream(gateway.endpoint, route, request.SerializeToString(), events))
+    after = producer_cpu(gateway)
+    busy = "" if before is None or after is None else (
+        f"producer busy {(after - before) / timing.wall:.0%}")
+    return Row(name, events, timing, note=busy)
 
 
 def measure_library(gateway: ReplayGateway, events: int) -> list[Row]:
+    """The library's stream consumers, each after its own bare consumer."""
     endpoint = gateway.endpoint
     consumers = {
         "session.stream_events()": lambda: library_stream_events(endpoint, events, False),
@@ -444,21 +453,26 @@ def measure_library(gateway: ReplayGateway, events: int) -> list[Row]:
                                                                             True),
         "session.subscribe()": lambda: library_subscribe(endpoint, events),
     }
-    return [Row(name, events, run(consumer()), "bare StreamEvents")
-            for name, consumer in consumers.items()]
+    rows = []
+    for name, consumer in consumers.items():
+        bare = measure_bare(gateway, events, "bare StreamEvents")
+        rows += [bare, Row(name, events, run(consumer()), bare)]
+    return rows
 
 
 def measure_cli_streams(gateway: ReplayGateway, events: int) -> list[Row]:
-    """Each streaming command as a child process writing to a file, and its steady rate:
-    the same command for 1 item taken off (start-up, connecting, the first reply)."""
+    """Each streaming command as a child process writing to a file, after its own bare
+    consumer; and its steady rate: the same command for 1 item taken off (start-up,
+    connecting, the first reply)."""
     rows = []
     with _tag_file() as names:
-        for name, (argv, bare) in _cli_streams(names).items():
+        for name, (argv, bare_name) in _cli_streams(names).items():
+            bare = measure_bare(gateway, events, bare_name)
             full = cli_child(gateway.endpoint, [*argv, str(events)], events)
             one = cli_child(gateway.endpoint, [*argv, "1"], 1)
-            rows.append(Row(name, events, full, bare, "child process > file"))
-            rows.append(Row(name + " (steady)", events - 1, full - one, bare,
-                            "minus the same for 1 item"))
+            rows += [bare, Row(name, events, full, bare, "child process > file"),
+                     Row(name + " (steady)", events - 1, full - one, bare,
+                         "minus the same for 1 item")]
     return rows
 
 
@@ -482,9 +496,9 @@ def measure_one_shots(gateway: ReplayGateway, repeat: int = 5) -> list[Row]:
                        key=lambda t: t.wall)
             bare = min((run(bare_calls(endpoint, calls)) for _ in range(repeat)),
                        key=lambda t: t.wall)
-            bare_name = f"bare {name[5:]} calls"
-            rows.append(Row(bare_name, items, bare, "", f"{len(calls)} calls replayed"))
-            rows.append(Row(name, items, ours, bare_name, "in process"))
+            bare_row = Row(f"bare {name[5:]} calls", items, bare,
+                           note=f"{len(calls)} calls replayed")
+            rows += [bare_row, Row(name, items, ours, bare_row, "in process")]
     return rows
 
 
@@ -588,28 +602,12 @@ def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
 # ------------------------------------------------------------------ the report
 
 
-def _ratios(rows: list[Row]) -> dict[str, dict[str, float]]:
-    """Per compared row: rate / bare rate ("wall") and bare CPU / CPU per item ("cpu")."""
-    by_name = {r.name: r for r in rows}
-    out = {}
-    for row in rows:
-        if not row.bare:
-            continue
-        bare = by_name[row.bare]
-        found = {"wall": row.rate / bare.rate}
-        if row.cpu_us and bare.cpu_us:
-            found["cpu"] = bare.cpu_us / row.cpu_us
-        out[row.name] = found
-    return out
-
-
 def _print_round(number: int, rows: list[Row]) -> None:
-    ratios = _ratios(rows)
     print(f"\nround {number} (load average {os.getloadavg()[0]:.2f})", file=sys.stderr)
     print(f"  {'consumer':44s} {'items/s':>10s}  {'ratio':>5s}  {'CPU µs':>7s}  "
           f"{'ratio':>5s}", file=sys.stderr)
     for row in rows:
-        ratio = ratios.get(row.name, {})
+        ratio = row.ratios()
         cpu = f"{row.cpu_us:7.1f}" if row.cpu_us is not None else "      -"
         print(f"  {row.name:44s} {row.rate:>10,.0f}  {ratio.get('wall', 1.0):5.2f}  {cpu}  "
               f"{ratio.get('cpu', 1.0):5.2f}  {row.note}", file=sys.stderr)
@@ -621,18 +619,22 @@ def _spread(values: list[float]) -> dict[str, float]:
 
 
 def summary(rounds: list[list[Row]]) -> dict[str, dict[str, dict[str, float]]]:
-    """Per row: min, median and max over the rounds of its rate and ratios."""
+    """Per consumer: min, median and max over the rounds (and over its bare runs, for a
+    bare consumer) of its rate, CPU per item and ratios."""
+    grouped: dict[str, list[Row]] = {}
+    for rows in rounds:
+        for row in rows:
+            grouped.setdefault(row.name, []).append(row)
     out: dict[str, dict[str, dict[str, float]]] = {}
-    for name in [r.name for r in rounds[0]]:
-        rows = [next(r for r in found if r.name == name) for found in rounds]
-        ratios = [_ratios(found).get(name, {}) for found in rounds]
+    for name, rows in grouped.items():
         out[name] = {"rate": _spread([r.rate for r in rows])}
-        for kind in ("wall", "cpu"):
-            if all(kind in r for r in ratios):
-                out[name][f"ratio_{kind}"] = _spread([r[kind] for r in ratios])
         cpu = [r.cpu_us for r in rows if r.cpu_us is not None]
         if cpu:
             out[name]["cpu_us"] = _spread(cpu)
+        for kind in ("wall", "cpu"):
+            found = [r.ratios()[kind] for r in rows if kind in r.ratios()]
+            if found:
+                out[name][f"ratio_{kind}"] = _spread(found)
     return out
 
 
@@ -659,8 +661,6 @@ def main() -> int:
     with producer(args.events) as gateway:
         for number in range(1, args.repeat + 1):
             rows = []
-            if only & {"library", "cli"}:
-                rows += measure_bare(gateway, args.events)
             if "library" in only:
                 rows += measure_library(gateway, args.events)
             if "cli" in only:

@@ -17,12 +17,15 @@ EVENTS = 300
 def test_the_benchmark_consumers_read_every_message() -> None:
     peer_or_skip()
     with bench.producer(EVENTS) as gateway:
-        rows = bench.measure_bare(gateway, EVENTS) + bench.measure_library(gateway, EVENTS)
+        rows = [bench.measure_bare(gateway, EVENTS, name) for name in bench.BARE_STREAMS]
+        rows += bench.measure_library(gateway, EVENTS)
         timing = bench.cli_in_process(gateway.endpoint, ["get", *bench.tags(1000)])
-    assert [r.name for r in rows] == [*bench.BARE_STREAMS, "session.stream_events()",
-                                      "session.stream_events(resume=True)",
-                                      "session.subscribe()"]
+    consumers = ["session.stream_events()", "session.stream_events(resume=True)",
+                 "session.subscribe()"]
+    assert [r.name for r in rows] == [*bench.BARE_STREAMS, *(
+        name for consumer in consumers for name in ("bare StreamEvents", consumer))]
     assert all(r.items == EVENTS and r.timing.wall > 0 for r in rows)
+    assert all("wall" in r.ratios() for r in rows if r.name in consumers)
     assert timing.wall > 0  # and exit code 0: cli_in_process raises otherwise
 
 
