@@ -26,7 +26,10 @@ TYPE_CHECKING = False
 _EXPORTS: dict[str, str] = {
     "BulkReadResult": "._results",
     "BulkWriteResult": "._results",
+    "CertificateTrust": "._known",
     "ClientOptions": "._options",
+    "Condition": "._until",
+    "ConditionError": "._until",
     "DataChange": "._values",
     "DeployEvent": "._galaxy",
     "DeployInfo": "._galaxy",
@@ -36,7 +39,10 @@ _EXPORTS: dict[str, str] = {
     "MxAccessError": "._errors",
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
+    "MxGatewayCertificateChangedError": "._errors",
     "MxGatewayCommandError": "._errors",
+    "MxGatewayConditionTimeoutError": "._errors",
+    "MxGatewayConfigError": "._errors",
     "MxGatewayError": "._errors",
     "MxGatewayReadOnlyError": "._errors",
     "MxGatewaySessionError": "._errors",
@@ -65,7 +71,10 @@ if TYPE_CHECKING:
         MxAccessError,
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
+        MxGatewayCertificateChangedError,
         MxGatewayCommandError,
+        MxGatewayConditionTimeoutError,
+        MxGatewayConfigError,
         MxGatewayError,
         MxGatewayReadOnlyError,
         MxGatewaySessionError,
@@ -78,6 +87,9 @@ if TYPE_CHECKING:
         DeployInfo,
         GalaxyConnection,
         GalaxyRepositoryClient,
+    )
+    from ._known import (
+        CertificateTrust,
     )
     from ._options import (
         ClientOptions,
@@ -101,6 +113,10 @@ if TYPE_CHECKING:
         ResumePolicy,
         StreamGap,
     )
+    from ._until import (
+        Condition,
+        ConditionError,
+    )
     from ._values import (
         DataChange,
         TagValue,
@@ -111,7 +127,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkReadResult",
     "BulkWriteResult",
+    "CertificateTrust",
     "ClientOptions",
+    "Condition",
+    "ConditionError",
     "DataChange",
     "DeployEvent",
     "DeployInfo",
@@ -121,7 +140,10 @@ __all__ = [
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
+    "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
+    "MxGatewayConditionTimeoutError",
+    "MxGatewayConfigError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",

@@ -6,6 +6,9 @@ fetches the certificate the gateway presents with one unverified TLS probe, pins
 the channel's only trust root, and (because the gateway's self-generated certificate
 always names localhost) sets `grpc.ssl_target_name_override` to `localhost` unless a
 `server_name_override` was given. A failed probe is a transport error naming the endpoint.
+Before the channel exists the probed certificate must be `tls_pin`, or the one remembered
+for the endpoint in known_gateways.json (stored now on first contact; mxgw._known);
+anything else raises MxGatewayCertificateChangedError, so no call and no key goes out.
 `ca_file` verifies against that CA; `require_certificate_validation` against the system
 roots (on Windows the machine's certificate store, which grpcio ignores on its own).
 
@@ -23,12 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _errors
+from . import _errors, _known, _netprobe
 from ._endpoint import Endpoint, parse_endpoint
+from ._known import CertificateTrust
+from ._log import log
 from ._options import ClientOptions
 
 if TYPE_CHECKING:
     import grpc
+
 
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
 TOFU_SERVER_NAME = "localhost"
@@ -57,9 +63,25 @@ def auth_metadata(api_key: str | None) -> tuple[tuple[str, str], ...]:
     return (("authorization", f"Bearer {api_key}"),) if api_key else ()
 
 
-def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
-    """grpc channel arguments: message limits and the proxy switch.
+# A gateway's error message may quote a long name back (galaxy-browse with a 16 KB name):
+# with grpc's default 8 KiB soft limit that answer turned into RESOURCE_EXHAUSTED, at
+# random between 8 and 16 KiB. Status texts up to this size arrive as sent.
+METADATA_BYTES = 1024 * 1024
+# Without an answer to a ping within this long (or the interval, if shorter) the
+# connection is declared dead and every call on it ends UNAVAILABLE.
+KEEPALIVE_TIMEOUT = 20.0
+# grpc backs off up to 120 s between attempts to reconnect a dropped channel; a gateway
+# that restarts (a service restart takes seconds) is found again within this instead.
+MAX_RECONNECT_BACKOFF_MS = 10_000
 
+
+def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
+    """grpc channel arguments: message and metadata limits, keepalive, reconnect backoff,
+    the proxy switch.
+
+    Keepalive pings are sent only while a call is open (a stream that runs until you stop
+    it has no deadline; the ping is what notices a dead network under it), and without a
+    cap on pings between data frames, so an idle stream keeps being checked.
     grpc honours http_proxy/https_proxy even for loopback addresses, which silently breaks
     a gateway on the same machine behind a corporate proxy; so proxies are off unless asked.
     """
@@ -67,10 +89,45 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
     result: list[tuple[str, Any]] = [
         ("grpc.max_send_message_length", size),
         ("grpc.max_receive_message_length", size),
+        ("grpc.max_metadata_size", METADATA_BYTES),
+        ("grpc.absolute_max_metadata_size", METADATA_BYTES),
+        ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
     ]
+    if options.keepalive_seconds:
+        interval = int(options.keepalive_seconds * 1000)
+        wait = min(interval, int(KEEPALIVE_TIMEOUT * 1000))
+        result += [
+            ("grpc.keepalive_time_ms", interval),
+            ("grpc.keepalive_timeout_ms", wait),
+            # grpc-core (1.6x and later) waits for a ping's ACK with this one (default
+            # one minute), whatever keepalive_timeout_ms says.
+            ("grpc.http2.ping_timeout_ms", wait),
+            ("grpc.keepalive_permit_without_calls", 0),
+            ("grpc.http2.max_pings_without_data", 0),
+        ]
     if not options.use_proxy:
         result.append(("grpc.enable_http_proxy", 0))
     return result
+
+
+def read_ca_file(path: str) -> bytes:
+    """The PEM bundle of `path`, checked now: grpc would only fail at the handshake, with
+    C-level log lines and a message about plaintext gateways."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise _errors.MxGatewayConfigError(
+            f"cannot read CA file {path}: {exc.strerror or exc}") from None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # empty: no system roots mixed in
+    try:
+        context.load_verify_locations(cadata=data.decode("ascii"))
+    except (UnicodeDecodeError, ssl.SSLError, ValueError):
+        pass
+    loaded = context.get_ca_certs()
+    if not loaded:
+        raise _errors.MxGatewayConfigError(
+            f"CA file {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    return data
 
 
 def windows_root_pems(
@@ -106,26 +163,28 @@ def system_root_pems(
 
 
 def fingerprint(pem: bytes) -> str:
+    """SHA-256 of the DER certificate in colon hex: the form pins, known_gateways.json and
+    `mxgw sim --tls` use."""
     import hashlib  # TLS pinning only
 
-    der = ssl.PEM_cert_to_DER_cert(pem.decode("ascii"))
-    digest = hashlib.sha256(der).hexdigest()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+    # The first certificate of the PEM: a --cert-file may hold a chain or openssl's
+    # "Bag Attributes" text around it; the server presents that first one.
+    text = pem.decode("ascii", "replace")
+    begin, end = "-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----"
+    start = text.find(begin)
+    stop = text.find(end, start)
+    if start < 0 or stop < 0:
+        raise ValueError("not a PEM certificate")
+    der = ssl.PEM_cert_to_DER_cert(text[start:stop + len(end)])
+    return _known.colon_hex(hashlib.sha256(der).hexdigest())
 
 
 def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
-    # What ssl.get_server_certificate does, plus ALPN "h2" (as grpc offers it, so a server
-    # that insists on ALPN answers the probe too) and the raw SSLError for the hint.
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the probe only reads the certificate to pin it
-    context.set_alpn_protocols(["h2"])
-    with (socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as sock,
-          context.wrap_socket(sock, server_hostname=endpoint.host) as tls):
-        der = tls.getpeercert(binary_form=True)
-    if not der:
-        raise ssl.SSLError("the server presented no certificate")
-    return ssl.DER_cert_to_PEM_cert(der).encode("ascii")
+    # What ssl.get_server_certificate does, plus ALPN "h2" and the raw SSLError for the
+    # hint; the probe only reads the certificate to pin it.
+    info = _netprobe.tls_handshake(endpoint.host, endpoint.port, timeout,
+                                   _netprobe.unverified_context())
+    return ssl.DER_cert_to_PEM_cert(info.der).encode("ascii")
 
 
 async def probe_certificate(endpoint: Endpoint, timeout: float | None) -> bytes:
@@ -160,6 +219,7 @@ class ChannelPlan:
     root_certificates: bytes | None
     options: list[tuple[str, Any]]
     description: str
+    trust: CertificateTrust | None = None  # how a trust-on-first-use certificate was trusted
 
 
 async def plan_channel(
@@ -173,22 +233,56 @@ async def plan_channel(
     if options.uses_plaintext:
         return ChannelPlan(endpoint.target, False, None, grpc_options, "plaintext (h2c)")
     name = options.server_name_override
+    trust: CertificateTrust | None = None
     if options.ca_file is not None:
-        try:
-            roots: bytes | None = Path(options.ca_file).read_bytes()
-        except OSError as exc:
-            raise ValueError(f"cannot read CA file {options.ca_file}: {exc.strerror}") from exc
+        roots: bytes | None = read_ca_file(options.ca_file)
         description = f"TLS (CA file {options.ca_file})"
     elif options.require_certificate_validation:
         roots = system_root_pems(os_name, enum_certificates)
         description = "TLS (system trust roots)"
     else:
         roots = await probe_certificate(endpoint, options.timeout)
+        trust = await trust_certificate(options, endpoint, fingerprint(roots))
         name = name or TOFU_SERVER_NAME
-        description = f"TLS (trust-on-first-use, pinned SHA-256 {fingerprint(roots)})"
+        description = trust.description
     if name:
         grpc_options.append(("grpc.ssl_target_name_override", name))
-    return ChannelPlan(endpoint.target, True, roots, grpc_options, description)
+    return ChannelPlan(endpoint.target, True, roots, grpc_options, description, trust)
+
+
+async def trust_certificate(options: ClientOptions, endpoint: Endpoint, presented: str
+                            ) -> CertificateTrust:
+    """Accept the probed certificate (its fingerprint `presented`) or raise
+    MxGatewayCertificateChangedError: `tls_pin` when given, else known_gateways.json."""
+    key = endpoint.key
+    if options.tls_pin is not None:
+        if presented != options.tls_pin:
+            raise _known.pin_error(key, options.tls_pin, presented)
+        return CertificateTrust(key, presented, "pinned")
+    if options.known_gateways is None:
+        return CertificateTrust(key, presented, "not-stored")
+    store = _known.KnownGateways(options.known_gateways)
+    # A thread: the lock may be held for a moment by another process.
+    trust = await asyncio.to_thread(store.check, key, presented)
+    if trust.status == "new":
+        log.info("trusting new gateway certificate: %s SHA-256 %s (stored in %s)",
+                 key, presented, trust.file)
+    return trust
+
+
+async def check_pinned(options: ClientOptions, trust: CertificateTrust) -> None:
+    """Probe the gateway again and raise MxGatewayCertificateChangedError when it presents
+    a certificate other than `trust.sha256`, the channel's only trust root. Nothing is
+    stored or re-trusted here: the channel can never accept another certificate anyway."""
+    presented = fingerprint(await probe_certificate(parse_endpoint(options.endpoint),
+                                                    options.timeout))
+    if presented == trust.sha256:
+        return
+    if trust.status == "pinned":
+        raise _known.pin_error(trust.endpoint, trust.sha256, presented)
+    entry = _known.KnownGateway(trust.endpoint, trust.sha256,
+                                trust.first_seen or "this client connected", "")
+    raise _known.changed_error(entry, presented, trust.file or "none: known_gateways=None")
 
 
 def open_channel(plan: ChannelPlan) -> grpc.aio.Channel:

@@ -10,28 +10,30 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 from collections.abc import AsyncGenerator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from . import _channel, _errors, _rpc, _streams
+from ._log import log
 from ._options import ClientOptions
 from ._session import Session
 from ._version import __version__
+
+# The longest lease open_session asks for (a year); the gateway's default is 1800 s.
+MAX_LEASE = 365 * 24 * 3600.0
 
 if TYPE_CHECKING:
     import grpc
 
     from ._galaxy import GalaxyRepositoryClient
+    from ._known import CertificateTrust
     from ._proto.mxaccess_gateway.v1.mxaccess_gateway_pb2 import (
         ActiveAlarmSnapshot,
         AlarmFeedMessage,
         MxCommandReply,
         MxCommandRequest,
     )
-
-log = logging.getLogger("mxgw")
 
 
 class GatewayClient:
@@ -41,11 +43,12 @@ class GatewayClient:
     until their lease runs out, so `mxgw open-session` can hand one to a later command."""
 
     def __init__(self, options: ClientOptions, channel: grpc.aio.Channel, rpc: _rpc.Rpc,
-                 description: str) -> None:
+                 description: str, certificate_trust: CertificateTrust | None = None) -> None:
         self._options = options
         self._channel = channel
         self._rpc = rpc
         self._description = description
+        self._trust = certificate_trust
         self._sessions: set[Session] = set()
         self._calls = _streams.CallRegistry()
         self._close_task: asyncio.Task[None] | None = None
@@ -55,8 +58,10 @@ class GatewayClient:
     async def connect(cls, options: ClientOptions | str | None = None, **overrides: Any
                       ) -> GatewayClient:
         """Open the channel. With TLS trust-on-first-use this probes the gateway's
-        certificate now (a failure is an MxGatewayTransportError naming the endpoint);
-        otherwise the first call connects.
+        certificate now (a failure is an MxGatewayTransportError naming the endpoint) and
+        checks it against `tls_pin` or known_gateways.json (a different one raises
+        MxGatewayCertificateChangedError before any call); otherwise the first call
+        connects.
 
             client = await GatewayClient.connect(ClientOptions("gw:5120", plaintext=True))
             client = await GatewayClient.connect(endpoint="gw:5120", plaintext=True)
@@ -72,7 +77,7 @@ class GatewayClient:
         channel = _channel.open_channel(plan)
         rpc = _rpc.Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
                        tls=plan.tls, endpoint=plan.target)
-        return cls(options, channel, rpc, plan.description)
+        return cls(options, channel, rpc, plan.description, plan.trust)
 
     @property
     def options(self) -> ClientOptions:
@@ -80,8 +85,34 @@ class GatewayClient:
 
     @property
     def transport_description(self) -> str:
-        """"plaintext (h2c)", "TLS (CA file ...)", "TLS (trust-on-first-use, pinned SHA-256 ..)"."""
+        """"plaintext (h2c)", "TLS (CA file ...)", "TLS (system trust roots)", or for
+        trust-on-first-use "TLS (trust-on-first-use: new, now pinned SHA-256 ..)",
+        "TLS (trust-on-first-use: pinned, known since ..., SHA-256 ..)",
+        "TLS (pinned by tls_pin, SHA-256 ..)"."""
         return self._description
+
+    @property
+    def certificate_trust(self) -> CertificateTrust | None:
+        """How the gateway's certificate was trusted on connecting (`status` "new",
+        "known", "pinned" or "not-stored"); None for plaintext, a CA file or system roots."""
+        return self._trust
+
+    async def check_certificate(self) -> None:
+        """Probe the gateway's certificate again and raise MxGatewayCertificateChangedError
+        when it is not the one this client trusted on connecting (trust-on-first-use or
+        `tls_pin`): after a gateway restart, say, when calls fail with UNAVAILABLE.
+
+            try:
+                await client.check_certificate()
+            except mxgw.MxGatewayCertificateChangedError as exc:
+                print("refused:", exc.presented)
+
+        Never trusts anything new: the channel accepts only the certificate it was built
+        with. Plaintext, CA-file and system-root clients have nothing to check (their
+        handshake verifies on its own). A failed probe is an MxGatewayTransportError.
+        """
+        if self._trust is not None:
+            await _channel.check_pinned(self._options, self._trust)
 
     @property
     def galaxy(self) -> GalaxyRepositoryClient:
@@ -127,19 +158,50 @@ class GatewayClient:
     # ------------------------------------------------------------ sessions
 
     async def open_session(self, name: str = "mxgw", lease: float | None = None) -> Session:
-        """Open a session (one MXAccess worker); `lease` in seconds (None = gateway default)."""
+        """Open a session (one MXAccess worker); `lease` in seconds (None = gateway default).
+
+        OpenSession gets at least 5 s whatever the client timeout, so a tiny timeout does
+        not give up on a session the gateway is creating. When the calling task is
+        cancelled while OpenSession is in flight, the reply is still awaited and a session
+        it names is closed before the cancellation goes on.
+        """
         self._check_open()
-        session_id = await self._rpc.open_session(name, f"mxgw {__version__}", lease)
-        session = Session(self._rpc, session_id, name=name, read_only=self._options.read_only,
-                          on_closed=self._sessions.discard)
+        if lease is not None and not 1 <= lease <= MAX_LEASE:
+            raise _errors.MxGatewayConfigError(
+                f"lease must be 1 to {MAX_LEASE:g} seconds (got {lease!r})")
+        opening = asyncio.ensure_future(
+            self._rpc.open_session(name, f"mxgw {__version__}", lease))
+        # Retrieved here even when nobody awaits it any more (a second cancellation):
+        # asyncio would print "Task exception was never retrieved" on stderr.
+        opening.add_done_callback(lambda task: task.cancelled() or task.exception())
+        try:
+            opened = await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            await self._close_late(opening)
+            raise
+        session = Session(self._rpc, opened.session_id, name=name,
+                          read_only=self._options.read_only, on_closed=self._sessions.discard,
+                          lease_expires_at=opened.lease_expires_at)
         self._sessions.add(session)
         return session
+
+    async def _close_late(self, opening: asyncio.Future[_rpc.OpenedSession]) -> None:
+        """Close the session an OpenSession whose caller was cancelled may still open."""
+        try:
+            session_id = (await opening).session_id
+        except _errors.MxGatewayError:
+            return  # nothing was opened
+        try:
+            await self._rpc.close_session(session_id, "cancelled while opening")
+        except _errors.MxGatewayError as exc:
+            log.warning("closing session %s (cancelled while opening) failed: %s",
+                        session_id, exc)
 
     def attach_session(self, session_id: str, name: str = "mxgw") -> Session:
         """A Session for an existing session id (no RPC). Closing it closes that session."""
         self._check_open()
         if not session_id.strip():
-            raise ValueError("session id is empty")
+            raise _errors.MxGatewayConfigError("session id is empty")
         return Session(self._rpc, session_id, name=name, read_only=self._options.read_only)
 
     async def close_session(self, session_id: str, reason: str = "") -> str:
@@ -199,6 +261,11 @@ class GatewayClient:
 
     async def _close(self, close_sessions: bool) -> None:
         try:
+            # A close in flight (its caller cancelled by Ctrl-C or SIGTERM) finishes first:
+            # closing the channel under it would leave the session open on the gateway.
+            pending = [task for s in self._sessions if (task := s.closing) is not None]
+            if pending:
+                await asyncio.wait(pending)
             for session in list(self._sessions) if close_sessions else []:
                 try:
                     await session.close("client closed")

@@ -1,7 +1,11 @@
 """Typed errors raised by the mxgw library.
 
     MxGatewayError                      anything the gateway or the channel refused
+    ├── MxGatewayConfigError            a bad option, value, endpoint or file, refused before
+    │   │                               anything is sent (also a ValueError)
+    │   └── KnownGatewaysFileError      known_gateways.json cannot be read or written
     ├── MxGatewayTransportError         unavailable, deadline, TLS, name resolution, dropped stream
+    │   └── MxGatewayCertificateChangedError   not the certificate trusted for the endpoint
     ├── MxGatewayAuthenticationError    missing, malformed or unknown API key (UNAUTHENTICATED)
     ├── MxGatewayAuthorizationError     key lacks the scope (PERMISSION_DENIED)
     ├── MxGatewaySessionError           session not found, not ready, faulted or closed
@@ -10,7 +14,9 @@
     │   │                               protocol status other than MXAccess failure); `.reply`
     │   └── MxAccessError               MXAccess reported failure: `.hresult`, `.statuses`
     ├── MxGatewayStreamGapError         events were lost (sequence gap or replay gap)
-    └── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
+    ├── MxGatewayReadOnlyError          a write was refused locally: the options are read-only
+    └── MxGatewayConditionTimeoutError  `session.wait_for`: the condition did not hold in time
+                                        (also a TimeoutError)
 
 gRPC status codes and protocol status codes are mapped to these classes in exactly one
 place, `mxgw._rpc.map_errors`; nothing else maps errors. This module imports no grpc,
@@ -38,6 +44,15 @@ def redact(text: str) -> str:
     """Replace anything shaped like an API key or bearer token with `<redacted>`."""
     text = _KEY_PATTERN.sub("<redacted>", text)
     return _BEARER_PATTERN.sub(r"\1<redacted>", text)
+
+
+def secret_forms(value: str) -> set[str]:
+    """The strings to scrub for one secret: the value itself and, for an API key, its
+    bare secret part (the text after `mxgw_<keyId>_`, which alone is the secret)."""
+    forms = {value}
+    if _KEY_PATTERN.fullmatch(value):
+        forms.add(value.split("_", 2)[2])
+    return forms
 
 
 class MxGatewayError(Exception):
@@ -75,8 +90,38 @@ class MxGatewayError(Exception):
         }
 
 
+class MxGatewayConfigError(MxGatewayError, ValueError):
+    """An option, value, endpoint or file the library refuses before sending anything:
+    a bad endpoint or timeout, an API key with characters a header cannot carry, an
+    unreadable CA file, a value that does not fit its type, too many bulk items.
+
+    Also a ValueError, so `except ValueError` keeps working. The CLI maps it to exit 2.
+    """
+
+
 class MxGatewayTransportError(MxGatewayError):
     """The channel failed: gateway unreachable, deadline exceeded, TLS or name resolution."""
+
+
+class MxGatewayCertificateChangedError(MxGatewayTransportError):
+    """The gateway presented a certificate other than the one trusted for its endpoint:
+    the one remembered in known_gateways.json, or the one given as `tls_pin`.
+
+    Raised by `GatewayClient.connect` before the channel exists, so no call was made and
+    the API key was not sent. `endpoint` (normalised), `expected` and `presented` (colon
+    hex SHA-256), `first_seen` (when `expected` was first trusted; None for a `tls_pin`).
+
+        except mxgw.MxGatewayCertificateChangedError as exc:
+            print(exc.endpoint, exc.expected, exc.presented)
+    """
+
+    def __init__(self, message: str, *, endpoint: str, expected: str, presented: str,
+                 first_seen: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.endpoint = endpoint
+        self.expected = expected
+        self.presented = presented
+        self.first_seen = first_seen
 
 
 class MxGatewayAuthenticationError(MxGatewayError):
@@ -139,11 +184,35 @@ class MxGatewayReadOnlyError(MxGatewayError):
     `read_only=True`. Raised before anything is sent; the CLI maps it to exit 2."""
 
 
+class MxGatewayConditionTimeoutError(MxGatewayError, TimeoutError):
+    """`session.wait_for(...)` (and `mxgw watch --until`): the condition did not hold
+    within the timeout or the number of changes allowed. `changes` is how many data changes
+    were seen, `last` the last of them (a DataChange, or None). The CLI exits 10."""
+
+    def __init__(self, message: str, *, changes: int, last: Any = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.changes = changes
+        self.last = last
+
+
+class KnownGatewaysFileError(MxGatewayConfigError):
+    """known_gateways.json is corrupt, cannot be read or written, or stays locked.
+
+    The message names the file and what to do. A MxGatewayConfigError (so a ValueError),
+    as the library's other configuration errors are; the CLI maps it to exit 2 (fix the
+    file; retrying will not).
+    """
+
+
 __all__ = [
+    "KnownGatewaysFileError",
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",
+    "MxGatewayCertificateChangedError",
     "MxGatewayCommandError",
+    "MxGatewayConditionTimeoutError",
+    "MxGatewayConfigError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",
@@ -151,4 +220,5 @@ __all__ = [
     "MxGatewayTransportError",
     "MxGatewayWorkerError",
     "redact",
+    "secret_forms",
 ]

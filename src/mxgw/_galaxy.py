@@ -51,7 +51,8 @@ def _root(gobject_id: int | None, tag_name: str | None,
     given = [(k, v) for k, v in (("id", gobject_id), ("tag_name", tag_name),
                                  ("contained_path", contained_path)) if v is not None]
     if len(given) > 1:
-        raise ValueError("give at most one of the id, tag name and contained path")
+        raise _errors.MxGatewayConfigError(
+            "give at most one of the id, tag name and contained path")
     return _rpc.RootSpec(*given[0]) if given else _rpc.RootSpec(None, None)
 
 

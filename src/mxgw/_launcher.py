@@ -10,14 +10,13 @@ site-packages/`, too deep for Windows' 260-character paths; puts the bundle afte
 subprocess, compileall, shutil and zipfile on every start even when nothing is extracted.
 
 In order, `main()`:
-1. sets `GRPC_VERBOSITY=ERROR` unless it is set (grpc reads it when first imported);
-2. refuses a platform or Python the pyz was not built for;
-3. finds or makes the extraction folder `<root>/mxgw-<build id>`: root is `$SHIV_ROOT`
+1. refuses a platform or Python the pyz was not built for;
+2. finds or makes the extraction folder `<root>/mxgw-<build id>`: root is `$SHIV_ROOT`
    when set, else `~/.shiv`, else (home not writable) a per-user folder in the temp folder;
-4. puts it first on `sys.path`, ahead of `PYTHONPATH` and site-packages;
-5. removes extractions of other mxgw builds that have not been started for a day;
-6. runs `mxgw.cli.main`.
-Any failure before step 6 prints the CLI's one-line JSON error on stderr and exits 9.
+3. puts it first on `sys.path`, ahead of `PYTHONPATH` and site-packages;
+4. removes extractions of other mxgw builds that have not been started for a day;
+5. runs `mxgw.cli.main` (which keeps grpc's own log lines off stderr, on every path).
+Any failure before step 5 prints the CLI's one-line JSON error on stderr and exits 9.
 
 An ordinary start (extraction already there) imports only os and sys; extraction and
 errors live in `_launcher_extract.py`, compiled only when needed (see there why).
@@ -174,8 +173,7 @@ def remove_stale(root: str, keep: str, now: float) -> list[str]:
 
 
 def prepare(archive: str, build: dict[str, Any]) -> str:
-    """Steps 1-5 of the module docstring; returns the extraction folder, now on sys.path."""
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    """Steps 1-4 of the module docstring; returns the extraction folder, now on sys.path."""
     check_host(build)
     folder = find_or_extract(archive, build, os.environ)
     try:

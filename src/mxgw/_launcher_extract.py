@@ -64,6 +64,7 @@ def extract(archive: str, root: str, name: str, longest: int = 0,
             # The payload is stored uncompressed; reading it whole avoids ZipExtFile's
             # slow backward seeks, and it is at most a few tens of MB.
             payload = io.BytesIO(outer.read(PAYLOAD))
+        made: set[str] = set()
         with zipfile.ZipFile(payload) as zf:
             for info in zf.infolist():
                 rel = info.filename
@@ -73,9 +74,11 @@ def extract(archive: str, root: str, name: str, longest: int = 0,
                 if any(p in ("", ".", "..") for p in parts):
                     raise LauncherError("ExtractionError", f"unsafe path in archive: {rel}")
                 dest = os.path.join(tmp, *parts)
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-                with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
+                folder = os.path.dirname(dest)
+                if folder not in made:  # ~2,200 files in ~240 folders
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                write_new_file(dest, zf.read(info))
         compile_bytecode(tmp, final)
         try:
             os.rename(tmp, final)
@@ -87,6 +90,25 @@ def extract(archive: str, root: str, name: str, longest: int = 0,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def write_new_file(path: str, data: bytes) -> None:
+    """Create `path` holding `data`, with the fewest system calls.
+
+    Most of a first run is creating files, and Python's open() adds several calls to
+    each (a buffered stream, an isatty and an fstat): measured under Wine, the first
+    run wrote its ~2,200 files in 2.0 s with os.open() against 5.6 s with open().
+    """
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 # What every one-shot command imports; compiled at extraction (see compile_bytecode).

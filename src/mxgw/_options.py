@@ -7,7 +7,6 @@ Precedence, highest first: explicit flags > environment (`MXGATEWAY_ENDPOINT`,
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,10 +15,17 @@ from typing import Any
 
 from . import _paths
 from ._endpoint import parse_endpoint
+from ._errors import MxGatewayConfigError
+from ._known import parse_fingerprint
 
 ENV_ENDPOINT = "MXGATEWAY_ENDPOINT"
 ENV_API_KEY = "MXGATEWAY_API_KEY"
 ENV_PROFILE = "MXGATEWAY_PROFILE"
+
+# The deadline range: below a millisecond nothing can answer; far above a day grpc's
+# deadline arithmetic overflows (1e10 s made every call fail at once with DEADLINE_EXCEEDED).
+TIMEOUT_RANGE = (0.001, 86400.0)
+KEEPALIVE_RANGE = (1.0, 86400.0)
 
 # Profile keys that are not option fields: the name of an environment variable holding
 # the key, so config.toml need not contain the secret itself.
@@ -35,9 +41,17 @@ class ClientOptions:
 
     TLS is the default. `plaintext=True` or an `http://` endpoint asks for h2c; it is never
     inferred from the host name. With TLS and neither `ca_file` nor
-    `require_certificate_validation`, the client trusts the certificate the gateway
-    presents on first contact and pins it for the channel (trust-on-first-use).
-    `api_key` never appears in repr(), str() or error messages.
+    `require_certificate_validation`:
+      - `tls_pin="3f:a0:..."` (SHA-256 of the certificate, colons optional) accepts only
+        that certificate;
+      - otherwise the certificate is trusted on first use, remembered in `known_gateways`
+        (default: known_gateways.json in the user's config folder, shared with the CLI),
+        and a different one later is refused (MxGatewayCertificateChangedError);
+        `known_gateways=None` remembers nothing (tests), a path uses another file.
+    `api_key` never appears in repr(), str() or error messages. `timeout` is the deadline
+    of every call that ends by itself (0.001 to 86400 s); streams that run until you stop
+    them have none, and `keepalive_seconds` pings the gateway while they run, so a dead
+    connection ends them. Bad values raise MxGatewayConfigError.
     """
 
     endpoint: str
@@ -46,25 +60,48 @@ class ClientOptions:
     ca_file: str | None = None
     require_certificate_validation: bool = False
     server_name_override: str | None = None
-    timeout: float | None = 30.0  # seconds per unary call; None = no deadline
+    timeout: float | None = 30.0  # seconds per call; None = no deadline
     max_message_bytes: int = 16 * 1024 * 1024
+    keepalive_seconds: float | None = 60.0  # HTTP/2 ping interval on busy channels; 0/None off
     use_proxy: bool = False  # honour http_proxy/https_proxy (grpc would route loopback too)
     read_only: bool = False  # refuse writes and alarm acknowledgements locally
     profile: str | None = None  # the profile these options came from, for display
+    tls_pin: str | None = None  # SHA-256 of the one certificate to accept; normalised
+    known_gateways: str | Path | None = field(default_factory=lambda: default_known_gateways())
 
     def __post_init__(self) -> None:
         endpoint = parse_endpoint(self.endpoint)
-        if self.api_key is not None and not self.api_key.strip():
-            object.__setattr__(self, "api_key", None)
+        if self.api_key is not None:
+            # A key pasted with its line break (Get-Content, a file) still works.
+            object.__setattr__(self, "api_key", self.api_key.strip() or None)
+        if self.api_key is not None and not all("!" <= c <= "~" for c in self.api_key):
+            # Never echo the key: say what kind of character is wrong, not which.
+            raise MxGatewayConfigError(
+                "the API key holds a character an HTTP header cannot carry (a space, a line "
+                "break or a non-ASCII letter); keys look like mxgw_<keyId>_<secret>")
         tls_asked = self.ca_file is not None or self.require_certificate_validation
-        if (self.plaintext or endpoint.scheme == "http") and tls_asked:
-            raise ValueError("plaintext cannot be combined with ca_file or certificate validation")
+        plaintext = self.plaintext or endpoint.scheme == "http"
+        if plaintext and tls_asked:
+            raise MxGatewayConfigError(
+                "plaintext cannot be combined with ca_file or certificate validation")
+        if self.tls_pin is not None:
+            object.__setattr__(self, "tls_pin", parse_fingerprint(self.tls_pin))
+            if plaintext or tls_asked:
+                raise MxGatewayConfigError("tls_pin is for TLS without ca_file or certificate "
+                                           "validation; drop one of them")
+        if self.known_gateways is not None:
+            if not str(self.known_gateways).strip():
+                raise MxGatewayConfigError("known_gateways is empty: give a path, or None")
+            object.__setattr__(self, "known_gateways", str(self.known_gateways))
         if self.plaintext and endpoint.scheme == "https":
-            raise ValueError("an https:// endpoint cannot be plaintext")
-        if self.timeout is not None and not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise ValueError("timeout must be a positive number of seconds (or None)")
-        if self.max_message_bytes < 1024:
-            raise ValueError("max_message_bytes must be at least 1024")
+            raise MxGatewayConfigError("an https:// endpoint cannot be plaintext")
+        _check_range("timeout", self.timeout, TIMEOUT_RANGE, none="no deadline")
+        if self.keepalive_seconds == 0:
+            object.__setattr__(self, "keepalive_seconds", None)
+        _check_range("keepalive_seconds", self.keepalive_seconds, KEEPALIVE_RANGE,
+                     none="no keepalive pings", zero=True)
+        if not 1024 <= self.max_message_bytes <= 2**31 - 1:
+            raise MxGatewayConfigError("max_message_bytes must be 1024..2147483647")
 
     def __repr__(self) -> str:
         parts = []
@@ -130,23 +167,43 @@ class ClientOptions:
         values.update({k: v for k, v in flags.items() if v is not None})
         if name is not None:
             values["profile"] = name
+        values.setdefault("known_gateways", default_known_gateways(env))
         return cls._build(values)
 
     @classmethod
     def _build(cls, values: dict[str, Any]) -> ClientOptions:
         if not values.get("endpoint"):
-            raise ValueError(
+            raise MxGatewayConfigError(
                 f"no gateway endpoint: pass --endpoint, set {ENV_ENDPOINT} or use a profile"
             )
         return cls(**values)
 
 
+def _check_range(name: str, value: float | None, bounds: tuple[float, float], *, none: str,
+                 zero: bool = False) -> None:
+    low, high = bounds
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            low <= value <= high):  # NaN fails the comparison too
+        off = "0 or None" if zero else "None"
+        raise MxGatewayConfigError(
+            f"{name} must be {low:g} to {high:g} seconds, or {off} for {none} (got {value!r})")
+
+
+def default_known_gateways(env: Mapping[str, str] | None = None) -> str:
+    """known_gateways.json in the user's config folder (MXGW_HOME when set)."""
+    return str(_paths.known_gateways_file(env))
+
+
 _FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(ClientOptions))
+# Not a profile key: the CLI's `trust` commands manage the default file only.
+_NOT_IN_PROFILE = frozenset({"profile", "known_gateways"})
 _TYPES: dict[str, tuple[type, ...]] = {
     "endpoint": (str,), "api_key": (str,), "plaintext": (bool,), "ca_file": (str,),
     "require_certificate_validation": (bool,), "server_name_override": (str,),
-    "timeout": (int, float), "max_message_bytes": (int,), "use_proxy": (bool,),
-    "read_only": (bool,), "api_key_env": (str,),
+    "timeout": (int, float), "max_message_bytes": (int,), "keepalive_seconds": (int, float),
+    "use_proxy": (bool,), "read_only": (bool,), "api_key_env": (str,), "tls_pin": (str,),
 }
 
 
@@ -164,15 +221,15 @@ def _load_profile(
 ) -> tuple[dict[str, Any], str | None]:
     if not path.exists():
         if name is not None or explicit:
-            raise ValueError(f"profile {name!r} needs {path}, which does not exist"
-                             if name else f"config file {path} does not exist")
+            raise MxGatewayConfigError(f"profile {name!r} needs {path}, which does not exist"
+                                       if name else f"config file {path} does not exist")
         return {}, None
     import tomllib  # only when there is a config file: one-shot commands start faster
 
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"cannot read {path}: {exc}") from exc
+        raise MxGatewayConfigError(f"cannot read {path}: {exc}") from exc
     profiles = doc.get("profiles", {})
     if name is None:
         name = doc.get("default_profile")
@@ -180,17 +237,18 @@ def _load_profile(
             return {}, None
     if not isinstance(profiles, dict) or not isinstance(profiles.get(name), dict):
         known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) else ""
-        raise ValueError(  # noqa: TRY004 - a configuration error, like the others here
+        raise MxGatewayConfigError(
             f"no profile {name!r} in {path} (known: {known or 'none'})")
     raw = dict(profiles[name])
-    allowed = (_FIELD_NAMES - {"profile"}) | set(_PROFILE_EXTRA)
+    allowed = (_FIELD_NAMES - _NOT_IN_PROFILE) | set(_PROFILE_EXTRA)
     unknown = set(raw) - allowed
     if unknown:
-        raise ValueError(f"profile {name!r} in {path}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise MxGatewayConfigError(
+            f"profile {name!r} in {path}: unknown key(s) {', '.join(sorted(unknown))}")
     for key, value in raw.items():
         types = _TYPES[key]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise ValueError(f"profile {name!r} in {path}: {key} has the wrong type")
+            raise MxGatewayConfigError(f"profile {name!r} in {path}: {key} has the wrong type")
     key_env = raw.pop("api_key_env", None)
     if key_env and env.get(key_env):
         raw.setdefault("api_key", env[key_env])

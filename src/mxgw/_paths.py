@@ -1,6 +1,7 @@
 """Where mxgw keeps the user's files, on Windows and elsewhere.
 
-    config   %APPDATA%\\mxgw            $XDG_CONFIG_HOME/mxgw  (~/.config/mxgw)    config.toml
+    config   %APPDATA%\\mxgw            $XDG_CONFIG_HOME/mxgw  (~/.config/mxgw)    config.toml,
+                                                                          known_gateways.json
     data     %LOCALAPPDATA%\\mxgw       $XDG_DATA_HOME/mxgw    (~/.local/share/mxgw) REPL history
     state    %LOCALAPPDATA%\\mxgw       $XDG_STATE_HOME/mxgw   (~/.local/state/mxgw) audit log
 
@@ -67,9 +68,16 @@ def default_config_file(env: Mapping[str, str] | None = None, os_name: str | Non
     return config_dir(env, os_name) / "config.toml"
 
 
+def known_gateways_file(env: Mapping[str, str] | None = None,
+                        os_name: str | None = None) -> PurePath:
+    """The certificates trusted on first use, by endpoint (see mxgw._known)."""
+    return config_dir(env, os_name) / "known_gateways.json"
+
+
 def audit_log_file(env: Mapping[str, str] | None = None, os_name: str | None = None) -> PurePath:
     return state_dir(env, os_name) / "audit.jsonl"
 
 
 def history_file(env: Mapping[str, str] | None = None, os_name: str | None = None) -> PurePath:
     return data_dir(env, os_name) / "repl_history"
+

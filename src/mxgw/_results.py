@@ -6,13 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import _rpc
+from . import _errors, _rpc
 from ._status import StatusInfo, failures
 from ._values import TagValue
 
 MAX_BULK_ITEMS = 1000
 """Most items one bulk command may carry; larger lists are refused before sending.
 Use `Session.chunked(...)` (or the conveniences) to split them, keeping result order."""
+
+
+def check_bulk_size(operation: str, count: int) -> None:
+    """Refuse a bulk of more than MAX_BULK_ITEMS entries (MxGatewayConfigError). The one
+    home of the rule: the session checks before sending, the CLI before connecting."""
+    if count > MAX_BULK_ITEMS:
+        raise _errors.MxGatewayConfigError(
+            f"{operation}: {count} entries is more than the {MAX_BULK_ITEMS} one bulk "
+            "command takes; split the list (session.chunked does it for you)")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ from ._status import StatusInfo, failures
 
 pb = gateway_pb2
 gpb = galaxy_pb2
+# The services the tool calls, by full name (what server reflection lists).
+SERVICE_NAMES = tuple(service.full_name for module in (gateway_pb2, galaxy_pb2)
+                      for service in module.DESCRIPTOR.services_by_name.values())
 
 # ---------------------------------------------------------------- error mapping
 
@@ -43,11 +46,38 @@ _GRPC_ERRORS: dict[grpc.StatusCode, type[_errors.MxGatewayError]] = {
     grpc.StatusCode.NOT_FOUND: _errors.MxGatewayCommandError,
     grpc.StatusCode.FAILED_PRECONDITION: _errors.MxGatewayCommandError,
     grpc.StatusCode.ALREADY_EXISTS: _errors.MxGatewaySessionError,
-    grpc.StatusCode.RESOURCE_EXHAUSTED: _errors.MxGatewaySessionError,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: _errors.MxGatewayCommandError,
     grpc.StatusCode.ABORTED: _errors.MxGatewayWorkerError,
 }
-# On session-scoped calls these name the session: not found, not ready or faulted.
-_SESSION_CODES = frozenset({grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION})
+# On session-scoped calls these name the session: not found, not ready or faulted; too
+# many sessions or too many pending commands.
+_SESSION_CODES = frozenset({grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION,
+                            grpc.StatusCode.RESOURCE_EXHAUSTED})
+# RESOURCE_EXHAUSTED texts that mean a message (or its status text) was over a size limit:
+# grpc's own ("Received message larger than max", "metadata size exceeds soft limit") and
+# grpc-dotnet's ("exceeds the maximum configured message size"). Never a session matter.
+_SIZE_MARKERS = ("larger than max", "message size", "metadata size", "message length",
+                 "exceeds the maximum")
+SIZE_HINT = ("a message over the size limit: ask for less per call (fewer tags in one "
+             "bulk or read, a narrower browse), or raise max_message_bytes")
+# A gateway's status text is kept to this many characters (it may quote a 16 KB name).
+_DETAILS_LIMIT = 500
+
+# Deadlines of their own for opening and closing a session, whatever the per-call timeout:
+# a tiny --timeout must not leave a session open on the gateway (an OpenSession that
+# expires after the gateway created the session, a CloseSession cut short).
+SESSION_CALL_FLOOR = 5.0
+CLOSE_DEADLINE_CAP = 30.0
+
+
+def close_deadline(timeout: float | None) -> float:
+    """CloseSession's deadline: the per-call timeout, at least 5 s and at most 30 s."""
+    return min(max(timeout or CLOSE_DEADLINE_CAP, SESSION_CALL_FLOOR), CLOSE_DEADLINE_CAP)
+
+
+def open_deadline(timeout: float | None) -> float | None:
+    """OpenSession's deadline: the per-call timeout, at least 5 s (None stays None)."""
+    return None if timeout is None else max(timeout, SESSION_CALL_FLOOR)
 
 _PROTOCOL_ERRORS: dict[str, type[_errors.MxGatewayError]] = {
     "INVALID_REQUEST": _errors.MxGatewayCommandError,
@@ -62,6 +92,23 @@ _PROTOCOL_ERRORS: dict[str, type[_errors.MxGatewayError]] = {
 
 # Codes a resuming event stream may retry; everything else is final.
 RETRYABLE_STREAM_CODES = frozenset({"UNAVAILABLE", "ABORTED"})
+
+# A session-scoped call that fails with these can never succeed on that session again: the
+# gateway no longer knows it (restarted: NOT_FOUND) or has faulted it (FAILED_PRECONDITION).
+_LOST_SESSION_CODES = frozenset({"NOT_FOUND", "FAILED_PRECONDITION"})
+_LOST_STATUSES = frozenset({"PROTOCOL_STATUS_CODE_SESSION_NOT_FOUND",
+                            "PROTOCOL_STATUS_CODE_WORKER_UNAVAILABLE"})
+
+
+def session_lost(error: BaseException) -> bool:
+    """True when `error` (from a call or stream of a session) says the session is gone or
+    unreachable: the channel or worker is unavailable, the gateway lost or faulted it."""
+    if not isinstance(error, _errors.MxGatewayError):
+        return False
+    if error.grpc_code == "UNAVAILABLE" or error.protocol_status in _LOST_STATUSES:
+        return True
+    return (isinstance(error, _errors.MxGatewaySessionError)
+            and error.grpc_code in _LOST_SESSION_CODES)
 
 
 def _tls_hint(details: str, endpoint: str) -> str | None:
@@ -80,14 +127,24 @@ def _tls_hint(details: str, endpoint: str) -> str | None:
     return None
 
 
+def _shorten(details: str) -> str:
+    if len(details) <= _DETAILS_LIMIT:
+        return details
+    return f"{details[:_DETAILS_LIMIT]}... ({len(details) - _DETAILS_LIMIT} more characters)"
+
+
 @contextlib.contextmanager
 def map_errors(
     operation: str, *, session: bool = False, tls: bool = False, endpoint: str = ""
 ) -> Iterator[None]:
     """Turn a grpc error raised inside the block into the matching MxGatewayError.
 
-    `session=True` marks session-scoped calls, where NOT_FOUND and FAILED_PRECONDITION mean
-    the session is gone, not ready or faulted. `tls` adds a hint to handshake failures.
+    `session=True` marks session-scoped calls, where NOT_FOUND, FAILED_PRECONDITION and
+    RESOURCE_EXHAUSTED mean the session is gone, not ready or faulted, or the gateway has
+    no room for another session or command. A RESOURCE_EXHAUSTED about a message's size is
+    a refused command everywhere. `tls` adds a hint to handshake failures. Text that
+    cannot be put into a request (a lone surrogate from undecodable bytes) is an
+    MxGatewayConfigError.
     """
     try:
         yield
@@ -95,11 +152,21 @@ def map_errors(
         code = exc.code()
         details = exc.details() or ""
         cls = _GRPC_ERRORS.get(code, _errors.MxGatewayError)
-        if session and code in _SESSION_CODES:
+        hint = None
+        if code == grpc.StatusCode.RESOURCE_EXHAUSTED and any(
+                marker in details.lower() for marker in _SIZE_MARKERS):
+            cls, hint = _errors.MxGatewayCommandError, SIZE_HINT
+        elif session and code in _SESSION_CODES:
             cls = _errors.MxGatewaySessionError
-        hint = _tls_hint(details, endpoint) if tls and code == grpc.StatusCode.UNAVAILABLE else None
-        message = f"{operation}: {code.name}: {details}" + (f" ({hint})" if hint else "")
+        elif tls and code == grpc.StatusCode.UNAVAILABLE:
+            hint = _tls_hint(details, endpoint)
+        message = f"{operation}: {code.name}: {_shorten(details)}" + (
+            f" ({hint})" if hint else "")
         raise cls(message, grpc_code=code.name) from exc
+    except UnicodeEncodeError as exc:
+        raise _errors.MxGatewayConfigError(
+            f"{operation}: text that cannot be sent as UTF-8 ({exc.reason} at character "
+            f"{exc.start}); undecodable bytes in a name or value?") from None
 
 
 def _enum_short(enum: Any, number: int, prefix: str) -> str:
@@ -176,6 +243,11 @@ def check_event(event: Any, operation: str) -> Any:
 # ---------------------------------------------------------------- the stubs
 
 
+class OpenedSession(NamedTuple):
+    session_id: str
+    lease_expires_at: datetime | None  # the gateway's clock: None when it sends none
+
+
 class Rpc:
     """The stubs on one channel, the API-key metadata and the unary deadline."""
 
@@ -211,23 +283,30 @@ class Rpc:
         with self.errors(operation, session=session):
             return await method(request, metadata=self._metadata, timeout=deadline)
 
-    def _stream(self, method: Any, request: Any) -> Any:
-        return method(request, metadata=self._metadata)
+    def _stream(self, method: Any, request: Any, timeout: float | None = None) -> Any:
+        """A server stream; `timeout` for streams that end by themselves, none for those
+        that run until cancelled (keepalive pings watch their connection)."""
+        return method(request, metadata=self._metadata, timeout=timeout)
 
     # gateway
-    async def open_session(self, name: str, version: str, lease: float | None) -> str:
-        request = pb.OpenSessionRequest(client_session_name=name, client_version=version)
+    async def open_session(self, name: str, version: str, lease: float | None
+                           ) -> OpenedSession:
+        with self.errors("open session"):
+            request = pb.OpenSessionRequest(client_session_name=name, client_version=version)
         if lease is not None:
             request.requested_lease.CopyFrom(Duration(seconds=int(lease)))
-        reply = await self._unary(self._gateway.OpenSession, request, "open session", session=True)
+        reply = await self._unary(self._gateway.OpenSession, request, "open session",
+                                  session=True, timeout=open_deadline(self.timeout))
         check_reply(reply, "open session")
-        return str(reply.session_id)
+        return OpenedSession(str(reply.session_id), timestamp(reply, "lease_expires_at"))
 
     async def close_session(self, session_id: str, reason: str) -> str:
-        request = pb.CloseSessionRequest(session_id=session_id, reason=reason)
-        reply = await self._unary(self._gateway.CloseSession, request, "close session",
-                                  session=True)
-        check_reply(reply, "close session")
+        operation = f"close session {session_id}"
+        with self.errors(operation):
+            request = pb.CloseSessionRequest(session_id=session_id, reason=reason)
+        reply = await self._unary(self._gateway.CloseSession, request, operation,
+                                  session=True, timeout=close_deadline(self.timeout))
+        check_reply(reply, operation)
         return _enum_short(pb.SessionState, reply.final_state, "SESSION_STATE_")
 
     async def invoke(self, request: Any, operation: str, *, strict: bool,
@@ -237,27 +316,32 @@ class Rpc:
         return check_reply(reply, operation, strict=strict)
 
     def stream_events(self, session_id: str, after_sequence: int) -> Any:
-        request = pb.StreamEventsRequest(session_id=session_id,
-                                         after_worker_sequence=after_sequence)
+        with self.errors("stream events"):
+            request = pb.StreamEventsRequest(session_id=session_id,
+                                             after_worker_sequence=after_sequence)
         return self._stream(self._gateway.StreamEvents, request)
 
     async def acknowledge_alarm(self, reference: str, comment: str, operator: str, node: str,
                                 domain: str, full_name: str) -> int:
-        request = pb.AcknowledgeAlarmRequest(
-            alarm_full_reference=reference, comment=comment, operator_user=operator,
-            operator_node=node, operator_domain=domain, operator_full_name=full_name)
+        with self.errors("acknowledge alarm"):
+            request = pb.AcknowledgeAlarmRequest(
+                alarm_full_reference=reference, comment=comment, operator_user=operator,
+                operator_node=node, operator_domain=domain, operator_full_name=full_name)
         reply = await self._unary(self._gateway.AcknowledgeAlarm, request, "acknowledge alarm",
                                   session=False)
         check_reply(reply, "acknowledge alarm")
         return int(reply.native_status)
 
     def stream_alarms(self, prefix: str) -> Any:
-        return self._stream(self._gateway.StreamAlarms,
-                            pb.StreamAlarmsRequest(alarm_filter_prefix=prefix))
+        with self.errors("stream alarms"):
+            request = pb.StreamAlarmsRequest(alarm_filter_prefix=prefix)
+        return self._stream(self._gateway.StreamAlarms, request)
 
     def query_active_alarms(self, prefix: str) -> Any:
-        return self._stream(self._gateway.QueryActiveAlarms,
-                            pb.QueryActiveAlarmsRequest(alarm_filter_prefix=prefix))
+        # Ends by itself after the last active alarm, so it carries the call deadline.
+        with self.errors("query active alarms"):
+            request = pb.QueryActiveAlarmsRequest(alarm_filter_prefix=prefix)
+        return self._stream(self._gateway.QueryActiveAlarms, request, self.timeout)
 
     # galaxy
     async def galaxy_test_connection(self) -> tuple[bool, str]:
@@ -273,24 +357,28 @@ class Rpc:
     async def galaxy_discover(self, page_size: int, page_token: str, root: RootSpec,
                               filters: GalaxyFilters, max_depth: int | None
                               ) -> tuple[list[Any], str, int]:
-        request = gpb.DiscoverHierarchyRequest(page_size=page_size, page_token=page_token)
-        if root.kind is not None:
-            setattr(request, f"root_{_ROOT_FIELDS[root.kind]}", root.value)
-        if max_depth is not None:
-            request.max_depth.value = max_depth
-        _apply_filters(request, filters)
-        reply = await self._unary(self._galaxy.DiscoverHierarchy, request,
-                                  "galaxy discover hierarchy", session=False)
+        operation = "galaxy discover hierarchy"
+        with self.errors(operation):
+            request = gpb.DiscoverHierarchyRequest(page_size=page_size, page_token=page_token)
+            if root.kind is not None:
+                setattr(request, f"root_{_ROOT_FIELDS[root.kind]}", root.value)
+            if max_depth is not None:
+                request.max_depth.value = max_depth
+            _apply_filters(request, filters)
+        reply = await self._unary(self._galaxy.DiscoverHierarchy, request, operation,
+                                  session=False)
         return list(reply.objects), str(reply.next_page_token), int(reply.total_object_count)
 
     async def galaxy_browse(self, page_size: int, page_token: str, parent: RootSpec,
                             filters: GalaxyFilters) -> tuple[list[tuple[Any, bool]], str]:
-        request = gpb.BrowseChildrenRequest(page_size=page_size, page_token=page_token)
-        if parent.kind is not None:
-            setattr(request, f"parent_{_ROOT_FIELDS[parent.kind]}", parent.value)
-        _apply_filters(request, filters)
-        reply = await self._unary(self._galaxy.BrowseChildren, request,
-                                  "galaxy browse children", session=False)
+        operation = "galaxy browse children"
+        with self.errors(operation):
+            request = gpb.BrowseChildrenRequest(page_size=page_size, page_token=page_token)
+            if parent.kind is not None:
+                setattr(request, f"parent_{_ROOT_FIELDS[parent.kind]}", parent.value)
+            _apply_filters(request, filters)
+        reply = await self._unary(self._galaxy.BrowseChildren, request, operation,
+                                  session=False)
         flags = list(reply.child_has_children) + [False] * len(reply.children)
         return list(zip(reply.children, flags)), str(reply.next_page_token)
 
@@ -336,6 +424,22 @@ def deploy_event_parts(event: Any) -> tuple[int, datetime | None, datetime | Non
 def alarm_feed_kind(message: Any) -> str:
     """"active_alarm", "snapshot_complete", "transition" or "provider_status"."""
     return str(message.WhichOneof("payload") or "")
+
+
+class ProviderStatus(NamedTuple):
+    mode: str  # "ALARMMGR", "SUBTAG" or "UNSPECIFIED"
+    degraded: bool
+    reason: str
+    since: datetime | None
+
+
+def provider_status(message: Any) -> ProviderStatus | None:
+    """The alarm provider's status in an AlarmFeedMessage; None for the other members."""
+    if alarm_feed_kind(message) != "provider_status":
+        return None
+    status = message.provider_status
+    return ProviderStatus(_enum_short(pb.AlarmProviderMode, status.mode, "ALARM_PROVIDER_MODE_"),
+                          bool(status.degraded), str(status.reason), timestamp(status, "since"))
 
 
 # ---------------------------------------------------------------- commands
@@ -420,17 +524,18 @@ def command(session_id: str, op: str, *args: Any) -> Any:
     Bulk write entries are tuples in the order of `_ENTRIES[op]`.
     """
     kind, member, names = _COMMANDS[op]
-    request = pb.MxCommandRequest(session_id=session_id)
-    request.command.kind = cast(Any, pb.MxCommandKind.Value("MX_COMMAND_KIND_" + kind))
-    payload = getattr(request.command, member)
-    payload.SetInParent()
-    if op in _ENTRIES:
-        server_handle, rows = args
-        payload.server_handle = server_handle
-        for row in rows:
-            _fill(payload.entries.add(), _ENTRIES[op], row)
-    else:
-        _fill(payload, names, args)
+    with map_errors(op.replace("_", " ")):
+        request = pb.MxCommandRequest(session_id=session_id)
+        request.command.kind = cast(Any, pb.MxCommandKind.Value("MX_COMMAND_KIND_" + kind))
+        payload = getattr(request.command, member)
+        payload.SetInParent()
+        if op in _ENTRIES:
+            server_handle, rows = args
+            payload.server_handle = server_handle
+            for row in rows:
+                _fill(payload.entries.add(), _ENTRIES[op], row)
+        else:
+            _fill(payload, names, args)
     return request
 
 
@@ -559,23 +664,29 @@ _VALUE_KINDS = {v: k for k, v in _VALUE_FIELDS.items()}
 
 
 def make_value(kind: str | None, payload: Any, data_type: str, variant: str) -> Any:
-    """An MxValue. For "array" the payload is (element data type, element variant, [MxValue])."""
+    """An MxValue. For "array" the payload is (element data type, element variant, [MxValue]).
+
+    A payload protobuf cannot hold (a time or elapsed time out of its range, a string
+    with a lone surrogate) raises MxGatewayConfigError."""
     number: Any = pb.MxDataType.Value("MX_DATA_TYPE_" + data_type)
     mx = pb.MxValue(data_type=number, variant_type=variant, raw_data_type=number - 2)
-    if kind is None:
-        mx.is_null = True
-    elif kind == "time":
-        mx.time_value.FromDatetime(payload)
-    elif kind == "elapsed":
-        mx.elapsed_value.FromTimedelta(payload)
-    elif kind == "array":
-        element_type, element_variant, values = payload
-        mx.array_value.element_data_type = cast(
-            Any, pb.MxDataType.Value("MX_DATA_TYPE_" + element_type))
-        mx.array_value.element_variant_type = element_variant
-        mx.array_value.values.extend(values)
-    else:
-        setattr(mx, _VALUE_FIELDS[kind], payload)
+    try:
+        if kind is None:
+            mx.is_null = True
+        elif kind == "time":
+            mx.time_value.FromDatetime(payload)
+        elif kind == "elapsed":
+            mx.elapsed_value.FromTimedelta(payload)
+        elif kind == "array":
+            element_type, element_variant, values = payload
+            mx.array_value.element_data_type = cast(
+                Any, pb.MxDataType.Value("MX_DATA_TYPE_" + element_type))
+            mx.array_value.element_variant_type = element_variant
+            mx.array_value.values.extend(values)
+        else:
+            setattr(mx, _VALUE_FIELDS[kind], payload)
+    except (ValueError, OverflowError) as exc:  # UnicodeEncodeError is a ValueError
+        raise _errors.MxGatewayConfigError(f"the value cannot be sent: {exc}") from None
     return mx
 
 

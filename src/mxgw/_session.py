@@ -11,14 +11,20 @@ Every command method raises the typed errors of `mxgw._errors`; the `*_raw` meth
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 from . import _errors, _rpc, _streams, _tags
-from ._results import MAX_BULK_ITEMS, BulkReadResult, BulkWriteResult, SubscribeResult
+from ._log import log
+from ._results import (
+    MAX_BULK_ITEMS,
+    BulkReadResult,
+    BulkWriteResult,
+    SubscribeResult,
+    check_bulk_size,
+)
 from ._values import DataChange, TagValue, to_mx_value
 
 if TYPE_CHECKING:
@@ -27,8 +33,8 @@ if TYPE_CHECKING:
         MxCommandRequest,
         MxEvent,
     )
+    from ._until import Condition
 
-log = logging.getLogger("mxgw")
 T = TypeVar("T")
 WriteValues = Mapping[int, Any] | Sequence[tuple[int, Any]]
 
@@ -51,8 +57,10 @@ class Session:
         name: str = "mxgw",
         read_only: bool = False,
         on_closed: Callable[[Session], None] | None = None,
+        lease_expires_at: datetime | None = None,
     ) -> None:
         self._rpc = rpc
+        self._lease_expires_at = lease_expires_at
         self._id = session_id
         self._name = name
         self._read_only = read_only
@@ -73,6 +81,12 @@ class Session:
         return self._name
 
     @property
+    def lease_expires_at(self) -> datetime | None:
+        """When the lease granted at OpenSession runs out, by the gateway's clock (any call
+        renews it); None for an attached session or a gateway that sends no time."""
+        return self._lease_expires_at
+
+    @property
     def timeout(self) -> float | None:
         """The per-call deadline in seconds (ClientOptions.timeout)."""
         return self._rpc.timeout
@@ -80,6 +94,13 @@ class Session:
     @property
     def closed(self) -> bool:
         return self._state != "open"
+
+    @property
+    def closing(self) -> asyncio.Task[str] | None:
+        """The CloseSession in flight, if any (the client lets it finish before closing
+        the channel, also when the task that started it was cancelled)."""
+        task = self._close_task
+        return task if task is not None and not task.done() else None
 
     def __repr__(self) -> str:
         return f"<Session {self._id} {self._state}>"
@@ -193,9 +214,7 @@ class Session:
     # ------------------------------------------------------------ bulk commands
 
     def _check_size(self, op: str, items: Sequence[Any]) -> None:
-        if len(items) > MAX_BULK_ITEMS:
-            raise ValueError(f"{op}: {len(items)} items is over the limit of {MAX_BULK_ITEMS} "
-                             "per command; use session.chunked(...) to split it")
+        check_bulk_size(op.replace("_", " "), len(items))
 
     async def _subscribe_like(self, op: str, server_handle: int,
                               items: Sequence[Any]) -> list[SubscribeResult]:
@@ -280,7 +299,7 @@ class Session:
             results = await session.chunked(session.read_bulk, server, tags_10k)
         """
         if not 0 < chunk_size <= MAX_BULK_ITEMS:
-            raise ValueError(f"chunk_size must be 1..{MAX_BULK_ITEMS}")
+            raise _errors.MxGatewayConfigError(f"chunk_size must be 1..{MAX_BULK_ITEMS}")
         results: list[T] = []
         for start in range(0, len(items), chunk_size):
             chunk = items[start:start + chunk_size]
@@ -350,6 +369,28 @@ class Session:
         """Data changes of `tags` (the current value first), with the tag name resolved."""
         return _tags.subscribe(self, _tags.flatten([tags]))
 
+    async def wait_for(self, tags: str | Sequence[str], condition: str | Condition, *,
+                       timeout: float | None, max_changes: int = 0,
+                       on_change: Callable[[DataChange], None] | None = None) -> DataChange:
+        """Subscribe to `tags` and return the first data change for which `condition`
+        holds; the subscription is removed on the way out.
+
+            stopped = await session.wait_for("Pump001.Running", "value == false", timeout=60)
+            await session.wait_for(["Tank001.Level", "Tank002.Level"],
+                                   "value > 80 and quality == Good", timeout=300)
+
+        `condition` is a string in the condition language (`mxgw.Condition`; a bad one
+        raises `mxgw.ConditionError` before anything is sent) or a parsed Condition. It is
+        evaluated per change. The current value of each tag arrives first, so a condition
+        that already holds returns at once. Raises MxGatewayConditionTimeoutError (a
+        TimeoutError) when it has not held after `timeout` seconds (None: no limit) or
+        after `max_changes` changes (0: no limit). `on_change` sees every change first.
+        """
+        from ._until import Condition  # the parser loads only when a wait needs it
+
+        return await _tags.wait_for(self, _tags.flatten([tags]), Condition.of(condition),
+                                    timeout, max_changes, on_change)
+
     async def write_tag(self, tag: str, value: Any, *, data_type: str | None = None,
                         timeout: float | None = None, current_user_id: int | None = None,
                         verifier_user_id: int = 0) -> None:
@@ -384,18 +425,29 @@ class Session:
 
     async def close(self, reason: str = "") -> str:
         """Close the session (CloseSession once, even under concurrent calls); returns the
-        final state name, e.g. "CLOSED". Further calls return the same result."""
-        if self._close_task is None:
+        final state name, e.g. "CLOSED". Further calls return the same result.
+
+        CloseSession has a deadline of its own (the client timeout, at least 5 s and at
+        most 30 s). When the gateway does not confirm the close, this raises the error and
+        the session counts as `closed` here but may still be open on the gateway until
+        its lease runs out; calling close() again retries.
+        """
+        task = self._close_task
+        if task is None or (task.done() and (task.cancelled() or task.exception())):
             self._state = "closing"
-            self._close_task = asyncio.get_running_loop().create_task(self._close(reason))
-        return await asyncio.shield(self._close_task)
+            task = self._close_task = asyncio.get_running_loop().create_task(
+                self._close(reason))
+        return await asyncio.shield(task)
 
     async def _close(self, reason: str) -> str:
+        await self._hub.close()
+        self._calls.close()
         try:
-            await self._hub.close()
-            self._calls.close()
-            return await self._rpc.close_session(self._id, reason)
-        finally:
-            self._state = "closed"
-            if self._on_closed is not None:
-                self._on_closed(self)
+            state = await self._rpc.close_session(self._id, reason)
+        except BaseException:
+            self._state = "closed (unconfirmed)"
+            raise
+        self._state = "closed"
+        if self._on_closed is not None:
+            self._on_closed(self)
+        return state

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import _errors, _rpc
-
-log = logging.getLogger("mxgw")
+from ._log import log
 
 
 class CallRegistry:
@@ -105,7 +103,9 @@ class ResumePolicy:
     max_backoff: float = 2.0
 
     def delay(self, attempt: int) -> float:
-        return float(min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1)))
+        # The exponent is capped: 2.0 ** 1024 overflows, and a caller that never gives up
+        # (the REPL's reconnect) gets there after a long enough outage.
+        return float(min(self.max_backoff, self.initial_backoff * 2.0 ** min(attempt - 1, 64)))
 
 
 async def events(

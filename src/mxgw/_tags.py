@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import reprlib
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _errors, _rpc
+from ._log import log
 from ._values import DataChange, TagValue
 
 if TYPE_CHECKING:
     from ._session import Session
+    from ._until import Condition
 
-log = logging.getLogger("mxgw")
 
 
 def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
@@ -29,7 +31,7 @@ def flatten(tags: Sequence[str | Sequence[str]]) -> list[str]:
         else:
             result.extend(tag)
     if not result:
-        raise ValueError("name at least one tag")
+        raise _errors.MxGatewayConfigError("name at least one tag")
     return result
 
 
@@ -102,7 +104,59 @@ async def subscribe(session: Session, tags: list[str]) -> AsyncGenerator[DataCha
             try:
                 await session.chunked(session.unsubscribe_bulk, server, list(handles))
             except _errors.MxGatewayError as exc:
-                log.warning("unsubscribing %d tags failed: %s", len(handles), exc)
+                # A session that is gone has nothing left to unsubscribe: not worth a warning.
+                level = logging.INFO if _rpc.session_lost(exc) else logging.WARNING
+                log.log(level, "unsubscribing %d tags failed: %s", len(handles), exc)
+
+
+async def wait_for(session: Session, tags: list[str], condition: Condition,
+                   timeout: float | None, max_changes: int,
+                   on_change: Callable[[DataChange], None] | None) -> DataChange:
+    """The first data change of `tags` for which `condition` holds (see Session.wait_for)."""
+    if timeout is not None and not timeout > 0:
+        raise _errors.MxGatewayConfigError(
+            f"timeout must be a positive number of seconds or None, not {timeout}")
+    if max_changes < 0:
+        raise _errors.MxGatewayConfigError(
+            f"max_changes must be 0 (no limit) or more, not {max_changes}")
+    condition.check_tags(tags)
+    changes = subscribe(session, tags)
+    seen = 0
+    last: DataChange | None = None
+    window = asyncio.timeout(timeout)
+    try:
+        async with window:
+            async for change in changes:
+                seen, last = seen + 1, change
+                if on_change is not None:
+                    on_change(change)
+                if condition.holds(change):
+                    return change
+                if seen == max_changes:
+                    raise _not_held(condition, f"in {_changes(seen)}", seen, last)
+    except TimeoutError:
+        if not window.expired():
+            raise  # not ours: e.g. the condition error just raised, itself a TimeoutError
+        raise _not_held(condition, f"within {timeout:g} s", seen, last) from None
+    finally:
+        await changes.aclose()
+    raise _errors.MxGatewaySessionError(
+        f"waiting for {condition}: the session's event stream ended (session closed?)")
+
+
+def _changes(count: int) -> str:
+    return f"{count} change" + ("" if count == 1 else "s")
+
+
+def _not_held(condition: Condition, when: str, seen: int,
+              last: DataChange | None) -> _errors.MxGatewayConditionTimeoutError:
+    details = [] if when.startswith("in ") else [_changes(seen)]
+    if last is not None:
+        details.append(f"last {last.tag} = {reprlib.repr(last.value.value)} "
+                       f"({last.value.quality_text})")
+    return _errors.MxGatewayConditionTimeoutError(
+        f"{condition} did not hold {when} ({', '.join(details) or 'no data change'})",
+        changes=seen, last=last)
 
 
 async def write_tag(session: Session, tag: str, value: Any, data_type: str | None,

@@ -7,6 +7,9 @@
     to_mx_value([1, 2, 3])               array of INTEGER
     to_mx_value(datetime.now(timezone.utc))   TIME (naive datetimes are refused)
     to_mx_value(timedelta(seconds=5))    ELAPSED_TIME
+
+A value that does not fit its type raises MxGatewayConfigError (a ValueError); a Python
+type that cannot be written at all (a dict, an object) raises TypeError.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import _rpc
+from ._errors import MxGatewayConfigError
 from ._status import StatusInfo, failures, is_good, quality_text
 from ._timefmt import iso_utc
 
@@ -50,7 +54,8 @@ def normalize_type(name: str) -> str:
     key = name.strip().lower().removesuffix("[]")
     key = _ALIASES.get(key, key)
     if key not in _TYPES:
-        raise ValueError(f"unknown data type {name!r}; use one of {', '.join(sorted(_TYPES))}")
+        raise MxGatewayConfigError(
+            f"unknown data type {name!r}; use one of {', '.join(sorted(_TYPES))}")
     return key
 
 
@@ -62,7 +67,7 @@ def _infer(value: Any) -> str:
             return "int32"
         if INT64_MIN <= value <= INT64_MAX:
             return "int64"
-        raise ValueError(f"{value} does not fit in 64 bits")
+        raise MxGatewayConfigError(f"{value} does not fit in 64 bits")
     if isinstance(value, float):
         return "double"
     if isinstance(value, str):
@@ -82,16 +87,26 @@ _FALSE = {"false", "0", "no", "off"}
 
 
 def _coerce(value: Any, key: str) -> Any:
-    """Convert `value` to the Python type of `key`, refusing lossy or unsafe values."""
+    """Convert `value` to the Python type of `key`, refusing lossy or unsafe values
+    with MxGatewayConfigError."""
+    try:
+        return _convert(value, key)
+    except MxGatewayConfigError:
+        raise
+    except (ValueError, OverflowError) as exc:  # int("x"), fromisoformat, timedelta range
+        raise MxGatewayConfigError(f"{value!r} is not a valid {key}: {exc}") from None
+
+
+def _convert(value: Any, key: str) -> Any:
     if key == "bool":
         if isinstance(value, str):
             text = value.strip().lower()
             if text in _TRUE | _FALSE:
                 return text in _TRUE
-            raise ValueError(f"{value!r} is not a boolean (true/false)")
+            raise MxGatewayConfigError(f"{value!r} is not a boolean (true/false)")
         if isinstance(value, (bool, int)) and value in (0, 1):
             return bool(value)
-        raise ValueError(f"{value!r} is not a boolean")
+        raise MxGatewayConfigError(f"{value!r} is not a boolean")
     if key in ("int32", "int64"):
         if isinstance(value, bool):
             value = int(value)
@@ -99,48 +114,49 @@ def _coerce(value: Any, key: str) -> Any:
             value = int(value.strip(), 0)
         elif isinstance(value, float):
             if not value.is_integer():
-                raise ValueError(f"{value!r} is not a whole number")
+                raise MxGatewayConfigError(f"{value!r} is not a whole number")
             value = int(value)
         if not isinstance(value, int):
-            raise ValueError(f"{value!r} is not an integer")
+            raise MxGatewayConfigError(f"{value!r} is not an integer")
         low, high = (INT32_MIN, INT32_MAX) if key == "int32" else (INT64_MIN, INT64_MAX)
         if not low <= value <= high:
-            raise ValueError(f"{value} is outside the {key} range")
+            raise MxGatewayConfigError(f"{value} is outside the {key} range")
         return value
     if key in ("float", "double"):
         number = float(value.strip()) if isinstance(value, str) else value
         if isinstance(number, bool) or not isinstance(number, (int, float)):
-            raise ValueError(f"{value!r} is not a number")
+            raise MxGatewayConfigError(f"{value!r} is not a number")
         number = float(number)
         if not math.isfinite(number):
-            raise ValueError(f"{value!r}: NaN and infinity cannot be written")
+            raise MxGatewayConfigError(f"{value!r}: NaN and infinity cannot be written")
         return number
     if key == "string":
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
+            raise MxGatewayConfigError(f"{value!r} is not a string")
         return value
     if key == "time":
         if isinstance(value, str):
             value = datetime.fromisoformat(value.strip())
         if not isinstance(value, datetime):
-            raise ValueError(f"{value!r} is not a datetime")
+            raise MxGatewayConfigError(f"{value!r} is not a datetime")
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{value.isoformat()} has no time zone: use an aware datetime, "
-                             "e.g. datetime.now(timezone.utc) or '...+00:00'")
+            raise MxGatewayConfigError(
+                f"{value.isoformat()} has no time zone: use an aware datetime, "
+                "e.g. datetime.now(timezone.utc) or '...+00:00'")
         return value
     if key == "elapsed":
         if isinstance(value, str):
             value = float(value.strip())
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value):
-                raise ValueError("NaN and infinity cannot be written")
+                raise MxGatewayConfigError("NaN and infinity cannot be written")
             value = timedelta(seconds=value)
         if not isinstance(value, timedelta):
-            raise ValueError(f"{value!r} is not a timedelta or a number of seconds")
+            raise MxGatewayConfigError(f"{value!r} is not a timedelta or a number of seconds")
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
-    raise ValueError(f"{value!r} is not bytes")
+    raise MxGatewayConfigError(f"{value!r} is not bytes")
 
 
 def _scalar(value: Any, key: str) -> Any:
@@ -150,14 +166,15 @@ def _scalar(value: Any, key: str) -> Any:
 
 def _array_type(values: Sequence[Any]) -> str:
     if any(isinstance(v, (list, tuple)) for v in values):
-        raise ValueError("nested lists cannot be written; arrays are one-dimensional")
+        raise MxGatewayConfigError("nested lists cannot be written; arrays are one-dimensional")
     kinds = {_infer(v) for v in values}
     if kinds <= {"int32", "int64"}:
         return "int64" if "int64" in kinds else "int32"
     if kinds <= {"int32", "int64", "double"}:
         return "double"  # a mix of whole and decimal numbers is a double array
     if len(kinds) != 1:
-        raise ValueError(f"array elements must share one type, not {', '.join(sorted(kinds))}")
+        raise MxGatewayConfigError(
+            f"array elements must share one type, not {', '.join(sorted(kinds))}")
     return kinds.pop()
 
 
@@ -168,14 +185,15 @@ def to_mx_value(value: Any, data_type: str | None = None) -> Any:
     if isinstance(value, (list, tuple)):
         if key is None:
             if not value:
-                raise ValueError("cannot infer the element type of an empty list; pass data_type")
+                raise MxGatewayConfigError(
+                    "cannot infer the element type of an empty list; pass data_type")
             key = _array_type(value)
         elements = [_scalar(v, key) for v in value]
         _, type_name, variant = _TYPES[key]
         return _rpc.make_value("array", (type_name, variant, elements), type_name,
                                f"VT_ARRAY|{variant}")
     if value is None:
-        raise ValueError("None cannot be written; pass a value")
+        raise MxGatewayConfigError("None cannot be written; pass a value")
     return _scalar(value, key or _infer(value))
 
 

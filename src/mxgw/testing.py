@@ -5,6 +5,7 @@
     async def test_read() -> None:
         async with run_simulator(tick_interval=None) as sim:
             # sim.endpoint "127.0.0.1:PORT", sim.api_key, sim.plaintext, sim.control
+            # (TLS: sim.ca_pem, sim.certificate_sha256 for ClientOptions(tls_pin=...))
             sim.control.set_value("TestChildObject.TestInt", 42)
             ...
 
@@ -32,6 +33,16 @@ class RunningSimulator:
     plaintext: bool
     ca_pem: bytes | None
     control: SimControl
+
+    @property
+    def certificate_sha256(self) -> str | None:
+        """The served certificate's SHA-256 in the client's form, for
+        `ClientOptions(..., tls_pin=sim.certificate_sha256)`; None for plaintext."""
+        if self.ca_pem is None:
+            return None
+        from ._channel import fingerprint
+
+        return fingerprint(self.ca_pem)
 
 
 @asynccontextmanager

@@ -4,10 +4,11 @@ the synchronous `main()` (which runs its own asyncio loop) against it over real 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,15 @@ class Cli:
         assert result.code == 0, result.err
         assert result.err == "", result.err
         return result
+
+    @contextlib.contextmanager
+    def latency(self, seconds: float) -> Iterator[None]:
+        """Every call to the simulator takes `seconds` longer inside the block."""
+        self.sim.control("set_latency", seconds)
+        try:
+            yield
+        finally:
+            self.sim.control("set_latency", 0)
 
     def audit(self) -> list[dict[str, Any]]:
         path = self.home / "audit.jsonl"

@@ -18,6 +18,16 @@ def sim() -> Iterator[SimThread]:
         thread.stop()
 
 
+@pytest.fixture(scope="module")
+def tls_sim() -> Iterator[SimThread]:
+    """A simulator serving TLS with a self-signed certificate (new at every start)."""
+    thread = SimThread(tick_interval=None, tls=True)
+    try:
+        yield thread
+    finally:
+        thread.stop()
+
+
 @pytest.fixture
 def cli(sim: SimThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> Iterator[Cli]:
@@ -25,3 +35,12 @@ def cli(sim: SimThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
     yield runner
     # Whatever a test did, no command may leave a session open behind it.
     assert sim.open_sessions() == 0
+
+
+@pytest.fixture
+def tcli(tls_sim: SimThread, capsys: pytest.CaptureFixture[str],
+         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
+    """Like `cli`, against the TLS simulator."""
+    runner = Cli(tls_sim, capsys, monkeypatch, tmp_path)
+    yield runner
+    assert tls_sim.open_sessions() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import grpc
 import pytest
 from cli_harness import Cli
 
@@ -71,6 +72,83 @@ def test_watch_counts(cli: Cli) -> None:
     assert {line["tag"] for line in lines} == {"TestMachine_001.TestChangingInt"}
 
 
+COUNTER = "TestMachine_001.TestChangingInt"  # counts up every tick (0.05 s here)
+
+
+def test_watch_until_stops_at_the_first_change_that_holds(cli: Cli) -> None:
+    # Usually a few changes are printed before the one that holds; on a slow machine the
+    # first value may hold already (tests/client/test_wait_for.py waits deterministically).
+    target = cli.sim.control("get_value", COUNTER) + 5
+    lines = cli.ok("watch", COUNTER, "--until", f"value >= {target}").lines
+    assert lines[-1]["value"] >= target
+    assert all(line["value"] < target for line in lines[:-1])
+    assert {line["tag"] for line in lines} == {COUNTER}
+
+
+def test_watch_until_that_already_holds_prints_the_current_value_only(cli: Cli) -> None:
+    current = cli.sim.control("get_value", "TestChildObject.TestInt")
+    lines = cli.ok("watch", "TestChildObject.TestInt", "--until",
+                   f"value == {current} and quality == Good").lines
+    assert [line["value"] for line in lines] == [current]
+
+
+def test_watch_until_with_several_tags_is_evaluated_per_change(cli: Cli) -> None:
+    # TestInt's value passes `value >= target` but not the tag test: it must not stop the
+    # watch. Its current value comes first (the simulator advises in the order given).
+    cli.sim.control("set_value", "TestChildObject.TestInt", 10**6)
+    target = cli.sim.control("get_value", COUNTER) + 2
+    lines = cli.ok("watch", "TestChildObject.TestInt", COUNTER, "--until",
+                   f"tag == '{COUNTER}' and value >= {target}", "--collect").doc
+    assert lines[0]["tag"] == "TestChildObject.TestInt" and lines[0]["value"] == 10**6
+    assert lines[-1]["tag"] == COUNTER and lines[-1]["value"] >= target
+    assert all(line["value"] < target for line in lines[1:-1])
+
+
+@pytest.mark.parametrize("bound", [["--duration", "0.3"], ["--count", "2"]])
+def test_watch_until_that_never_holds_is_exit_10(cli: Cli, bound: list[str]) -> None:
+    result = cli("watch", COUNTER, "--until", "value < 0", *bound)
+    assert result.code == 10
+    error = result.error
+    assert error["type"] == "MxGatewayConditionTimeoutError"
+    assert error["message"].startswith("value < 0 did not hold ")
+    lines = result.lines
+    assert lines and all(line["value"] >= 0 for line in lines)
+    if bound[0] == "--count":
+        assert len(lines) == 2 and "in 2 changes" in error["message"]
+
+
+@pytest.mark.parametrize(("expression", "position"), [
+    ("value >", 8),
+    ("value = 5", 7),
+    ("value == 5 && quality == Good", 12),
+    ("quality == 'Good'", 12),
+    ("tag == TestChildObject.TestInt", 8),
+    ("value == 'open", 10),
+    ("", 1),
+    (f"tag == '{COUNTER}x' and value == 1", 8),  # not one of the watched tags
+])
+def test_watch_until_refuses_bad_expressions_before_connecting(
+        cli: Cli, expression: str, position: int) -> None:
+    result = cli("watch", "TestChildObject.TestInt", COUNTER, "--until", expression)
+    assert result.code == 2 and result.out == ""
+    assert result.error["type"] == "UsageError"
+    assert f"--until: bad condition at position {position}: " in result.error["message"]
+
+
+def test_watch_until_error_is_the_readmes(cli: Cli) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split('(here `--until "value = 5"`):', 1)[1].split("```json\n", 1)[1]
+    result = cli("watch", "TestChildObject.TestInt", "--until", "value = 5")
+    assert result.code == 2
+    assert json.loads(result.err) == json.loads(shown.split("```", 1)[0])
+
+
+def test_watch_help_documents_until_and_exit_10(cli: Cli) -> None:
+    text = cli.ok("watch", "--help").out
+    assert "--until EXPR" in text
+    assert "10   the --until condition did not hold in time" in text
+
+
 def test_browse(cli: Cli) -> None:
     top = cli.ok("browse").doc
     assert [c["tagName"] for c in top["children"]][:3] == ["Area_Pumps", "Area_Tanks",
@@ -110,19 +188,23 @@ def test_bench_schema(cli: Cli, command: str) -> None:
     assert doc["totalCalls"] > 0
 
 
-def test_bench_cleanup_failure_is_logged(cli: Cli, caplog: pytest.LogCaptureFixture,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from mxgw._session import Session
-
-    async def broken(self: Session, *args: object, **kwargs: object) -> None:
-        raise RuntimeError("unsubscribe broke")
-
-    monkeypatch.setattr(Session, "unsubscribe_bulk", broken)
-    with caplog.at_level("WARNING", logger="mxgw.cli.bench"):
-        doc = cli.ok("bench-read-bulk", "--subscribe", "--duration", "0.1", "--warmup",
-                     "0").doc
-    assert doc["cachedReadResults"] == doc["totalReadResults"] > 0
-    assert "unsubscribe broke" in caplog.text
+def test_an_unconfirmed_close_is_a_warning_and_a_short_lease_reclaims_the_session(
+        cli: Cli) -> None:
+    # The gateway does not confirm the close: the measurement is still the result (exit 0),
+    # stderr names the session, and the session, orphaned on the gateway, is reclaimed
+    # after the one-shot lease (120 s), not after the default 30 minutes.
+    cli.sim.control("fail_next", 1, grpc.StatusCode.UNAVAILABLE, "gone", "CloseSession")
+    result = cli("bench-read-bulk", "--subscribe", "--duration", "0.1", "--warmup", "0")
+    assert result.code == 0 and result.doc["totalCalls"] > 0
+    [line] = result.err.splitlines()
+    warning = json.loads(line)["warning"]
+    [orphan] = cli.sim.control("sessions")
+    assert f"close session {orphan.session_id}: UNAVAILABLE" in warning
+    assert "120 s lease" in warning
+    cli.sim.control("advance_time", 60)
+    assert cli.sim.open_sessions() == 1
+    cli.sim.control("advance_time", 61)
+    assert cli.sim.open_sessions() == 0
 
 
 def test_batch_reuses_the_connection_and_continues_after_errors(cli: Cli) -> None:
@@ -131,8 +213,8 @@ def test_batch_reuses_the_connection_and_continues_after_errors(cli: Cli) -> Non
     connects: list[object] = []
     original = _context.Runtime.client
 
-    async def counting(self: _context.Runtime, options: object) -> object:
-        client = await original(self, options)  # type: ignore[arg-type]
+    async def counting(self: _context.Runtime, options: object, *rest: object) -> object:
+        client = await original(self, options, *rest)  # type: ignore[arg-type]
         if client not in connects:
             connects.append(client)
         return client

@@ -28,7 +28,8 @@ def error_of(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["version"], ["put", "--help"],
-                                  ["watch", "--help"], ["get", "--help"]])
+                                  ["watch", "--help"], ["get", "--help"],
+                                  ["doctor", "--help"]])
 def test_startup_does_not_import_heavy_modules(argv: list[str]) -> None:
     code = (
         "import sys\n"

@@ -210,9 +210,11 @@ def test_api_key_env_names_the_variable(cli: Cli) -> None:
 
 
 def test_audit_log_scrubs_secrets_that_json_escapes(cli: Cli) -> None:
+    from mxgw.cli._audit import append
+
     secret = 'k"\u00e9y\\'  # a quote, a non-ASCII letter and a backslash
-    cli.ok("put", "--dry-run", "--type", "string", "--api-key", secret,
-           f"TestChildObject.TestString={secret}")
+    append("put", {"writes": [{"value": secret}]}, endpoint=None, profile=None,
+           secrets=[secret])
     [record] = cli.audit()
     assert record["writes"][0]["value"] == "<redacted>"
     assert secret not in str(record)

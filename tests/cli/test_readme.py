@@ -5,7 +5,9 @@ that stops working fails `test_examples_run`. The examples run in order, as a re
 would type them, with MXGATEWAY_ENDPOINT / MXGATEWAY_API_KEY pointing at the simulator.
 Only these adjustments are made: `gateway01:5120` is the simulator's address, `--duration`
 is shortened (a later option wins in argparse), and `sim`/`repl`, which would keep
-running, get `--help` (their other options are then looked up in the help text).
+running, get `--help` (their other options are then looked up in the help text). The
+examples of "Trusting the gateway's certificate" run against a TLS simulator instead, with
+the README's example fingerprint replaced by the simulator's.
 """
 
 from __future__ import annotations
@@ -15,14 +17,27 @@ import shlex
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli
+from cli_harness import Cli, SimThread
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+
+# "Trusting the gateway's certificate": run against a TLS simulator, with the README's
+# example fingerprint replaced by the simulator's.
+README_FINGERPRINT = "84:f4:86:4e:ce:f2:af:ca:4f:bb:50:68:d4:6d:5b:b0:5a:d9:f2:6d:50:20:e0:c6:dd:e3:3a:d6:7e:cc:14:00"
+TLS_EXAMPLES = [
+    "mxgw ping --endpoint gateway01:5120",
+    "mxgw trust list",
+    "mxgw trust forget gateway01:5120",
+    f"mxgw trust add gateway01:5120 --pin {README_FINGERPRINT}",
+    "mxgw trust add gateway01:5120",
+    f"mxgw --tls-pin {README_FINGERPRINT} ping --endpoint gateway01:5120",
+]
 
 EXAMPLES = [
     "mxgw ping --endpoint gateway01:5120 --plaintext",
     "mxgw ping --profile plant",
     "mxgw ping --endpoint sim",
+    *TLS_EXAMPLES,
     "mxgw version",
     "mxgw ping",
     "mxgw get TestChildObject.TestInt Pump001.Speed",
@@ -37,6 +52,12 @@ EXAMPLES = [
     ("mxgw ack 'Galaxy!Area_Pumps.Pump001.PumpFault' --comment \"checked on site\" "
      "--operator jdoe"),
     "mxgw smoke --item TestChildObject.TestInt",
+    'mxgw watch TestChildObject.TestInt --until "value == 42" --duration 10',
+    ("mxgw watch Pump001.PumpFault Pump002.PumpFault --until \"tag == 'Pump001.PumpFault' "
+     "and value == true\" --count 100"),
+    'mxgw watch Pump001.PumpFault --until "value == true and quality == Good" --duration 60',
+    "mxgw doctor --endpoint gateway01:5120 --plaintext --tag Pump001.Speed",
+    "mxgw doctor --endpoint sim",
     "mxgw open-session --name nightly-check",
     "mxgw register --client-name nightly-check",
     "mxgw add-item --server-handle 1 --tag TestChildObject.TestInt",
@@ -130,6 +151,8 @@ def test_examples_run(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     protoset = descriptor_pb2.FileDescriptorSet(file=builtin_files())
     (tmp_path / "mxaccessgw-client-v1.protoset").write_bytes(protoset.SerializeToString())
     for line in EXAMPLES:
+        if line in TLS_EXAMPLES:
+            continue  # test_tls_examples_run
         argv = shlex.split(line.replace("gateway01:5120", cli.sim.endpoint))[1:]
         stdin = None
         if "<" in argv:
@@ -168,3 +191,22 @@ def test_examples_run(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
             monkeypatch.delenv("MXGW_SESSION_ID")
     assert cli.sim.control("get_value", "TestChildObject.TestDouble") == 1.5
     assert "Tank001.HiHiLimit" in (cli.home / "audit.jsonl").read_text()
+
+
+def test_tls_examples_run(tls_sim: SimThread, capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cli = Cli(tls_sim, capsys, monkeypatch, tmp_path)
+    fingerprint = str(tls_sim.sim.certificate_sha256)
+    results = []
+    for line in TLS_EXAMPLES:
+        line = line.replace("gateway01:5120", tls_sim.endpoint)
+        result = cli(*shlex.split(line.replace(README_FINGERPRINT, fingerprint))[1:])
+        assert result.code == 0, f"{line}\n{result.err}"
+        results.append(result)
+    first_contact, listed, forgotten, added, fetched, pinned = results
+    assert "trusting new gateway certificate" in first_contact.err
+    assert [g["sha256"] for g in listed.doc["gateways"]] == [fingerprint]
+    assert forgotten.doc["forgotten"] is True
+    assert (added.doc["change"], fetched.doc["change"]) == ("added", "unchanged")
+    assert pinned.doc["transport"] == f"TLS (pinned by tls_pin, SHA-256 {fingerprint})"
+    assert tls_sim.open_sessions() == 0

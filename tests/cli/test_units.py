@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from mxgw import MxGatewayConfigError
 from mxgw.cli import main
-from mxgw.cli._exit import UsageError
+from mxgw.cli._exit import USAGE, UsageError, exit_code_for
 from mxgw.cli._values import expand_arguments, normalize_type, parse_value, split_assignment
 from mxgw.cli.cmd_batch import split_line
 from mxgw.cli.cmd_bench import latency_summary, percentile
@@ -44,8 +45,10 @@ def test_parse_value(texts: list[str], type_name: str, expected: object) -> None
     (["1"], "decimal", "unknown type"),
 ])
 def test_parse_value_refuses(texts: list[str], type_name: str, match: str) -> None:
-    with pytest.raises(UsageError, match=match):
+    # The CLI's own checks raise UsageError, the library's MxGatewayConfigError: both exit 2.
+    with pytest.raises((UsageError, MxGatewayConfigError), match=match) as refused:
         parse_value(texts, type_name)
+    assert exit_code_for(refused.value) == USAGE
 
 
 def test_type_names_from_galaxy_and_proto() -> None:

@@ -26,6 +26,8 @@ def test_channel_options_limits_and_proxy_off_by_default() -> None:
     assert opts["grpc.max_send_message_length"] == 4096
     assert opts["grpc.max_receive_message_length"] == 4096
     assert opts["grpc.enable_http_proxy"] == 0
+    # A restarted gateway is found again within 10 s, not grpc's default of up to 120 s.
+    assert opts["grpc.max_reconnect_backoff_ms"] == 10_000
     with_proxy = dict(_channel.channel_options(mxgw.ClientOptions("gw:1", use_proxy=True)))
     assert "grpc.enable_http_proxy" not in with_proxy
 
@@ -43,18 +45,36 @@ def test_windows_uses_the_native_resolver() -> None:
 
 
 @pytest.mark.asyncio
-async def test_plaintext_plan_only_when_asked() -> None:
+async def test_plaintext_plan_only_when_asked(tmp_path: Path) -> None:
+    from mxgw.sim._tls import self_signed
+
     plan = await _channel.plan_channel(mxgw.ClientOptions("http://gw:1"))
     assert not plan.tls and plan.description == "plaintext (h2c)"
-    plan = await _channel.plan_channel(mxgw.ClientOptions("localhost:1", ca_file=__file__))
-    assert plan.tls and plan.root_certificates == Path(__file__).read_bytes()
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(self_signed()[0])
+    plan = await _channel.plan_channel(mxgw.ClientOptions("localhost:1", ca_file=str(ca)))
+    assert plan.tls and plan.root_certificates == ca.read_bytes()
     assert "grpc.ssl_target_name_override" not in dict(plan.options)
 
 
 @pytest.mark.asyncio
 async def test_missing_ca_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot read CA file"):
+    with pytest.raises(mxgw.MxGatewayConfigError, match="cannot read CA file"):
         await _channel.plan_channel(mxgw.ClientOptions("gw:1", ca_file=str(tmp_path / "no.pem")))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("content", [b"garbage\n", b"", b"\xff\xfe",
+                                     (b"-----BEGIN CERTIFICATE-----\nAAAA\n"
+                                      b"-----END CERTIFICATE-----\n")])
+async def test_a_ca_file_without_a_certificate_is_refused_before_connecting(
+        tmp_path: Path, content: bytes) -> None:
+    # grpc took such a file and failed only at the handshake, with C-level log lines on
+    # stderr and a message blaming a plaintext gateway.
+    bad = tmp_path / "bad.pem"
+    bad.write_bytes(content)
+    with pytest.raises(mxgw.MxGatewayConfigError, match="holds no PEM certificate"):
+        await _channel.plan_channel(mxgw.ClientOptions("gw:1", ca_file=str(bad)))
 
 
 def _fake_store(pems: dict[str, list[tuple[bytes, str, Any]]]):  # type: ignore[no-untyped-def]

@@ -161,3 +161,38 @@ async def test_password_never_reaches_errors_or_logs(
     assert "authenticate user" in str(error)
     text = str(error) + repr(error) + str(error.to_dict()) + str(error.reply) + caplog.text
     assert password not in text
+
+
+@pytest.mark.parametrize("code, lost", [
+    (grpc.StatusCode.UNAVAILABLE, True),           # the channel or the worker is gone
+    (grpc.StatusCode.NOT_FOUND, True),             # the gateway no longer knows the session
+    (grpc.StatusCode.FAILED_PRECONDITION, True),   # ... or has faulted it
+    (grpc.StatusCode.DEADLINE_EXCEEDED, False),    # slow, not gone
+    (grpc.StatusCode.UNAUTHENTICATED, False),
+    (grpc.StatusCode.PERMISSION_DENIED, False),
+    (grpc.StatusCode.INVALID_ARGUMENT, False),
+    (grpc.StatusCode.RESOURCE_EXHAUSTED, False),
+    (grpc.StatusCode.ABORTED, False),
+])
+@pytest.mark.asyncio
+async def test_session_lost_names_the_errors_after_which_a_session_is_gone(
+        session: mxgw.Session, sim: RunningSimulator, code: grpc.StatusCode, lost: bool
+) -> None:
+    sim.control.fail_next(1, code, "injected", method="Invoke")
+    with pytest.raises(mxgw.MxGatewayError) as info:
+        await session.register("x")
+    assert _rpc.session_lost(info.value) is lost
+
+
+@pytest.mark.asyncio
+async def test_session_lost_is_false_for_local_and_session_less_errors(
+        client: mxgw.GatewayClient, session: mxgw.Session) -> None:
+    # NOT_FOUND from the Galaxy (no such object) says nothing about a session.
+    with pytest.raises(mxgw.MxGatewayError) as galaxy:
+        await client.galaxy.browse_children(parent_tag_name="NoSuchObject")
+    assert galaxy.value.grpc_code == "NOT_FOUND" and not _rpc.session_lost(galaxy.value)
+    await session.close()
+    with pytest.raises(mxgw.MxGatewaySessionError) as closed:
+        await session.register("x")  # closed here, not lost on the gateway
+    assert not _rpc.session_lost(closed.value)
+    assert not _rpc.session_lost(ValueError("not a gateway error"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -134,3 +135,19 @@ async def test_write_and_wait_with_own_handles(session: mxgw.Session,
     with pytest.raises(mxgw.MxAccessError, match="write model failed: .*MX_E_NotWriteable"):
         await session.write_and_wait(server, model, lambda: session.write(server, model, "x"),
                                      label="write model")
+
+
+@pytest.mark.asyncio
+async def test_a_subscription_of_a_lost_session_ends_without_a_warning(
+        session: mxgw.Session, sim: RunningSimulator, caplog: pytest.LogCaptureFixture) -> None:
+    # The worker died: unsubscribing cannot work and need not, so it is no warning
+    # (it would print above the REPL's prompt after every gateway restart).
+    caplog.set_level(logging.INFO, logger="mxgw")
+    changes = session.subscribe(INT)
+    await anext(changes)
+    sim.control.fault_session(session.session_id)
+    with pytest.raises(mxgw.MxGatewaySessionError, match="FAILED_PRECONDITION"):
+        await anext(changes)
+    unsubscribing = [r for r in caplog.records if "unsubscribing" in r.getMessage()]
+    assert [r.levelno for r in unsubscribing] == [logging.INFO]
+    assert "FAILED_PRECONDITION" in unsubscribing[0].getMessage()

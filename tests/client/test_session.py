@@ -185,9 +185,9 @@ async def test_bulk_write_variants(session: mxgw.Session, sim: RunningSimulator)
 @pytest.mark.asyncio
 async def test_oversized_bulk_is_refused_before_sending(session: mxgw.Session) -> None:
     tags = [f"Tag{i}.X" for i in range(mxgw.Session.MAX_BULK_ITEMS + 1)]
-    with pytest.raises(ValueError, match="over the limit"):
+    with pytest.raises(mxgw.MxGatewayConfigError, match="1001 entries is more than the 1000"):
         await session.read_bulk(1, tags)
-    with pytest.raises(ValueError, match="over the limit"):
+    with pytest.raises(mxgw.MxGatewayConfigError, match="1001 entries is more than the 1000"):
         await session.write_bulk(1, {i: 1 for i in range(mxgw.Session.MAX_BULK_ITEMS + 1)})
 
 
@@ -220,3 +220,15 @@ async def test_read_only_refuses_writes_before_sending(sim: RunningSimulator,
                 await client.acknowledge_alarm("Galaxy!Area_Tanks.Tank001.Level.HiHi")
             assert (await session.read(INT))[INT].ok
     assert sim.control.get_value(INT) == 0
+
+
+@pytest.mark.asyncio
+async def test_the_lease_end_the_gateway_granted(client: mxgw.GatewayClient) -> None:
+    before = datetime.now(UTC)
+    async with await client.open_session(lease=60) as session:
+        after = datetime.now(UTC)
+        expires = session.lease_expires_at
+        assert expires is not None and expires.tzinfo is not None
+        # the simulator's clock is this machine's: within the call, plus the lease
+        assert before.timestamp() + 60 - 1 <= expires.timestamp() <= after.timestamp() + 60 + 1
+        assert client.attach_session(session.session_id).lease_expires_at is None

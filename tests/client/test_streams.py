@@ -171,3 +171,10 @@ async def test_resume_stops_when_the_session_faulted(session: mxgw.Session,
     with pytest.raises(mxgw.MxGatewaySessionError):
         async for _ in session.stream_events(resume=True, policy=FAST):
             sim.control.fault_session(session.session_id)
+
+
+def test_the_backoff_is_capped_and_never_overflows() -> None:
+    policy = mxgw.ResumePolicy(max_retries=10_000, initial_backoff=0.1, max_backoff=2.0)
+    assert [policy.delay(n) for n in (1, 2, 3, 5, 6)] == [0.1, 0.2, 0.4, 1.6, 2.0]
+    # A caller that keeps trying for hours (the REPL's reconnect) gets past 2 ** 1024.
+    assert policy.delay(5000) == 2.0

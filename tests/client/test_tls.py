@@ -3,7 +3,6 @@ Windows machine store (simulated enumeration, real handshake)."""
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import pytest
 import pytest_asyncio
 
 import mxgw
-from mxgw import _channel, _rpc
+from mxgw import _channel
 from mxgw.testing import RunningSimulator, run_simulator
 
 
@@ -32,7 +31,8 @@ def pem_file(tmp_path: Path, pem: bytes, name: str = "ca.pem") -> str:
 @pytest.mark.asyncio
 async def test_trust_on_first_use_pins_the_presented_certificate(
         tls_sim: RunningSimulator, options_for: Any) -> None:
-    options = options_for(tls_sim)
+    # known_gateways=None: pinned for the channel only (test_known_gateways.py has the rest)
+    options = options_for(tls_sim, known_gateways=None)
     plan = await _channel.plan_channel(options)
     assert plan.tls and plan.root_certificates is not None
     assert dict(plan.options)["grpc.ssl_target_name_override"] == "localhost"
@@ -105,27 +105,3 @@ async def test_plaintext_client_against_tls_gateway_fails(tls_sim: RunningSimula
     async with await mxgw.GatewayClient.connect(options) as client:
         with pytest.raises(mxgw.MxGatewayTransportError):
             await client.open_session()
-
-
-@pytest.mark.asyncio
-async def test_windows_store_roots_verify_the_gateway(tls_sim: RunningSimulator) -> None:
-    # Simulated Windows: the machine store (ssl.enum_certificates) holds the gateway's
-    # certificate as a trusted root; the handshake and the call are real.
-    assert tls_sim.ca_pem is not None
-    der = ssl.PEM_cert_to_DER_cert(tls_sim.ca_pem.decode("ascii"))
-
-    def enum_certificates(store: str) -> list[tuple[bytes, str, Any]]:
-        return [(der, "x509_asn", True)] if store == "ROOT" else []
-
-    options = mxgw.ClientOptions(tls_sim.endpoint, api_key=tls_sim.api_key,
-                                 require_certificate_validation=True, timeout=5)
-    plan = await _channel.plan_channel(options, os_name="nt",
-                                       enum_certificates=enum_certificates)
-    channel = _channel.open_channel(plan)
-    try:
-        rpc = _rpc.Rpc(channel, _channel.auth_metadata(tls_sim.api_key), 5.0, tls=True,
-                       endpoint=plan.target)
-        ok, _ = await rpc.galaxy_test_connection()
-        assert ok
-    finally:
-        await channel.close()

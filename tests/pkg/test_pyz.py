@@ -19,7 +19,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pkgkit import HEAVY, PYTHON, ROOT, build, extractions, pyz_names, run_pyz
+from pkgkit import (
+    HEAVY,
+    PYTHON,
+    ROOT,
+    build,
+    extractions,
+    one_json_error,
+    pyz_names,
+    run_pyz,
+)
 
 from mxgw._launcher import host_target
 
@@ -72,7 +81,7 @@ def test_get_against_the_embedded_simulator(host_pyz: Path, env: dict[str, str])
     assert value["tag"] == "TestChildObject.TestInt"
     assert value["ok"] is True
     assert value["dataType"] == "INTEGER"
-    # GRPC_VERBOSITY=ERROR from the launcher: no grpc INFO/WARNING lines on stderr.
+    # GRPC_VERBOSITY=NONE from the CLI: no grpc log lines on stderr.
     assert done.stderr == ""
 
 
@@ -85,15 +94,15 @@ def test_piped_repl_script(host_pyz: Path, env: dict[str, str]) -> None:
     done = run_pyz(host_pyz, "repl", "--endpoint", "sim", "--no-history", env=env,
                    stdin=script)
     assert done.returncode == 0, done.stderr
-    assert [json.loads(line) for line in done.stdout.splitlines()] == [True, "ERROR", 42]
+    assert [json.loads(line) for line in done.stdout.splitlines()] == [True, "NONE", 42]
 
 
 def test_user_grpc_verbosity_is_kept(host_pyz: Path, env: dict[str, str]) -> None:
     done = run_pyz(host_pyz, "repl", "--endpoint", "sim", "--no-history",
-                   env={**env, "GRPC_VERBOSITY": "NONE"},
+                   env={**env, "GRPC_VERBOSITY": "ERROR"},
                    stdin='import os\nos.environ["GRPC_VERBOSITY"]\n')
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == "NONE"
+    assert json.loads(done.stdout) == "ERROR"
 
 
 def _first_line(proc: subprocess.Popen[str], timeout: float) -> str:
@@ -121,6 +130,19 @@ def test_sim_process_and_a_one_shot_command_over_tcp(host_pyz: Path,
         values = json.loads(done.stdout)["values"]
         assert [(v["tag"], v["ok"]) for v in values] == [("TestChildObject.TestInt", True),
                                                          ("Tank001.Level", True)]
+        # grpc logged its own lines before the JSON error: for a CA file without a
+        # certificate (four E-lines even at GRPC_VERBOSITY=ERROR) and for a handshake
+        # with a plaintext gateway. One line is all stderr holds now.
+        garbage = Path(env["MXGW_HOME"]).parent / "garbage.pem"
+        garbage.write_text("not a certificate\n")
+        for flags, code in ((["--endpoint", f"https://{start['endpoint']}", "--ca-file",
+                              str(garbage)], 2),
+                            (["--endpoint", start["endpoint"], "--require-cert-validation"],
+                             3)):
+            done = run_pyz(host_pyz, "get", "TestChildObject.TestInt", "--timeout", "5",
+                           *flags, env={**env, "MXGATEWAY_API_KEY": start["apiKey"]})
+            assert done.returncode == code, done.stderr
+            one_json_error(done)
     finally:
         proc.terminate()  # SIGTERM: the simulator's clean-shutdown path
         try:

@@ -39,6 +39,7 @@ _TRAMPOLINE = (
 class PtySession:
     def __init__(self, argv: Sequence[str], env: Mapping[str, str] | None = None,
                  rows: int = 40, cols: int = 160) -> None:
+        self.rows, self.cols = rows, cols
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         child_env = dict(os.environ if env is None else env)
@@ -75,6 +76,30 @@ class PtySession:
     def screen(self) -> str:
         return plain(self.raw)
 
+    def terminal_lines(self) -> list[str]:
+        """What a terminal shows after the output so far: its scrollback, then the screen,
+        as a terminal emulator (pyte) draws them, with cursor movements and erasures
+        applied. `screen` only strips escapes, so it still holds text that was erased."""
+        import pyte
+
+        emulator = pyte.HistoryScreen(self.cols, self.rows, history=10_000)
+        pyte.Stream(emulator).feed(self.raw)
+        scrollback = ["".join(line[x].data for x in range(self.cols))
+                      for line in emulator.history.top]
+        return [line.rstrip() for line in (*scrollback, *emulator.display)]
+
+    def logical_lines(self) -> list[str]:
+        """`terminal_lines()` with the lines the terminal wrapped at its width joined
+        again: one entry per line of output."""
+        joined: list[str] = []
+        carry = ""
+        for line in self.terminal_lines():
+            carry += line
+            if len(line) < self.cols:
+                joined.append(carry)
+                carry = ""
+        return [*joined, carry] if carry else joined
+
     async def expect(self, pattern: str, bound: float = BOUND, after: int = 0) -> re.Match[str]:
         """Wait until `pattern` (a regex) appears in the screen text after offset `after`."""
         regex = re.compile(pattern)
@@ -107,6 +132,12 @@ class PtySession:
         except TimeoutError:
             raise AssertionError(f"the process did not exit; screen:\n{self.screen[-3000:]}"
                                  ) from None
+
+    def disable_signals(self) -> None:
+        """Turn the terminal's ISIG off: Ctrl-C, Ctrl-Z and Ctrl-\\ become plain keys."""
+        attrs = termios.tcgetattr(self.master)
+        attrs[3] &= ~termios.ISIG
+        termios.tcsetattr(self.master, termios.TCSANOW, attrs)
 
     def hang_up(self) -> None:
         """Close our end of the terminal, as closing the terminal window does."""

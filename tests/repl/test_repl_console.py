@@ -30,6 +30,17 @@ async def test_exit_call_ends_the_prompt(driver_factory: Any) -> None:
 
 
 @pytest.mark.asyncio
+async def test_ctrl_z_then_enter_quits_where_the_os_cannot_suspend(driver_factory: Any
+                                                                   ) -> None:
+    # ctrl_z_quits is what Windows gets by default (no SIGTSTP); the Wine suite presses
+    # Ctrl-Z on a real console (tests/windows/test_win_repl.py).
+    driver = driver_factory({}, ctrl_z_quits=True)
+    driver.start()
+    driver.pipe.send_text("\x1a\r")
+    assert await asyncio.wait_for(driver.task, BOUND) == "exit"
+
+
+@pytest.mark.asyncio
 async def test_banner_names_endpoint_transport_session_and_help(driver_factory: Any) -> None:
     driver = driver_factory({})
     driver.start()

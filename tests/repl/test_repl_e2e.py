@@ -8,6 +8,7 @@ ask it, after the REPL is gone, whether the session was closed on every way out.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -191,5 +192,157 @@ async def test_unusable_history_folder_only_disables_history(sim: RunningSimulat
         await term.expect(r"history disabled")
         banner = await term.expect(SESSION)
         await _quit_closes(term, sim, banner.group(1), banner)
+    finally:
+        term.close()
+
+
+@pytest.mark.asyncio
+async def test_accepted_lines_leave_no_toolbar_in_the_scrollback(sim: RunningSimulator,
+                                                                 tmp_path: Path) -> None:
+    term, session_id = await _start(sim, tmp_path)
+    toolbar = re.compile(rf"\| {session_id} .*\| connection ")
+    try:
+        # The toolbar: `127.0.0.1:PORT | session-... | connection up | tags ready (96 tags)`.
+        last = None
+        for command, output in (('await read("TestChildObject.TestInt")', r"\d+\s+INTEGER"),
+                                ("6 * 7", r"\n42\b"),
+                                ('await read("Pump001.Speed", "Tank001.Level")',
+                                 r"Tank001\.Level\s+[\d.]+\s+DOUBLE")):
+            mark = len(term.screen)
+            term.type(command + "\r")
+            last = await term.expect(output, after=mark)
+            await term.expect(r"\n>>>", after=last.end())
+        assert last is not None
+        lines = term.terminal_lines()
+        prompts = [i for i, line in enumerate(lines) if line.startswith(">>>")]
+        assert len(prompts) == 4, "\n".join(lines)
+        assert re.search(r"(?m)^\d+  INTEGER  Good", "\n".join(lines)), "\n".join(lines)
+        # The toolbar belongs to the prompt being edited: below the last `>>>`, never
+        # above the output of an accepted line.
+        above = [line for line in lines[:prompts[-1]] if toolbar.search(line)]
+        assert above == [], "\n".join(lines)
+        await _quit_closes(term, sim, session_id, last)
+    finally:
+        term.close()
+
+
+class SimProcess:
+    """`python -m mxgw.sim --no-auth` in a child process that can be stopped and started
+    again on the same port, as a gateway service restart does; its --verbose log (one
+    line per call) is kept."""
+
+    def __init__(self) -> None:
+        self.port = 0
+        self.proc: asyncio.subprocess.Process | None = None
+        self.log = ""
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.log = ""
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "mxgw.sim", "--no-auth", "--verbose", "--port",
+            str(self.port), "--tick-interval", "0.2",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        line = await asyncio.wait_for(self.proc.stdout.readline(), BOUND)
+        self.port = int(json.loads(line)["endpoint"].rsplit(":", 1)[1])
+        self._reader = asyncio.get_running_loop().create_task(self._read(self.proc.stderr))
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        while line := await stream.readline():
+            self.log += line.decode("utf-8", "replace")
+
+    async def stop(self) -> None:
+        """SIGTERM and wait for the process (and its log) to end."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.terminate()
+            await asyncio.wait_for(self.proc.wait(), BOUND)
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, BOUND)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+
+
+@pytest_asyncio.fixture
+async def sim_process() -> AsyncIterator[SimProcess]:
+    sim = SimProcess()
+    await sim.start()
+    try:
+        yield sim
+    finally:
+        sim.kill()
+        await sim.stop()
+
+
+@pytest.mark.asyncio
+async def test_the_repl_survives_a_gateway_restart(sim_process: SimProcess,
+                                                   tmp_path: Path) -> None:
+    term = PtySession.mxgw("repl", "--endpoint", f"127.0.0.1:{sim_process.port}",
+                           "--plaintext", env=_env(tmp_path))
+    try:
+        await term.expect(PROMPT)
+        first = (await term.expect(SESSION)).group(1)
+        term.type('w = watch("Pump001.Speed")\r')
+        await term.expect(r"\[watch 1\] Pump001\.Speed\s+[\d.]+\s+DOUBLE")
+
+        mark = len(term.screen)  # before stopping: the REPL may notice before it is over
+        await sim_process.stop()
+        await term.expect(r"lost[^\n]*; reconnecting", after=mark)
+        await sim_process.start()  # the same port
+        back = await term.expect(r"reconnected \(session (session-[0-9a-f]+)\)", after=mark)
+        second = back.group(1)
+        assert second != first
+        # The watch goes on printing from the new session, without anyone asking.
+        await term.expect(r"\[watch 1\] Pump001\.Speed\s+[\d.]+\s+DOUBLE", after=back.end())
+        mark = len(term.screen)
+        term.type('await read("TestChildObject.TestInt")\r')
+        await term.expect(r"\d+\s+INTEGER\s+Good", after=mark)
+        # Each notice is a line of its own above the prompt, not text inside the prompt.
+        lines = term.logical_lines()
+        notices = [line for line in lines if re.search(r"; reconnecting$|^reconnected", line)]
+        assert len(notices) == 2, "\n".join(lines)
+        assert re.match(r"(connection to \S+|session \S+) lost", notices[0]), "\n".join(lines)
+        assert notices[1] == f"reconnected (session {second})", "\n".join(lines)
+        # `session` is the new session, also through a variable that held the old one.
+        mark = len(term.screen)
+        term.type("print(session.session_id, w)\r")
+        shown = await term.expect(r"(session-[0-9a-f]+) <watch 1 running", after=mark)
+        assert shown.group(1) == second
+        await _ctrl_d(term, shown.end())
+        await term.expect(rf"session {second} closed \(CLOSED\)")
+        assert await term.wait_exit() == 0
+        await sim_process.stop()
+        # The restarted gateway (its log starts at its start) saw the new session opened,
+        # subscribed and closed.
+        for call in (r"OpenSession\b.* -> OK", rf"Invoke {second} SUBSCRIBE_BULK -> OK",
+                     rf"CloseSession {second} -> OK"):
+            assert re.search(call, sim_process.log), sim_process.log
+    finally:
+        term.close()
+
+
+@pytest.mark.asyncio
+async def test_no_reconnect_says_the_session_is_lost_and_leaves_it(sim: RunningSimulator,
+                                                                   tmp_path: Path) -> None:
+    term, session_id = await _start(sim, tmp_path, "--no-reconnect")
+    try:
+        # The gateway forgets the session, as after a restart.
+        term.type("await client.close_session(session.session_id)\r")
+        await term.expect(r"'CLOSED'")
+        mark = len(term.screen)
+        term.type('await read("TestChildObject.TestInt")\r')
+        await term.expect(r"MxGatewaySessionError: register: NOT_FOUND", after=mark)
+        lost = await term.expect(rf"session {session_id} lost \(register: NOT_FOUND[^\n]*\); "
+                                 r"not reconnecting \(--no-reconnect\)", after=mark)
+        await term.expect(r"\| connection lost \(--no-reconnect\)", after=lost.end())
+        mark = len(term.screen)
+        term.type("session.session_id\r")
+        shown = await term.expect(r"'(session-[0-9a-f]+)'", after=mark)
+        assert shown.group(1) == session_id  # no new session
+        await _ctrl_d(term, shown.end())
+        assert await term.wait_exit() == 0
+        _assert_closed(sim, session_id)
     finally:
         term.close()

@@ -15,6 +15,7 @@ import mxgw
 from mxgw import _errors
 from mxgw.repl._completion import TagCache, TagCompleter, galaxy_tag_names
 from mxgw.repl._namespace import HELPER_NAMES, PRELOADED, Helpers, Listing, build_namespace
+from mxgw.repl._reconnect import SessionLink
 from mxgw.repl._toolbar import ReplInfo, toolbar_fragments
 from mxgw.repl._watch import Watches
 from mxgw.testing import RunningSimulator, run_simulator
@@ -27,9 +28,11 @@ class Env:
         self.sim, self.client, self.session = sim, client, session
         self.changes: list[Any] = []
         self.notices: list[str] = []
-        self.watches = Watches(session, lambda w, c: self.changes.append((w.id, c)),
+        self.link = SessionLink(client, "repl-test", session, 1, notice=self.notices.append,
+                                enabled=False)
+        self.watches = Watches(self.link, lambda w, c: self.changes.append((w.id, c)),
                                self.notices.append)
-        self.helpers = Helpers(client, session, self.watches)
+        self.helpers = Helpers(client, self.link.proxy, self.watches)
 
 
 async def _env(read_only: bool) -> AsyncIterator[Env]:
@@ -130,8 +133,10 @@ async def test_namespace_has_everything_the_banner_promises(env: Env) -> None:
                  "galaxy_pb2", "read", "write", "watch", "watches", "unwatch", "browse",
                  "alarms", "ack", "mxhelp"):
         assert name in namespace
-    # The banner's lists name exactly what is there, nothing more, nothing less.
-    assert {n for n in namespace if not n.startswith("__")} == {*PRELOADED, *HELPER_NAMES}
+    # The banner's lists name exactly what is there, nothing more, nothing less; exit and
+    # quit stand in for the builtins `site` adds (absent without it: embeddable Python).
+    names = {n for n in namespace if not n.startswith("__")}
+    assert names == {*PRELOADED, *HELPER_NAMES, "exit", "quit"}
     assert namespace["galaxy"] is env.client.galaxy
     assert "await read(" in repr(namespace["mxhelp"])
 
@@ -176,15 +181,22 @@ async def test_banner_says_how_the_tls_certificate_was_trusted() -> None:
     from mxgw.repl._main import Connected, ReplSettings
     from mxgw.repl._toolbar import banner
 
+    texts = []
     async with run_simulator(tls=True, tick_interval=None) as sim:
         options = mxgw.ClientOptions(sim.endpoint, api_key=sim.api_key)
-        async with (await mxgw.GatewayClient.connect(options) as client,
-                    await client.open_session(name="repl-test") as session):
-            watches = Watches(session, lambda w, c: None, lambda text: None)
-            helpers = Helpers(client, session, watches)
-            connected = Connected(client, session, 1, helpers, watches, {})
-            info = repl_info(connected, ReplSettings(), ConnectionMonitor(lambda: "up"),
-                             TagCache())
-            text = banner(info)
-    assert "over TLS (trust-on-first-use" in text
-    assert session.session_id in text and sim.endpoint in text
+        for _ in range(2):  # first contact, then a known gateway
+            async with (await mxgw.GatewayClient.connect(options) as client,
+                        await client.open_session(name="repl-test") as session):
+                link = SessionLink(client, "repl-test", session, 1, notice=print)
+                watches = Watches(link, lambda w, c: None, lambda text: None)
+                helpers = Helpers(client, link.proxy, watches)
+                connected = Connected(client, link.proxy, link, helpers, watches, {})
+                info = repl_info(connected, ReplSettings(), ConnectionMonitor(lambda: "up"),
+                                 TagCache())
+                texts.append(banner(info))
+                assert session.session_id in texts[-1] and sim.endpoint in texts[-1]
+    first, second = texts
+    assert (f"over TLS (trust-on-first-use: new, now pinned SHA-256 {sim.certificate_sha256})"
+            in first)
+    assert "over TLS (trust-on-first-use: pinned, known since " in second
+    assert str(sim.certificate_sha256) in second

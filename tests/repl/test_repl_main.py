@@ -34,3 +34,20 @@ async def test_an_exception_in_the_body_still_closes_the_session() -> None:
             assert notices == [f"session {seen['session']} closed (CLOSED)"]
             watch: Watch = seen["watch"]
             assert not watch.running and "stopped" in repr(watch)
+
+
+def test_every_option_of_mxgw_repl_is_in_the_readme() -> None:
+    import argparse
+    import re
+    from pathlib import Path
+
+    from mxgw.cli import cmd_repl
+
+    parser = argparse.ArgumentParser(add_help=False)
+    cmd_repl.add_arguments(parser)
+    options = {flag for action in parser._actions for flag in action.option_strings}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: repl -->", 1)[1].split("<!-- /section: repl -->")[0]
+    documented = set(re.findall(r"(?m)^\| `(--[a-z-]+)", section))
+    assert "--no-reconnect" in options
+    assert options <= documented, options - documented

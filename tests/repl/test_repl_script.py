@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import sysconfig
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,16 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+import mxgw
 from mxgw.testing import RunningSimulator, run_simulator
 
 BOUND = 120.0  # seconds: an upper bound on every wait, never an assertion
 
 
-async def _mxgw(*args: str, stdin: str = "", env: dict[str, str] | None = None
-                ) -> tuple[int, str, str]:
+async def _mxgw(*args: str, stdin: str = "", env: dict[str, str] | None = None,
+                python_flags: tuple[str, ...] = ()) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "mxgw", *args, stdin=asyncio.subprocess.PIPE,
+        sys.executable, *python_flags, "-m", "mxgw", *args, stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
     try:
         out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), BOUND)
@@ -161,12 +163,28 @@ async def test_unreadable_exec_file_is_a_usage_error(
     assert sim.control.open_session_count == 0
 
 
+def _without_site(env: dict[str, str]) -> dict[str, str]:
+    """`python -S` reads no .pth files, so name mxgw's source and the .venv's packages."""
+    paths = sysconfig.get_paths()
+    folders = [str(Path(mxgw.__file__).resolve().parents[1]), paths["purelib"], paths["platlib"]]
+    return {**env, "PYTHONPATH": os.pathsep.join(dict.fromkeys(folders))}
+
+
 @pytest.mark.asyncio
-async def test_exit_in_script_sets_the_code_and_still_closes(sim: RunningSimulator,
-                                                             tmp_path: Path) -> None:
-    code, out, _ = await _mxgw(*_args(sim), stdin="1\nexit(3)\n2\n",
-                               env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
-    assert code == 3 and _lines(out) == [1]
+@pytest.mark.parametrize(("line", "code", "flags"), [
+    ("exit(3)", 3, ()),
+    ("exit(3)", 3, ("-S",)),    # no `site`, as in the embeddable Windows Python
+    ("quit(4)", 4, ("-S",)),
+], ids=["exit", "exit-without-site", "quit-without-site"])
+async def test_exit_in_script_sets_the_code_and_still_closes(
+        sim: RunningSimulator, tmp_path: Path, line: str, code: int,
+        flags: tuple[str, ...]) -> None:
+    env = _env(tmp_path, MXGATEWAY_API_KEY=sim.api_key)
+    if flags:
+        env = _without_site(env)
+    got, out, err = await _mxgw(*_args(sim), stdin=f"1\n{line}\n2\n", env=env,
+                                python_flags=flags)
+    assert (got, _lines(out)) == (code, [1]), err
     assert sim.control.open_session_count == 0
 
 
@@ -191,3 +209,23 @@ async def test_signal_during_a_script_closes_the_session(sim: RunningSimulator,
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+@pytest.mark.asyncio
+async def test_a_script_whose_session_is_lost_fails_fast_without_reconnecting(
+        sim: RunningSimulator, tmp_path: Path) -> None:
+    # The gateway forgets the session (as after a restart): a script stops at the next
+    # statement with the session exit code instead of reconnecting behind its back.
+    script = ("await client.close_session(session.session_id)\n"
+              "await read('TestChildObject.TestInt')\n"
+              "'not reached'\n")
+    code, out, err = await _mxgw(*_args(sim), stdin=script,
+                                 env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+    assert code == 5, err
+    assert _lines(out) == ["CLOSED"]
+    lines = err.splitlines()
+    error = json.loads(lines[-1])["error"]
+    assert error["type"] == "MxGatewaySessionError" and error["grpcCode"] == "NOT_FOUND"
+    assert error["message"].startswith("<stdin> line 2: ")
+    assert not any("reconnect" in line for line in lines), err
+    assert sim.control.open_session_count == 0

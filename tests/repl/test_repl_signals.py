@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mxgw.repl._signals import install_signal_handler
+from mxgw._signals import install_signal_handler
 
 BOUND = 20.0  # seconds: a bound on waits, never an assertion
 

@@ -141,3 +141,22 @@ async def test_alarm_feed_ends_when_simulator_stops() -> None:
         await asyncio.wait_for(feed.read(), WAIT)
     assert info.value.code() == grpc.StatusCode.UNAVAILABLE  # the feed closed, not a crash
     await channel.close()
+
+
+@pytest.mark.asyncio
+async def test_alarm_provider_health_reaches_open_and_new_feeds(gw: Gw) -> None:
+    feed = _feed(gw, "no-such-prefix!")
+    healthy = (await take(feed, 2))[-1].provider_status
+    assert not healthy.degraded and healthy.reason == ""
+    gw.control.set_alarm_provider(True, "AlarmMgr not responding")
+    (change,) = await take(feed, 1)
+    assert change.provider_status.degraded
+    assert change.provider_status.reason == "AlarmMgr not responding"
+    assert change.provider_status.since.ToDatetime() >= healthy.since.ToDatetime()
+    late = _feed(gw, "no-such-prefix!")
+    assert (await take(late, 2))[-1].provider_status == change.provider_status
+    gw.control.set_alarm_provider(False, "ignored when healthy")
+    (recovered,) = await take(feed, 1)
+    assert not recovered.provider_status.degraded and recovered.provider_status.reason == ""
+    feed.cancel()
+    late.cancel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import socket
 from pathlib import Path
@@ -53,6 +54,20 @@ async def test_start_line_verbose_log_and_sigterm() -> None:
     assert "OpenSession" in log and "AUTHENTICATE_USER" in log and "simulator stopped" in log
     for secret in (info["apiKey"], info["readOnlyApiKey"], "operator-pw", "Bearer"):
         assert secret not in log
+
+
+@pytest.mark.asyncio
+async def test_tls_start_line_prints_the_fingerprint_in_the_clients_form() -> None:
+    # The SHA-256 of the DER certificate the server presents, in colon hex: what the
+    # client pins, stores and prints, so `mxgw --tls-pin VALUE` takes it as printed.
+    from mxgw import _channel
+    from mxgw._endpoint import parse_endpoint
+
+    async with standalone("--tls") as (_, info):
+        presented = await _channel.probe_certificate(parse_endpoint(info["endpoint"]), 10)
+    assert info["transport"] != "plaintext"
+    assert info["certificateSha256"] == _channel.fingerprint(presented)
+    assert re.fullmatch(r"([0-9a-f]{2}:){31}[0-9a-f]{2}", info["certificateSha256"])
 
 
 @pytest.mark.asyncio

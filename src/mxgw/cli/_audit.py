@@ -3,25 +3,23 @@
 Location: `mxgw._paths.audit_log_file()` (MXGW_HOME/audit.jsonl when MXGW_HOME is set).
 One line per write attempt, dry runs included. Never credentials: the caller passes
 names, tags and values only, and every string is scrubbed of anything key-shaped.
-A log that cannot be written is reported on stderr and does not stop the write.
+On POSIX the file is readable by the user only (0600; its folder 0700 when we make it).
+A log that cannot be written does not stop the write: `append` raises OSError and the
+caller reports it as a warning.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
-import logging
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from .. import _paths
+from .. import _files, _paths
 from .._timefmt import now_utc
 from ._exit import scrub
 from ._output import to_jsonable
-
-log = logging.getLogger("mxgw.cli.audit")
 
 
 def _user() -> str:
@@ -56,10 +54,6 @@ def append(action: str, details: dict[str, Any], *, endpoint: str | None,
     }
     line = json.dumps(_scrubbed(to_jsonable(record), tuple(secrets)), sort_keys=True,
                       ensure_ascii=True)
-    path = Path(_paths.audit_log_file())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
-    except OSError as exc:
-        log.warning("audit log %s not written: %s", path, exc)
+    path = _files.private_file(_paths.audit_log_file())
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")

@@ -111,7 +111,7 @@ def password(ctx: CommandContext, user: str, env_name: str, role: str = "user") 
     if not value:
         raise UsageError(f"no password for {role} '{user}': set {env_name}, or run in a "
                          "terminal to be asked (passwords are never taken from argv)")
-    ctx.runtime.secrets.add(value)
+    ctx.runtime.add_secret(value)
     return value
 
 

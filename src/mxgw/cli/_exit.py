@@ -2,14 +2,20 @@
 
     0   success (a stream that ended at its own limit, or a reader that closed the pipe)
     1   internal error (a bug: please report it with the output of --debug)
-    2   usage error (bad flag, bad value, read-only profile, --collect over its cap)
-    3   connection or transport (unavailable, deadline, TLS, name resolution)
+    2   usage error (bad flag, bad value, read-only profile, --collect over its cap;
+        every MxGatewayConfigError the library raises, a corrupt or unwritable
+        known_gateways.json among them)
+    3   connection or transport (unavailable, deadline, TLS, name resolution, a gateway
+        certificate other than the trusted one; the Galaxy database unreachable in
+        galaxy-test-connection)
     4   authentication or authorization (API key missing, unknown, or without the scope)
     5   session (not found, not ready, faulted, closed; events lost)
-    6   the gateway refused the command (invalid request, protocol status)
+    6   the gateway refused the command (invalid request, protocol status, a message over
+        the size limit)
     7   MXAccess failure (and, with --strict, any failed item of a bulk result)
-    8   worker error
-    130 interrupted (Ctrl-C)
+    8   worker error (also the protocol status TIMEOUT)
+    10  the --until condition did not hold in time
+    130 interrupted (Ctrl-C, SIGTERM, SIGHUP, Ctrl-Break)
 
 This module imports only mxgw._errors (no grpc) so `mxgw --help` stays cheap.
 """
@@ -33,20 +39,25 @@ SESSION = 5
 REFUSED = 6
 MXACCESS = 7
 WORKER = 8
+CONDITION_NOT_MET = 10
 INTERRUPTED = 130
 
 EXIT_CODES_HELP = """exit codes:
   0    success (a stream that ended at its own limit counts)
   1    internal error
-  2    usage error (bad flag or value, read-only profile, --collect cap)
-  3    connection or transport (unavailable, deadline, TLS, name resolution)
+  2    usage error (bad flag or value, read-only profile, --collect cap,
+       bad known_gateways.json)
+  3    connection or transport (unavailable, deadline, TLS, name resolution,
+       changed gateway certificate; galaxy-test-connection: the Galaxy database
+       is unreachable)
   4    authentication or authorization
-  5    session (not found, not ready, faulted, closed, events lost)
-  6    gateway refused the command (invalid request, protocol status)
+  5    session (not found, not ready, faulted, closed, too many; events lost)
+  6    gateway refused the command (invalid request, protocol status, message too large)
   7    MXAccess failure (with --strict: any failed item in a bulk result)
-  8    worker error
+  8    worker error (protocol status TIMEOUT too)
   9    mxgw.pyz could not start (wrong platform or Python, no folder to extract to)
-  130  interrupted (Ctrl-C)"""
+  10   the --until condition did not hold in time
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP, Ctrl-Break); sessions closed first"""
 
 
 class UsageError(Exception):
@@ -69,6 +80,7 @@ class StrictFailureError(Exception):
 _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (UsageError, USAGE),
     (_errors.MxGatewayReadOnlyError, USAGE),
+    (_errors.MxGatewayConfigError, USAGE),  # KnownGatewaysFileError among them
     (UnavailableError, INTERNAL),
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
@@ -79,6 +91,7 @@ _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (_errors.MxGatewaySessionError, SESSION),
     (_errors.MxGatewayStreamGapError, SESSION),
     (_errors.MxGatewayWorkerError, WORKER),
+    (_errors.MxGatewayConditionTimeoutError, CONDITION_NOT_MET),
 )
 
 
@@ -102,8 +115,11 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     return _errors.redact(text)
 
 
-def error_fields(exc: BaseException, secrets: Iterable[str] = ()) -> dict[str, Any]:
-    """The fields of the JSON error: type, message, exitCode, grpcCode, protocolStatus, hresult."""
+def error_fields(exc: BaseException, secrets: Iterable[str] = (),
+                 warnings: Iterable[str] = ()) -> dict[str, Any]:
+    """The fields of the JSON error: type, message, exitCode, grpcCode, protocolStatus,
+    hresult, and `warnings` (only when there are any: e.g. a session close that failed
+    after the error, which is secondary to it)."""
     code = exit_code_for(exc)
     if isinstance(exc, _errors.MxGatewayError):
         fields = exc.to_dict()
@@ -115,4 +131,7 @@ def error_fields(exc: BaseException, secrets: Iterable[str] = ()) -> dict[str, A
                   "grpcCode": None, "protocolStatus": None, "hresult": None}
     fields["message"] = scrub(str(fields["message"]), secrets)
     fields["exitCode"] = code
+    found = [scrub(w, secrets) for w in warnings]
+    if found:
+        fields["warnings"] = found
     return fields

@@ -22,13 +22,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     import logging
-    from collections.abc import Sequence
+    from collections.abc import MutableMapping, Sequence
     from typing import Any
 
     from ._context import Runtime
 
 # Commands that cannot run as a line of `batch`.
 NOT_IN_BATCH = frozenset({"batch", "sim", "repl"})
+# Commands that handle SIGTERM/SIGHUP themselves (the REPL leaves its prompt).
+OWN_SIGNALS = frozenset({"repl"})
 
 
 def argv_secrets(argv: Sequence[str]) -> set[str]:
@@ -66,13 +68,21 @@ def resolve_spec(argv: Sequence[str]) -> tuple[CommandSpec | None, list[str]]:
     return spec, rest
 
 
+# Flags that bound or narrow a stream, named (when the command has them) by the --collect
+# cap's error.
+STREAM_BOUNDS = ("--count", "--max-events", "--max-messages", "--duration", "--prefix",
+                 "--root-tag", "--root-path", "--max-depth", "--glob")
+
+
 def _parse(spec: CommandSpec, rest: Sequence[str], in_batch: bool) -> tuple[Any, argparse.Namespace, Output]:
     entry = load(spec)
     parser = command_parser(spec)
     entry.add_arguments(parser)
     args = parser.parse_args(rest)
     pretty = False if in_batch and args.pretty is None else args.pretty
-    return entry, args, Output(pretty=pretty, collect=bool(getattr(args, "collect", False)))
+    known = {option for action in parser._actions for option in action.option_strings}
+    return entry, args, Output(pretty=pretty, collect=bool(getattr(args, "collect", False)),
+                               bounds=tuple(f for f in STREAM_BOUNDS if f in known))
 
 
 def _run_offline(spec: CommandSpec, rest: Sequence[str], in_batch: bool = False) -> int:
@@ -104,24 +114,38 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     return code
 
 
-async def _run_main(argv: Sequence[str], secrets: set[str]) -> int:
+async def _run_main(argv: Sequence[str], spec: CommandSpec, secrets: set[str],
+                    warnings: list[str]) -> int:
+    from .._signals import until_terminated
     from ._context import Runtime
 
-    runtime = Runtime()
     # One set: keys and passwords learnt while running are scrubbed from the error line
-    # and the debug log as well.
-    runtime.secrets = secrets
-    try:
-        return await run_line(argv, runtime)
-    finally:
-        await runtime.aclose()
+    # and the debug log as well. One list: warnings (an unconfirmed session close, an
+    # audit log that could not be written) reach stderr after the command.
+    runtime = Runtime(secrets, warnings)
+
+    async def run() -> int:
+        try:
+            return await run_line(argv, runtime)
+        finally:
+            await runtime.aclose()
+
+    if spec.name in OWN_SIGNALS:
+        return await run()
+    # SIGTERM, SIGHUP and Ctrl-Break take the Ctrl-C path: cancel, close, exit 130.
+    terminated, code = await until_terminated(run())
+    return _exit.INTERRUPTED if terminated or code is None else code
 
 
-def report(exc: BaseException, *, debug: bool, secrets: set[str]) -> int:
-    """Write the one-line JSON error (and the traceback with --debug) to stderr."""
+def report(exc: BaseException, *, debug: bool, secrets: set[str],
+           warnings: Sequence[str] = ()) -> int:
+    """Write the one-line JSON error (and the traceback with --debug) to stderr.
+
+    Warnings of the same run (a cleanup that failed after the error) are a field of that
+    line, so stderr still holds exactly one line without --debug."""
     import json
 
-    fields = _exit.error_fields(exc, secrets)
+    fields = _exit.error_fields(exc, secrets, warnings)
     if debug:
         import traceback
 
@@ -131,6 +155,20 @@ def report(exc: BaseException, *, debug: bool, secrets: set[str]) -> int:
     sys.stderr.flush()
     code: int = fields["exitCode"]
     return code
+
+
+def report_warnings(warnings: list[str]) -> None:
+    """One JSON line per warning on stderr (after a command that succeeded or was
+    interrupted); the list is emptied."""
+    if not warnings:
+        return
+    import json
+
+    for warning in warnings:
+        sys.stderr.write(json.dumps({"warning": warning}, sort_keys=True, ensure_ascii=True)
+                         + "\n")
+    sys.stderr.flush()
+    warnings.clear()
 
 
 def _silence_stdout() -> None:
@@ -171,10 +209,24 @@ def _debug_logging(secrets: set[str]) -> logging.Handler:
     return handler
 
 
+def quiet_grpc(debug: bool, env: MutableMapping[str, str] | None = None) -> None:
+    """Keep grpc's C-core log lines off stderr, which holds one JSON line on failure.
+
+    grpc reads GRPC_VERBOSITY once, when it is first imported, so this runs before any
+    command imports it; ERROR still printed lines (a bad CA file, a bad key character).
+    --debug lets grpc's errors through; a GRPC_VERBOSITY you set is kept.
+    """
+    if "grpc" in sys.modules:
+        return  # too late to matter (a test calling main() in-process): leave it alone
+    env = os.environ if env is None else env
+    env.setdefault("GRPC_VERBOSITY", "ERROR" if debug else "NONE")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one mxgw command line; return its exit code (see `mxgw --help`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    quiet_grpc(debug)
     secrets = argv_secrets(argv)
     handler = _debug_logging(secrets) if debug else None
     try:
@@ -189,6 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
+    warnings: list[str] = []
     try:
         spec, rest = resolve_spec(argv)
         if spec is None and "--version" in rest:
@@ -205,13 +258,16 @@ def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
             return _run_offline(spec, rest)
         import asyncio
 
-        return asyncio.run(_run_main(argv, secrets))
+        code = asyncio.run(_run_main(argv, spec, secrets, warnings))
+        report_warnings(warnings)
+        return code
     except SystemExit as exc:  # --help of a command
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
+        report_warnings(warnings)
         return _exit.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return _exit.OK
     except Exception as exc:  # noqa: BLE001 - the one wrapper: every failure becomes an exit code
-        return report(exc, debug=debug, secrets=secrets)
+        return report(exc, debug=debug, secrets=secrets, warnings=warnings)

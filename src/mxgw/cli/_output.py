@@ -1,4 +1,4 @@
-"""The one module that writes to stdout.
+"""The one module that writes to stdout (and the one notice a command may put on stderr).
 
 Every document goes through `to_jsonable` and `json.dumps(sort_keys=True)` with ASCII
 escapes (Windows consoles and pipes may use a legacy code page). Pretty when stdout is a
@@ -93,15 +93,23 @@ def dumps(obj: Any, pretty: bool = False) -> str:
                       separators=None if pretty else (",", ":"))
 
 
+def notice(doc: Any) -> None:
+    """One JSON line on stderr that is not an error (the first-contact notice)."""
+    sys.stderr.write(dumps(doc, False) + "\n")
+    sys.stderr.flush()
+
+
 class Output:
     """Writes JSON to stdout. `emit` one document; `item` per stream element; `finish`."""
 
     def __init__(self, stream: TextIO | None = None, pretty: bool | None = None,
-                 collect: bool = False, collect_limit: int = COLLECT_LIMIT) -> None:
+                 collect: bool = False, collect_limit: int | None = None,
+                 bounds: tuple[str, ...] = ()) -> None:
         self._stream = stream
         self.pretty = pretty
         self.collect = collect
-        self.collect_limit = collect_limit
+        self.collect_limit = COLLECT_LIMIT if collect_limit is None else collect_limit
+        self.bounds = bounds  # the command's own flags that bound or narrow its stream
         self._collected: list[Any] = []
 
     @property
@@ -133,9 +141,10 @@ class Output:
             self.line(obj)
             return
         if len(self._collected) >= self.collect_limit:
+            narrow = f", or narrow it with {', '.join(self.bounds)}" if self.bounds else ""
             raise CollectLimitError(
                 f"--collect holds at most {self.collect_limit} items; drop --collect to "
-                "stream JSON Lines, or bound the stream with --max-events/--count/--duration")
+                f"stream JSON Lines{narrow}")
         self._collected.append(to_jsonable(obj))
 
     def finish(self) -> None:

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 # Global options that take a value: needed to find the command word when options come first.
 VALUE_OPTIONS = frozenset({
     "--endpoint", "--ca-file", "--server-name-override", "--api-key-env", "--api-key",
-    "--profile", "--config", "--timeout",
+    "--profile", "--config", "--timeout", "--tls-pin", "--session-id",
+})
+# Global options without a value (connection, output, write safety, --collect).
+FLAG_OPTIONS = frozenset({
+    "--plaintext", "--tls", "--require-cert-validation", "--use-proxy", "--pretty",
+    "--compact", "--debug", "--dry-run", "--no-audit", "--collect", "--quiet",
 })
 
 
@@ -71,15 +76,37 @@ def top_level_help() -> str:
 
 
 def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
-    """Find the command word; options may come before it. Returns (command, its args)."""
+    """Find the command word; options may come before it. Returns (command, its args).
+
+    Before the command word only the global options are known. Another option there
+    followed by a word that is not a command is refused naming the option only: the word
+    after a mistyped `--api-kye` is its value, a secret, and must never be echoed.
+    """
     i = 0
     while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
-        if argv[i] in ("-h", "--help", "--version"):
+        word = argv[i]
+        if word in ("-h", "--help", "--version"):
             return None, list(argv)
-        i += 2 if argv[i] in VALUE_OPTIONS else 1
+        if word in VALUE_OPTIONS:
+            i += 2
+            continue
+        following = argv[i + 1] if i + 1 < len(argv) else None
+        if (word not in FLAG_OPTIONS and "=" not in word and following is not None
+                and not following.startswith("-") and following not in COMMANDS):
+            raise _unknown_global(word)
+        i += 1
     if i >= len(argv):
         return None, list(argv)
     return argv[i], list(argv[:i]) + list(argv[i + 1:])
+
+
+def _unknown_global(word: str) -> UsageError:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(VALUE_OPTIONS | FLAG_OPTIONS), n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return UsageError(f"{word} is not an option mxgw takes before the command word; {hint}"
+                      "a command's own options go after it (mxgw COMMAND --help)")
 
 
 def unknown_command(word: str) -> UsageError:
@@ -117,10 +144,16 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                        help="TLS host name to verify instead of the endpoint's")
     group.add_argument("--require-cert-validation", action="store_true", default=None,
                        help="verify against the system trust roots (no trust-on-first-use)")
+    group.add_argument("--tls-pin", metavar="SHA256",
+                       help="accept only the certificate with this SHA-256 (colon or plain "
+                            "hex; `mxgw sim --tls` prints it as certificateSha256); without "
+                            "it, the one in known_gateways.json (`mxgw trust`)")
+    group.add_argument("--quiet", action="store_true", default=None,
+                       help="no notice on stderr when a new gateway certificate is trusted")
     group.add_argument("--use-proxy", action="store_true", default=None,
                        help="route through the http_proxy/https_proxy environment variables "
                             "(ignored by default: they would catch even loopback calls)")
-    group.add_argument("--api-key-env", metavar="NAME", default="MXGATEWAY_API_KEY",
+    group.add_argument("--api-key-env", metavar="NAME",
                        help="environment variable holding the API key "
                             "(default MXGATEWAY_API_KEY)")
     group.add_argument("--api-key", metavar="KEY",
@@ -128,8 +161,9 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
                             "redacted in all output)")
     group.add_argument("--profile", metavar="NAME", help="[profiles.NAME] in config.toml")
     group.add_argument("--config", metavar="PATH", help="config file instead of the default")
-    group.add_argument("--timeout", metavar="SECONDS", type=positive_float,
-                       help="deadline per call (default 30)")
+    group.add_argument("--timeout", metavar="SECONDS", type=number,
+                       help="deadline of every call that ends by itself, 0.001 to 86400 "
+                            "(default 30; opening and closing a session get at least 5)")
 
 
 def add_session_option(parser: argparse.ArgumentParser) -> None:
@@ -149,6 +183,14 @@ def add_stream_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--collect", action="store_true",
                         help="print one JSON array at the end instead of JSON Lines "
                              "(at most 10000 items)")
+
+
+def number(text: str) -> float:
+    """A float; its range is the library's to check (ClientOptions: exit 2 when wrong)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
 
 
 def _finite(text: str) -> float:

@@ -104,6 +104,10 @@ _SPECS = [
     _c("bench-stream-events", "cmd_bench", "benchmark StreamEvents (cross-language JSON schema)"),
     _c("batch", "cmd_batch", "run one command line per stdin line (connections reused)",
        "local"),
+    _c("doctor", "cmd_doctor", "check the connection step by step (name, TCP, TLS, key, "
+       "session, ...)"),
+    _c("trust", "cmd_trust", "known gateways' TLS certificates: list, add ENDPOINT "
+       "[--pin SHA256], forget ENDPOINT", "local"),
     _c("contract", "cmd_contract", "show the built-in contract; `contract diff --protoset F`",
        "offline"),
     _c("sim", "cmd_sim", "run the gateway simulator (see `mxgw sim --help`)", "raw"),

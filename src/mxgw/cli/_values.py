@@ -71,10 +71,7 @@ def parse_scalar(text: str, scalar: str) -> Any:
                                  minutes=int(match["m"]), seconds=float(match["s"]))
     from .._values import _coerce
 
-    try:
-        value = _coerce(text, scalar)
-    except (ValueError, OverflowError) as exc:
-        raise UsageError(f"{text!r} is not a valid {scalar}: {exc}") from None
+    value = _coerce(text, scalar)  # MxGatewayConfigError: exit 2 like any usage error
     if scalar == "float" and abs(value) > _FLOAT32_MAX:
         raise UsageError(f"{text!r} is out of the float (32-bit) range; use double")
     return value
@@ -106,12 +103,20 @@ def expand_arguments(words: Iterable[str], *, stdin_text: str | None = None) -> 
     result: list[str] = []
     for word in words:
         if word == "-":
-            lines = (stdin_text if stdin_text is not None else sys.stdin.read()).splitlines()
+            try:
+                text = stdin_text if stdin_text is not None else sys.stdin.read()
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"stdin is not {exc.encoding} text (byte {exc.start}); "
+                                 "give tags one per line") from None
+            lines = text.splitlines()
         elif word.startswith("@") and len(word) > 1:
             try:
                 lines = Path(word[1:]).read_text(encoding="utf-8-sig").splitlines()
             except OSError as exc:
                 raise UsageError(f"cannot read {word[1:]}: {exc.strerror or exc}") from None
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"{word[1:]} is not UTF-8 text (byte {exc.start}); "
+                                 "give one entry per line") from None
         else:
             result.append(word)
             continue

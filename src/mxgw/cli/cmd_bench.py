@@ -7,7 +7,8 @@
 Percentiles use rank = q * (n - 1) with linear interpolation. Calls during the warm-up are
 made but not counted. bench-stream-events counts each event as a call and its latency as
 the time from the gateway's receive timestamp to its arrival here (same-host clocks).
-Progress goes to stderr only when stderr is a terminal. Cleanup failures are logged.
+Progress goes to stderr only when stderr is a terminal. The session is the command's
+own (short lease, always closed); a close the gateway does not confirm is a warning.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import math
 import sys
 import time
@@ -23,10 +23,9 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from .._log import log
 from ._context import Command, CommandContext
 from ._parser import non_negative_float, positive_float, positive_int
-
-log = logging.getLogger("mxgw.cli.bench")
 
 DEFAULT_TAGS = [f"TestMachine_{i:03d}.TestChangingInt" for i in range(1, 7)]
 
@@ -105,8 +104,12 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                              "TestChangingInt)")
     parser.add_argument("--bulk-size", type=positive_int, metavar="N",
                         help="tags per call: the tag list is repeated or cut to N")
-    parser.add_argument("--duration", type=positive_float, default=10.0, metavar="SECONDS")
-    parser.add_argument("--warmup", type=non_negative_float, default=2.0, metavar="SECONDS")
+    # --duration-seconds / --warmup-seconds: what the cross-language benchmark scripts pass
+    # to every client CLI (the schema's own keys are durationSeconds and warmupSeconds).
+    parser.add_argument("--duration", "--duration-seconds", dest="duration",
+                        type=positive_float, default=10.0, metavar="SECONDS")
+    parser.add_argument("--warmup", "--warmup-seconds", dest="warmup",
+                        type=non_negative_float, default=2.0, metavar="SECONDS")
     parser.add_argument("--client-name", default="mxgw-bench")
     parser.add_argument("--subscribe", action="store_true",
                         help="bench-read-bulk: advise the tags first (cached reads)")
@@ -121,28 +124,14 @@ def bench_tags(args: argparse.Namespace) -> list[str]:
 @contextlib.asynccontextmanager
 async def bench_session(ctx: CommandContext, args: argparse.Namespace, tags: list[str],
                         subscribe: bool) -> AsyncIterator[tuple[Any, int]]:
-    """(session, server handle), tags subscribed if asked; cleanup failures are logged
-    (the measurement is still reported) and the session is always closed."""
-    client = await ctx.client()
-    session = await client.open_session(name=args.client_name)
-    handles: list[int] = []
-    try:
+    """(session, server handle), tags subscribed if asked. The session is a transient one:
+    closing it drops the subscriptions too, and an unconfirmed close is a warning (the
+    measurement is still reported)."""
+    async with ctx.transient_session(args.client_name) as session:
         server = await session.register(args.client_name)
         if subscribe:
-            rows = await session.subscribe_bulk(server, tags)
-            handles = [r.item_handle for r in rows if r.was_successful]
+            await session.subscribe_bulk(server, tags)
         yield session, server
-    finally:
-        if handles:
-            try:
-                await session.unsubscribe_bulk(server, handles)
-            except Exception as exc:  # noqa: BLE001 - logged; the result is still reported
-                log.warning("%s cleanup (unsubscribe) failed: %s", ctx.name, exc)
-        try:
-            await session.close(reason=f"{ctx.name} done")
-        except Exception as exc:  # noqa: BLE001 - logged; the result is still reported
-            log.warning("%s cleanup (close session %s) failed: %s", ctx.name,
-                        session.session_id, exc)
 
 
 async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:

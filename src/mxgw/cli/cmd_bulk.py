@@ -12,7 +12,6 @@ from typing import Any
 
 from ._common import add_server_handle, add_strict, check_strict, handles, words
 from ._context import Command, CommandContext
-from ._exit import UsageError
 from ._parser import non_negative_int
 
 # command -> (session method, takes tags (else item handles))
@@ -27,13 +26,11 @@ _BULKS = {
 }
 
 
-def check_size(entries: list[Any]) -> None:
-    """One bulk command carries at most MAX_BULK_ITEMS entries; say so before connecting."""
-    from .._results import MAX_BULK_ITEMS as limit
+def check_size(name: str, entries: list[Any]) -> None:
+    """The library's bulk limit, checked before connecting (and before a --dry-run)."""
+    from .._results import check_bulk_size
 
-    if len(entries) > limit:
-        raise UsageError(f"{len(entries)} entries is more than the {limit} one bulk call "
-                         "takes; split the list")
+    check_bulk_size(name, len(entries))
 
 
 def _arguments(parser: argparse.ArgumentParser, tags: bool, read: bool) -> None:
@@ -51,7 +48,7 @@ async def bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
     entries: list[Any] = words(ctx, args.entries)
     if not takes_tags:
         entries = handles(entries)
-    check_size(entries)
+    check_size(ctx.name, entries)
     session = await ctx.attached_session()
     method: Any = getattr(session, method_name)
     if ctx.name == "read-bulk":

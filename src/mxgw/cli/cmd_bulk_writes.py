@@ -44,7 +44,7 @@ async def write_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
     for word in words(ctx, args.entries):
         handle_text, value_text = split_assignment(word)
         entries.append((handles([handle_text])[0], parse_value(value_text, args.type)))
-    check_size(entries)
+    check_size(ctx.name, entries)
     timestamp = parse_scalar(args.timestamp, "datetime") if "2" in ctx.name else None
     secured = "secured" in ctx.name
     details: dict[str, Any] = {

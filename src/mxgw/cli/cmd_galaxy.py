@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._common import add_bounds, print_stream
 from ._context import Command, CommandContext, no_arguments
 from ._parser import non_negative_int
 
+if TYPE_CHECKING:
+    from .._galaxy import GalaxyConnection
+
+
+def connection_failure(result: GalaxyConnection) -> Exception | None:
+    """TestConnection's `ok: false` is a failure (exit 3): a script must not see success
+    while the gateway cannot reach the Galaxy Repository database (`doctor` too)."""
+    if result.ok:
+        return None
+    from .._errors import MxGatewayTransportError
+
+    return MxGatewayTransportError(
+        "galaxy test connection: the gateway cannot reach the Galaxy Repository database"
+        + (f": {result.message}" if result.message else ""))
+
 
 async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> int:
     client = await ctx.client()
-    ctx.out.emit(await client.galaxy.test_connection())
+    result = await client.galaxy.test_connection()
+    failure = connection_failure(result)
+    if failure is not None:
+        raise failure
+    ctx.out.emit(result)
     return 0
 
 

@@ -40,15 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-history", action="store_true",
         help="do not read or write the history file (repl_history in the data folder)")
+    parser.add_argument(
+        "--no-reconnect", action="store_true",
+        help="when the session is lost (gateway restarted, connection dropped), do not "
+             "open a new one (scripts never do: they stop at the failing statement)")
 
 
 async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
     from ..repl._main import ReplSettings, read_source
 
+    interactive = args.exec_file is None and sys.stdin.isatty()
     settings = ReplSettings(
         debug=ctx.debug, profile=ctx.profile, client_name=args.client_name,
-        history=not args.no_history,
-        interactive=args.exec_file is None and sys.stdin.isatty(),
+        history=not args.no_history, interactive=interactive,
+        reconnect=interactive and not args.no_reconnect,
     )
     if not settings.interactive:
         try:
@@ -93,7 +98,7 @@ def _terminal_writer(ctx: CommandContext, above_prompt: bool) -> Any:
 async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
     from ..repl._console import ReplConsole, interact, start_tag_cache
     from ..repl._history import open_history
-    from ..repl._info import connection_monitor, repl_info
+    from ..repl._info import connection_monitor, follow_link, repl_info
     from ..repl._main import with_session
     from ..repl._watch import print_change
 
@@ -108,11 +113,12 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
         history = None
         if settings.history:
             try:
-                history = open_history()
+                history = open_history(secrets=ctx.runtime.secrets)
             except OSError as exc:
                 write(f"history disabled: cannot use {exc.filename}: {exc.strerror}\n")
         console = ReplConsole(connected.namespace, info, write, debug=settings.debug,
                               tag_cache=cache, history=history)
+        follow_link(connected.link, info, monitor, cache, console.app.invalidate)
         try:
             reason = await interact(console)
         finally:
@@ -120,14 +126,16 @@ async def _interactive(ctx: CommandContext, settings: ReplSettings) -> int:
             await cache.stop()
         return _exit.INTERRUPTED if reason.startswith("SIG") else _exit.OK
 
+    # Notices (a watch stopped, the session lost, reconnected) arrive while the prompt
+    # runs: above it, like watch output.
     return await with_session(client, settings, body, on_change=print_change(write_above),
-                              notice=lambda text: write(text + "\n"), report_close=True)
+                              notice=lambda text: write_above(text + "\n"), report_close=True)
 
 
 async def _scripted(ctx: CommandContext, settings: ReplSettings) -> int:
+    from .._signals import until_terminated
     from ..repl._main import json_ready, with_session
     from ..repl._runner import ScriptError, run_script
-    from ..repl._signals import until_terminated
 
     client = await ctx.client()
 

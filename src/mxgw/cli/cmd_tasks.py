@@ -95,18 +95,21 @@ def _emit_dry_run(ctx: CommandContext, writes: list[dict[str, Any]]) -> int:
     return 0
 
 
-async def _authenticate(ctx: CommandContext, args: argparse.Namespace,
-                        session: Any) -> dict[str, int]:
-    """User ids for `put --user NAME [--verifier NAME]`, authenticated on the server handle
-    `write_tag` uses; passwords come from the environment or a no-echo prompt, never argv."""
-    server = await session.default_server()
-    ids = {"current_user_id": await session.authenticate_user(
-        server, args.user, password(ctx, args.user, args.password_env))}
+def _logins(ctx: CommandContext, args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    """(user id keyword, user, password) for `put --user NAME [--verifier NAME]`, asked
+    before the session opens: a password prompt must not hold a session open."""
+    logins = [("current_user_id", args.user, password(ctx, args.user, args.password_env))]
     if args.verifier:
-        ids["verifier_user_id"] = await session.authenticate_user(
-            server, args.verifier,
-            password(ctx, args.verifier, args.verifier_password_env, "verifier"))
-    return ids
+        logins.append(("verifier_user_id", args.verifier, password(
+            ctx, args.verifier, args.verifier_password_env, "verifier")))
+    return logins
+
+
+async def _authenticate(session: Any, logins: list[tuple[str, str, str]]) -> dict[str, int]:
+    """User ids, authenticated on the server handle `write_tag` uses."""
+    server = await session.default_server()
+    return {keyword: await session.authenticate_user(server, user, secret)
+            for keyword, user, secret in logins}
 
 
 async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -114,13 +117,14 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
     tags = [tag for tag, _ in pairs]
     if args.dry_run and args.type:
         return _emit_dry_run(ctx, _plan(pairs, {tag: args.type for tag in tags}))
+    logins = _logins(ctx, args) if args.user and not args.dry_run else []
     async with ctx.transient_session() as session:
         types = ({tag: args.type for tag in tags} if args.type
                  else await _types_from_current(session, tags))
         writes = _plan(pairs, types)
         if args.dry_run:
             return _emit_dry_run(ctx, writes)
-        users = await _authenticate(ctx, args, session) if args.user else {}
+        users = await _authenticate(session, logins) if logins else {}
         audited = {"user": args.user, "verifier": args.verifier} if args.user else {}
         for write in writes:
             async def send(write: dict[str, Any] = write) -> None:
@@ -132,16 +136,41 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _condition(text: str) -> Any:
+    from .._until import Condition, ConditionError  # only `watch --until` needs the parser
+
+    try:
+        return Condition.parse(text)
+    except ConditionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _watch_arguments(parser: argparse.ArgumentParser) -> None:
     _tags_arguments(parser)
     add_bounds(parser)
+    parser.add_argument("--until", type=_condition, metavar="EXPR",
+                        help="stop at the first change for which EXPR holds (exit 0), e.g. "
+                             "\"value >= 80 and quality == Good\"; exit 10 when --count or "
+                             "--duration ends first")
 
 
 async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
     tags = words(ctx, args.tags)
+    if args.until is not None:
+        from .._until import ConditionError
+
+        try:
+            args.until.check_tags(tags)
+        except ConditionError as exc:
+            raise UsageError(f"--until: {exc}") from None
     async with ctx.transient_session() as session:
-        async for change in bounded(session.subscribe(tags), args.count, args.duration):
-            ctx.out.item(change)
+        if args.until is None:
+            async for change in bounded(session.subscribe(tags), args.count, args.duration):
+                ctx.out.item(change)
+        else:
+            # The library's own wait: the CLI only prints every change on the way.
+            await session.wait_for(tags, args.until, timeout=args.duration,
+                                   max_changes=args.count, on_change=ctx.out.item)
     ctx.out.finish()
     return 0
 

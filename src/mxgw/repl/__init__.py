@@ -7,7 +7,8 @@ ptpython and prompt_toolkit, so `import mxgw` and the other commands stay cheap.
                  (`_console`), with a toolbar, tag completion, filtered history
     scripted     stdin that is not a terminal, or `--exec FILE` (`_runner`)
 
-Both run in the same preloaded namespace (`_namespace`).
+Both run in the same preloaded namespace (`_namespace`). The interactive prompt keeps
+its session across a gateway restart (`_reconnect`; `session` is `_proxy.ReplSession`).
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ class TagCache:
         self._folded: tuple[str, ...] = ()
         self.state = "not loaded"
         self.task: asyncio.Task[None] | None = None
+        self._source: Callable[[], AsyncIterator[str]] | None = None
+        self._debug = False
 
     def set_names(self, names: Iterable[str]) -> None:
         # Replacing both tuples (not mutating) keeps the completer thread's reads safe.
@@ -54,10 +56,16 @@ class TagCache:
 
     def start(self, source: Callable[[], AsyncIterator[str]], debug: bool = False) -> None:
         """Load the names from `source()` in a background task on the running loop."""
+        self._source, self._debug = source, debug
         self.state = "loading"
         self.task = asyncio.get_running_loop().create_task(
             self._load(source, debug), name="mxgw-tag-cache"
         )
+
+    def reload(self) -> None:
+        """Load again from the same source (after a reconnect, when loading had failed)."""
+        if self._source is not None and (self.task is None or self.task.done()):
+            self.start(self._source, self._debug)
 
     async def _load(self, source: Callable[[], AsyncIterator[str]], debug: bool) -> None:
         names: list[str] = []

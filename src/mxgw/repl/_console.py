@@ -28,13 +28,15 @@ from typing import Any, TextIO
 from prompt_toolkit.completion import merge_completers
 from prompt_toolkit.history import History
 from prompt_toolkit.input import Input
+from prompt_toolkit.key_binding import KeyPressEvent
 from prompt_toolkit.output import Output
 from prompt_toolkit.patch_stdout import patch_stdout
+from prompt_toolkit.utils import suspend_to_background_supported
 from ptpython.repl import PythonRepl, ReplExit
 
+from .._signals import signal_handlers, termination_signals
 from ._completion import TagCache, TagCompleter
 from ._display import format_error, format_result
-from ._signals import signal_handlers, termination_signals
 from ._toolbar import ReplInfo, banner, toolbar_window
 
 Write = Callable[[str], None]
@@ -59,6 +61,7 @@ class ReplConsole(PythonRepl):
         debug: bool = False,
         input: Input | None = None,
         output: Output | None = None,
+        ctrl_z_quits: bool | None = None,
     ) -> None:
         super().__init__(
             get_globals=lambda: namespace,
@@ -85,6 +88,8 @@ class ReplConsole(PythonRepl):
         self.confirm_exit = False
         self.insert_blank_line_after_output = False
         self.title = "mxgw"
+        if not suspend_to_background_supported() if ctrl_z_quits is None else ctrl_z_quits:
+            self.add_key_binding("c-z")(_type_ctrl_z)
 
     # -- signals ---------------------------------------------------------------
 
@@ -192,6 +197,14 @@ class ReplConsole(PythonRepl):
                 self._leaver.cancel()
             self._leave_prompt()
             self._remove_from_namespace()
+
+
+def _type_ctrl_z(event: KeyPressEvent) -> None:
+    """Where the OS cannot suspend a process (Windows), Ctrl-Z then Enter quits, as in
+    the standard Python prompt: ptpython's read() treats a line starting with Ctrl-Z as
+    EOF, but its own Ctrl-Z binding (suspend, a no-op there) hides prompt_toolkit's
+    binding that types the character, so the line never gets one without this."""
+    event.current_buffer.insert_text("\x1a")
 
 
 @contextlib.contextmanager

@@ -1,11 +1,12 @@
 """How results and errors look at the prompt.
 
 Values read from the gateway come back as `TagValue` records, dictionaries of them,
-`DataChange`s and protobuf messages. A raw protobuf text dump is several screens of
-`{ ... }` for one reply, so messages are shown as `Name{"field": value}` with default
-fields left out, and tag values as one aligned line each:
+`DataChange`s, bulk results, alarms and other protobuf messages. A raw protobuf text
+dump is several screens of `{ ... }` for one reply, so messages are shown as
+`Name{"field": value}` with default fields left out, and records (tag values, bulk
+results, alarms: see `_rows`) as one aligned line each:
 
-    Pump001.Speed      42.5  Double  Good  2026-11-21T00:41:02.123Z
+    Pump001.Speed  42.5  DOUBLE  Good  2026-11-21T00:41:02.123Z
 
 Secrets never reach the screen: fields named like passwords or API keys are replaced
 with `<redacted>`, and every line goes through `mxgw._errors.redact()`.
@@ -14,40 +15,18 @@ with `<redacted>`, and every line goes through `mxgw._errors.redact()`.
 from __future__ import annotations
 
 import asyncio
-import datetime as _dt
 import json
 import os
-import reprlib
 import sys
 import traceback
 from collections.abc import Mapping
 from typing import Any
 
 from .._errors import MxGatewayError, redact
+from ._rows import SHORT, cells, is_message, rows_of, table
 
 _SECRET_FIELDS = ("password", "apikey", "api_key", "secret", "token")
 _REDACTED = "<redacted>"
-_repr = reprlib.Repr()
-_repr.maxstring = 200
-_repr.maxother = 200
-_repr.maxlist = _repr.maxdict = _repr.maxtuple = _repr.maxset = 50
-
-
-def _is_message(obj: Any) -> bool:
-    if "google.protobuf.message" not in sys.modules:
-        return False
-    from google.protobuf.message import Message
-
-    return isinstance(obj, Message)
-
-
-def _is_tag_value(obj: Any) -> bool:
-    # Duck-typed so this module does not import the client library's value types.
-    return all(hasattr(obj, name) for name in ("value", "quality_text", "timestamp", "data_type"))
-
-
-def _is_data_change(obj: Any) -> bool:
-    return hasattr(obj, "tag") and _is_tag_value(getattr(obj, "value", None))
 
 
 def scrub_secrets(doc: Any) -> Any:
@@ -75,45 +54,16 @@ def format_message(message: Any) -> str:
     return f"{type(message).__name__}{text}"
 
 
-def _timestamp(value: Any) -> str:
-    if isinstance(value, _dt.datetime):
-        stamp: _dt.datetime = value
-        if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(_dt.UTC).replace(tzinfo=None)
-        return stamp.isoformat(timespec="milliseconds") + "Z"
-    return "-" if value is None else str(value)
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(redact(value))
-    return _repr.repr(value)
-
-
-def format_tag_value(tag_value: Any, tag: str | None = None, width: int = 0) -> str:
-    """One line: [tag] value data_type quality timestamp."""
-    parts = [
-        _value_text(tag_value.value),
-        str(tag_value.data_type),
-        str(tag_value.quality_text),
-        _timestamp(tag_value.timestamp),
-    ]
-    error = getattr(tag_value, "error", None)
-    if error:
-        parts.append(f"error: {redact(str(error))}")
-    line = "  ".join(parts)
-    return f"{tag.ljust(width)}  {line}" if tag is not None else line
-
-
 def _compact(obj: Any, depth: int = 0) -> str:
     """repr() that shows messages and tag values compactly wherever they are nested."""
-    if _is_message(obj):
+    row = cells(obj)
+    if row is not None:
+        return f"<{table([row])}>"
+    if is_message(obj):
         return format_message(obj)
-    if _is_tag_value(obj) and not _is_data_change(obj):
-        return f"<{format_tag_value(obj)}>"
     if depth > 4:
         return "..."
-    limit = _repr.maxlist
+    limit = SHORT.maxlist
     if isinstance(obj, Mapping):
         items = [f"{_compact(k, depth + 1)}: {_compact(v, depth + 1)}"
                  for k, v in list(obj.items())[:limit]]
@@ -126,22 +76,16 @@ def _compact(obj: Any, depth: int = 0) -> str:
             return "(" + ", ".join(items) + ("," if len(obj) == 1 else "") + more + ")"
         return "[" + ", ".join(items) + more + "]"
     if isinstance(obj, str):
-        return _repr.repr(obj)
+        return SHORT.repr(obj)
     return repr(obj)
 
 
 def format_result(obj: Any) -> str:
     """What the prompt shows for an evaluated expression (no trailing newline)."""
-    if _is_data_change(obj):
-        return format_tag_value(obj.value, obj.tag)
-    if _is_tag_value(obj):
-        return format_tag_value(obj)
-    if isinstance(obj, Mapping) and obj and all(_is_tag_value(v) for v in obj.values()):
-        width = max(len(str(k)) for k in obj)
-        return "\n".join(format_tag_value(v, str(k), width) for k, v in obj.items())
-    if isinstance(obj, (list, tuple)) and obj and all(
-        _is_message(v) or _is_tag_value(v) for v in obj
-    ):
+    rows = rows_of(obj)
+    if rows is not None:
+        return table(rows)
+    if isinstance(obj, (list, tuple)) and obj and all(is_message(v) for v in obj):
         return "\n".join(format_result(v) for v in obj)
     return redact(_compact(obj))
 

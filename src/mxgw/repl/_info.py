@@ -2,7 +2,9 @@
 
 The toolbar is drawn in the prompt's thread and must not touch grpc; a small task
 on the REPL's loop polls the channel's connectivity once a second and leaves a
-plain string for the toolbar to read.
+plain string for the toolbar to read. `follow_link` keeps the toolbar in step with
+reconnects and redraws it when anything it shows changes (prompt_toolkit redraws on
+its own only on input).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from .._client import GatewayClient
     from ._completion import TagCache
     from ._main import Connected, ReplSettings
+    from ._reconnect import SessionLink
 
 POLL_SECONDS = 1.0
 
@@ -28,6 +31,7 @@ class ConnectionMonitor:
         self._probe = probe
         self.state = "unknown"
         self._task: asyncio.Task[None] | None = None
+        self.on_change: Callable[[str], None] = lambda state: None
 
     def start(self) -> ConnectionMonitor:
         self._poll_once()
@@ -36,9 +40,12 @@ class ConnectionMonitor:
 
     def _poll_once(self) -> None:
         try:
-            self.state = self._probe()
+            state = self._probe()
         except Exception:  # noqa: BLE001 - a closed channel while shutting down
-            self.state = "unknown"
+            state = "unknown"
+        if state != self.state:
+            self.state = state
+            self.on_change(state)
 
     async def _poll(self) -> None:
         while True:
@@ -77,14 +84,35 @@ def repl_info(
     connected: Connected, settings: ReplSettings, monitor: ConnectionMonitor, cache: TagCache
 ) -> ReplInfo:
     client = connected.client
+    link = connected.link
     return ReplInfo(
         endpoint=str(client.options.endpoint),
         transport=str(client.transport_description),
-        session_id=str(connected.session.session_id),
+        session_id=str(link.session.session_id),
         client_name=settings.client_name,
-        server=connected.server,
+        server=link.server,
         profile=settings.profile,
         read_only=connected.helpers.read_only,
-        connection=lambda: monitor.state,
+        connection=lambda: link.connection_text(monitor.state),
         tags=lambda: cache.state,
     )
+
+
+def follow_link(link: SessionLink, info: ReplInfo, monitor: ConnectionMonitor,
+                cache: TagCache, redraw: Callable[[], None]) -> None:
+    """After a reconnect show the new session, reload a tag list that failed to load
+    while the gateway was away; a failing channel starts the reconnect; redraw."""
+
+    def session_changed() -> None:
+        info.session_id, info.server = str(link.session.session_id), link.server
+        if link.state == "up" and cache.state.startswith("failed"):
+            cache.reload()
+        redraw()
+
+    def channel_changed(state: str) -> None:
+        if state == "down":
+            link.channel_down()
+        redraw()
+
+    link.on_change(session_changed)
+    monitor.on_change = channel_changed

@@ -2,25 +2,26 @@
 
     session = await client.open_session(name=...)     # closed in `finally`, always
     server  = await session.register(client_name)
-    namespace = build_namespace(...)
+    link = SessionLink(client, ..., session, server)  # reconnects (interactive only)
+    namespace = build_namespace(client, link.proxy, server, ...)
     interactive prompt (stdin is a terminal)  or  run_script(stdin / --exec FILE)
 
 Every way out - Ctrl-D, exit(), an exception, SIGTERM, SIGHUP when the terminal
 closes, the first failing statement of a script - passes through the same
-`finally`: stop the watches, stop the tag loader, close the session.
+`finally`: stop the watches, stop reconnecting, close the session (the current one:
+after a reconnect, the new one).
 """
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from .._errors import MxGatewayError
-from ._display import format_error, scrub_secrets
+from ._display import scrub_secrets
 from ._namespace import Helpers, build_namespace
+from ._reconnect import SessionLink, close_session
 from ._watch import Watch, Watches
 
 CLIENT_NAME = "mxgw-repl"
@@ -37,33 +38,23 @@ class ReplSettings:
     profile: str | None = None
     client_name: str = CLIENT_NAME
     history: bool = True
+    reconnect: bool = True           # reopen a lost session (off: --no-reconnect, scripts)
 
 
 @dataclass
 class Connected:
-    """The objects the REPL was started with (after the session is open)."""
+    """The objects the REPL was started with (after the session is open).
+
+    `session` is the namespace's `session` (`_proxy.ReplSession`: the current session,
+    also after a reconnect); `link.session` and `link.server` are the current ones.
+    """
 
     client: Any
     session: Any
-    server: int
+    link: SessionLink
     helpers: Helpers
     watches: Watches
     namespace: dict[str, Any]
-
-
-async def _close_session(
-    session: Any, reason: str, notice: Callable[[str], None], report: bool
-) -> None:
-    try:
-        # Shielded: a second Ctrl-C or a cancelled caller must not leave the
-        # session open on the gateway.
-        state = await asyncio.shield(session.close(reason=reason))
-    except MxGatewayError as exc:
-        notice(f"closing session {session.session_id}: {format_error(exc)}")
-        return
-    if report:
-        # The gateway's own word (CloseSessionReply.final_state), e.g. CLOSED.
-        notice(f"session {session.session_id} closed ({state})")
 
 
 async def with_session(
@@ -79,19 +70,33 @@ async def with_session(
     session = await client.open_session(name=settings.client_name)
     reason = "mxgw repl exit"
     watches: Watches | None = None
+    link: SessionLink | None = None
     try:
         server = int(await session.register(settings.client_name))
-        watches = Watches(session, on_change, notice, settings.debug)
-        helpers = Helpers(client, session, watches)
-        namespace = build_namespace(client, session, server, helpers)
-        return await body(Connected(client, session, server, helpers, watches, namespace))
+        link = linked = SessionLink(client, settings.client_name, session, server,
+                                    notice=notice, enabled=settings.reconnect,
+                                    announce=settings.interactive)
+        watches = Watches(linked, on_change, notice, settings.debug)
+        helpers = Helpers(client, linked.proxy, watches)
+        namespace = build_namespace(client, linked.proxy, server, helpers)
+
+        def rebind() -> None:
+            # `session` follows by itself (a stand-in); `server` is a plain int.
+            namespace["server"] = linked.server
+
+        linked.on_change(rebind)
+        return await body(Connected(client, linked.proxy, linked, helpers, watches, namespace))
     except BaseException as exc:
         reason = f"mxgw repl: {type(exc).__name__}"
         raise
     finally:
         if watches is not None:
             await watches.stop_all()
-        await _close_session(session, reason, notice, report_close)
+        if link is not None:
+            await link.aclose(reason, report_close)
+        else:
+            # register failed: the session opened for it is closed all the same.
+            await close_session(session, reason, notice, report=False)
 
 
 def json_ready(obj: Any) -> Any:

@@ -56,6 +56,26 @@ class _Help:
         return self
 
 
+class _Quitter:
+    """`exit(n)` / `quit(n)` in a script: SystemExit(n), which the caller turns into the
+    exit code after closing the session.
+
+    Python's own `exit` and `quit` come from the `site` module, which the embeddable
+    Windows Python (its `._pth` file) and `python -S` never import, so a script that
+    ends with `exit(3)` would fail with NameError there. The interactive prompt
+    replaces these with ptpython's own `exit`.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Use {self.name}() or Ctrl-D (i.e. EOF) to exit"
+
+    def __call__(self, code: object = None) -> None:
+        raise SystemExit(code)
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of `browse()`: an attribute, object or area; `item` is the message."""
@@ -198,6 +218,8 @@ def build_namespace(client: Any, session: Any, server: int, helpers: Helpers) ->
         "galaxy_pb2": galaxy_pb2,
         "galaxy_pb2_grpc": galaxy_pb2_grpc,
         "mxhelp": _Help(),
+        "exit": _Quitter("exit"),
+        "quit": _Quitter("quit"),
         **names,
     }
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from prompt_toolkit.filters import is_done
 from prompt_toolkit.formatted_text import StyleAndTextTuples
-from prompt_toolkit.layout.containers import Window
+from prompt_toolkit.layout.containers import ConditionalContainer, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
 from .._version import __version__
@@ -73,9 +74,19 @@ def toolbar_fragments(info: ReplInfo) -> StyleAndTextTuples:
     return parts
 
 
-def toolbar_window(info: ReplInfo) -> Window:
-    return Window(
-        FormattedTextControl(lambda: toolbar_fragments(info)),
-        height=1,
-        style="class:mxgw-toolbar reverse",
+def toolbar_window(info: ReplInfo) -> ConditionalContainer:
+    """The toolbar, shown only while a line is being edited.
+
+    When a line is accepted, prompt_toolkit renders the layout once more with the
+    application done and leaves that render in the terminal: an unconditional toolbar
+    would stay in the scrollback above every output. ptpython hides its own bars the
+    same way (`~is_done`).
+    """
+    return ConditionalContainer(
+        Window(
+            FormattedTextControl(lambda: toolbar_fragments(info)),
+            height=1,
+            style="class:mxgw-toolbar reverse",
+        ),
+        filter=~is_done,
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import hashlib
 import json
 import logging
 import signal
@@ -81,7 +80,11 @@ def start_line(sim: Any) -> str:
         "galaxy": {**sim.galaxy.size, "alarms": len(sim.galaxy.alarms)},
     }
     if sim.ca_pem:
-        doc["certificateSha256"] = hashlib.sha256(sim.ca_pem).hexdigest()
+        # The client's form (colon hex of the DER certificate), so the value can be
+        # compared with a refusal's message and passed to `mxgw --tls-pin` as it is.
+        from .._channel import fingerprint
+
+        doc["certificateSha256"] = fingerprint(sim.ca_pem)
     return json.dumps(doc, sort_keys=True, ensure_ascii=True)
 
 

@@ -101,6 +101,9 @@ class AlarmManager:
     def __init__(self, galaxy: Galaxy) -> None:
         self.galaxy = galaxy
         self.started = utc_now()
+        self.degraded = False  # the alarm provider's health (control.set_alarm_provider)
+        self.degraded_reason = ""
+        self.provider_since = self.started
         self.alarms: list[Alarm] = []
         self._by_source: dict[int, list[Alarm]] = {}
         self._by_key: dict[str, Alarm] = {}
@@ -183,9 +186,18 @@ class AlarmManager:
         return [a.snapshot() for a in self.active(prefix)]
 
     def provider_status(self) -> pb.AlarmProviderStatus:
-        status = pb.AlarmProviderStatus(mode=pb.ALARM_PROVIDER_MODE_ALARMMGR, degraded=False)
-        status.since.FromDatetime(self.started)
+        status = pb.AlarmProviderStatus(mode=pb.ALARM_PROVIDER_MODE_ALARMMGR,
+                                        degraded=self.degraded, reason=self.degraded_reason)
+        status.since.FromDatetime(self.provider_since)
         return status
+
+    def set_provider(self, degraded: bool, reason: str) -> None:
+        """A change of the provider's health: `since` restarts and every feed is told."""
+        self.degraded, self.degraded_reason = degraded, reason if degraded else ""
+        self.provider_since = utc_now()
+        message = pb.AlarmFeedMessage(provider_status=self.provider_status())
+        for _, queue in list(self._feeds):
+            self._offer(queue, message)
 
     def subscribe(self, prefix: str) -> asyncio.Queue[pb.AlarmFeedMessage | None]:
         """A feed queue: snapshot, snapshot_complete, provider_status already in it."""

@@ -99,6 +99,19 @@ class SimControl:
         """End attached event streams with UNAVAILABLE (sessions stay READY)."""
         return self._sim.sessions.drop_streams(session_id)
 
+    def set_galaxy_connection(self, ok: bool, message: str = "") -> None:
+        """What the Galaxy Repository's TestConnection answers: `ok` and `message` (by
+        default the healthy message when ok). The other Galaxy calls still answer."""
+        from ._servicer_galaxy import HEALTHY
+
+        self._sim.galaxy_service.connection = (ok, message or (HEALTHY if ok else ""))
+
+    def set_alarm_provider(self, degraded: bool, reason: str = "") -> None:
+        """The alarm provider's health: StreamAlarms sends its provider_status (`degraded`,
+        `reason`, `since` = now) to every feed at once, and to each new feed after the
+        snapshot. `degraded=False` makes it healthy again."""
+        self._sim.alarms.set_provider(degraded, reason)
+
     def stop_accepting(self) -> None:
         """Refuse every new call with UNAVAILABLE until resume_accepting()."""
         self._sim.faults.accepting = False

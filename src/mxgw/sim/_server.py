@@ -85,6 +85,11 @@ class Simulator:
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.so_reuseport", 0),
+            # Allow clients' keepalive pings down to once a second (grpc-core's default
+            # is once in 5 minutes, answered with GOAWAY too_many_pings), as an ASP.NET
+            # Core gateway does: mxgw pings every 60 s, its tests every few seconds.
+            ("grpc.http2.min_recv_ping_interval_without_data_ms", 1000),
+            ("grpc.keepalive_permit_without_calls", 1),
         ])
         server.add_generic_rpc_handlers((
             generic_handler(GATEWAY_SERVICE, self.gateway.rpcs(), self.calls),

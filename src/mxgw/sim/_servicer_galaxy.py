@@ -15,12 +15,15 @@ from ._galaxy import Galaxy, GObject
 from ._rpc import invalid
 
 SERVICE = "galaxy_repository.v1.GalaxyRepository"
+HEALTHY = "Galaxy Repository cache is healthy"
 
 
 class GalaxyServicer:
     def __init__(self, galaxy: Galaxy, deploys: DeployState) -> None:
         self.tree = Tree(galaxy)
         self.deploys = deploys
+        # What TestConnection answers (control.set_galaxy_connection).
+        self.connection = (True, HEALTHY)
 
     def rpcs(self) -> list[Rpc]:
         return [
@@ -46,7 +49,8 @@ class GalaxyServicer:
         return self.tree.find(path=value)
 
     async def test_connection(self, request: Any, context: Any) -> gpb.TestConnectionReply:
-        return gpb.TestConnectionReply(ok=True, message="Galaxy Repository cache is healthy")
+        ok, message = self.connection
+        return gpb.TestConnectionReply(ok=ok, message=message)
 
     async def get_last_deploy_time(self, request: Any, context: Any
                                    ) -> gpb.GetLastDeployTimeReply:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import secrets
 import shutil
 import socket
 import ssl
@@ -37,6 +38,13 @@ def _names() -> list[str]:
 _IPS = ["127.0.0.1", "::1"]
 
 
+def _organization() -> str:
+    # A subject of its own per certificate: a verifier looks an issuer up by subject, so
+    # two self-signed certificates that share one (an older simulator's, still trusted
+    # in a certificate store) would be taken for each other and fail verification.
+    return f"mxgw simulator {secrets.token_hex(8)}"
+
+
 def _with_cryptography() -> tuple[bytes, bytes]:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -44,7 +52,8 @@ def _with_cryptography() -> tuple[bytes, bytes]:
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost"),
+                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, _organization())])
     now = datetime.datetime.now(datetime.UTC)
     sans: list[x509.GeneralName] = [x509.DNSName(n) for n in _names()]
     sans += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in _IPS]
@@ -71,7 +80,7 @@ def _with_openssl(openssl: str) -> tuple[bytes, bytes]:
         cert, key = Path(tmp, "cert.pem"), Path(tmp, "key.pem")
         command = [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
-                   str(cert), "-days", "365", "-subj", "/CN=localhost", "-addext",
+                   str(cert), "-days", "365", "-subj", f"/CN=localhost/O={_organization()}", "-addext",
                    f"subjectAltName={san}"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:

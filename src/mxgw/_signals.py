@@ -1,13 +1,19 @@
-"""Route SIGINT/SIGTERM/SIGHUP to callbacks on the event loop, on Windows too.
+"""Route SIGINT/SIGTERM/SIGHUP/SIGBREAK to callbacks on the event loop, on Windows too.
+
+Shared by the CLI (every connecting command runs in `until_terminated`) and the REPL
+(its console and its scripted runs). No ptpython here: one-shot commands import it.
 
 ptpython's async REPL calls `loop.add_signal_handler(SIGINT, ...)` around every
 evaluation. Windows event loops do not implement it and raise NotImplementedError
 (ptpython issue #582), so the first awaited line kills the REPL there. We never
-call that code path: the console installs its handlers through `signal_handlers()`,
-which falls back to `signal.signal()` plus `loop.call_soon_threadsafe()` when the
-loop has no signal support. Python runs `signal.signal()` handlers on the main
-thread between bytecodes, and the Windows proactor loop wakes up on them through
-its wakeup socket, so the callback still runs promptly on the loop.
+call that code path: handlers are installed through `signal_handlers()`, which falls
+back to `signal.signal()` plus `loop.call_soon_threadsafe()` when the loop has no
+signal support. Python runs `signal.signal()` handlers on the main thread between
+bytecodes, and the Windows proactor loop wakes up on them through its wakeup socket,
+so the callback still runs promptly on the loop. SIGBREAK goes through
+`mxgw._winconsole`, which also routes closing the console window to it (Windows' C
+runtime turns only Ctrl-C into a signal under Wine, and a close ends the process as soon
+as a signal handler returns).
 """
 
 from __future__ import annotations
@@ -38,6 +44,14 @@ def install_signal_handler(
     The previous Python-level handler (for example asyncio.run's own SIGINT
     handler) is put back by the undo function on every path.
     """
+    if signum == getattr(signal, "SIGBREAK", None):
+        # Windows: Ctrl-Break and closing the console need a console handler of our own
+        # (the close event would end the process before a signal.signal() handler runs).
+        from ._winconsole import route_break
+
+        undo_break = route_break(loop, callback)
+        if undo_break is not None:
+            return undo_break
     previous = signal.getsignal(signum)
     try:
         loop.add_signal_handler(signum, callback)
@@ -88,20 +102,24 @@ def termination_signals() -> tuple[int, ...]:
 
 
 async def until_terminated(coro: Coroutine[Any, Any, T]) -> tuple[bool, T | None]:
-    """Run `coro` as a task that SIGTERM/SIGHUP cancel; return (terminated, result).
+    """Run `coro` as a task that SIGTERM/SIGHUP/SIGBREAK cancel; return (terminated, result).
 
-    For scripted runs, which have no prompt to leave: cancelling the task unwinds the
-    script through the caller's `finally`, which closes the session. The coroutine
-    must not let SystemExit escape (asyncio re-raises it out of the loop).
+    Cancelling the task unwinds it through the callers' `finally` blocks, which close
+    the sessions, exactly as Ctrl-C does (asyncio.run cancels the main task on SIGINT,
+    which cancels this task too). The coroutine must not let SystemExit escape (asyncio
+    re-raises it out of the loop).
     """
     loop = asyncio.get_running_loop()
     task = loop.create_task(coro)
     terminated = False
 
     def terminate() -> None:
+        # Once: a second SIGTERM must not cut short the close the first one started
+        # (the close has its own deadline, so the exit is bounded anyway).
         nonlocal terminated
-        terminated = True
-        task.cancel()
+        if not terminated:
+            terminated = True
+            task.cancel()
 
     with signal_handlers(loop, dict.fromkeys(termination_signals(), terminate)):
         try:
