@@ -12,12 +12,16 @@ const FILES = [
   'galaxy_repository/v1/galaxy_repository.proto',
 ];
 
-function load() {
-  const definition = protoLoader.loadSync(FILES, {
+// The package definition: per service full name, each method's path and (de)serializers.
+function definition() {
+  return protoLoader.loadSync(FILES, {
     includeDirs: [PROTO_DIR], keepCase: true, longs: Number, enums: String,
     defaults: true, oneofs: true,
   });
-  return grpc.loadPackageDefinition(definition);
+}
+
+function load() {
+  return grpc.loadPackageDefinition(definition());
 }
 
 // "--name value" pairs into an object; numbers stay strings (the caller converts).
@@ -72,4 +76,4 @@ async function subscribe(gw, tag) {
   return { sessionId, server, item };
 }
 
-module.exports = { grpc, connect, parseArgs, subscribe };
+module.exports = { grpc, connect, definition, parseArgs, subscribe };
