@@ -562,18 +562,20 @@ def measure_encoders(count: int = 5000) -> dict[str, dict[str, float]]:
 
 def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
     """CPU µs per item each command prints today: making the item from its message (the
-    library's part; 0 where the message itself is printed) and `cli._output.dumps` (the
-    CLI's part; read-bulk and get print one document of such items)."""
-    from mxgw import _rpc
-    from mxgw._galaxy import DeployEvent
-    from mxgw._results import BulkReadResult
-    from mxgw._values import DataChange, TagValue
-    from mxgw.cli._output import dumps
+    library's part, in the seam; 0 where the message itself is printed) and
+    `mxgw._json.dumps` (the CLI's part; read-bulk and get print one document of such
+    items)."""
+    from mxgw._json import dumps, to_jsonable
+    from mxgw._rpc._contract import Contract
+    from mxgw._rpc._galaxy import deploy_event, galaxy_object
+    from mxgw._rpc._records import read_result, tag_value
+    from mxgw._values import DataChange
 
+    contract = Contract.builtin()
     samples = encoder_samples(count)
     events = [pb.MxEvent.FromString(b) for b in samples["MxEvent"][1]]
     reply = pb.MxCommandReply.FromString(read_bulk_reply(tags(1000)))
-    rows = _rpc.read_rows(reply)
+    rows = list(reply.bulk_read.results)
 
     def parsed(kind: str) -> list[Message]:
         parse, data = samples[kind]
@@ -582,14 +584,13 @@ def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
     makers: dict[str, tuple[list[Any], Callable[[Any], Any]]] = {
         "stream-events (MxEvent)": (events, lambda e: e),
         "watch (DataChange)": (events, lambda e: DataChange(
-            "Pump001.Speed", TagValue.from_message(e), e.worker_sequence)),
+            "Pump001.Speed", tag_value(contract, e), e.worker_sequence)),
         "alarms (AlarmFeedMessage)": (parsed("AlarmFeedMessage"), lambda m: m),
-        "galaxy-watch (DeployEvent)": (parsed("DeployEvent"),
-                                       lambda m: DeployEvent(*_rpc.deploy_event_parts(m))),
-        "galaxy-discover (GalaxyObject)": (parsed("GalaxyObject"), lambda m: m),
-        "read-bulk (BulkReadResult)": (rows, BulkReadResult.from_row),
-        "get (a value row)": (rows, lambda r: {"tag": r.tag,
-                                               **TagValue.from_sample(r.sample).to_dict()}),
+        "galaxy-watch (DeployEvent)": (parsed("DeployEvent"), lambda m: deploy_event(m, 0)),
+        "galaxy-discover (GalaxyObject)": (parsed("GalaxyObject"), galaxy_object),
+        "read-bulk (BulkReadResult)": (rows, lambda r: read_result(contract, r)),
+        "get (a value row)": (rows, lambda r: {
+            "tag": r.tag_address, **to_jsonable(read_result(contract, r).value)}),
     }
     out = {}
     for name, (sources, make) in makers.items():

@@ -193,4 +193,8 @@ def test_only_this_module_turns_messages_into_json() -> None:
     src = Path(_json.__file__).parent
     users = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
                    if "_proto" not in p.parts and "json_format" in p.read_text("utf-8"))
-    assert users == ["_json.py"]
+    # _protojson* are the fast encoders message_to_jsonable calls (json_format: their
+    # reference and fallback).
+    assert users == ["_json.py", "_protojson.py", "_protojson_gen.py"]
+    assert not any(p.name != "_json.py" and "_protojson" in p.read_text("utf-8")
+                   for p in src.rglob("*.py") if not p.name.startswith("_protojson"))

@@ -101,17 +101,19 @@ def is_message(obj: object) -> bool:
 
 
 def message_to_jsonable(message: Any, *, every_field: bool = True,
-                        proto_names: bool = False) -> dict[str, Any]:
+                        proto_names: bool = False) -> Any:
     """The proto3 JSON mapping of a message: lowerCamelCase keys, enum names, 64-bit
-    integers as strings, every field even when zero. The REPL's compact display asks for
-    the fields that are set, under their proto names (`every_field=False,
-    proto_names=True`)."""
+    integers as strings, every field even when zero (mxgw._protojson's encoders, byte
+    for byte what json_format prints). The REPL's compact display asks for the fields
+    that are set, under their proto names (`every_field=False, proto_names=True`)."""
+    if every_field and not proto_names:
+        from ._protojson import to_jsonable as encoded
+
+        return encoded(message)
     from google.protobuf import json_format
 
-    result: dict[str, Any] = json_format.MessageToDict(
-        message, always_print_fields_with_no_presence=every_field,
-        preserving_proto_field_name=proto_names)
-    return result
+    return json_format.MessageToDict(message, always_print_fields_with_no_presence=every_field,
+                                     preserving_proto_field_name=proto_names)
 
 
 # ---------------------------------------------------------------- records

@@ -61,11 +61,13 @@ def subscribe_results(reply: n.MxCommandReply) -> list[SubscribeResult]:
 
 
 def read_results(contract: Contract, reply: n.MxCommandReply) -> list[BulkReadResult]:
-    return [BulkReadResult(
-        r.server_handle, r.tag_address, r.item_handle, r.was_successful, r.error_message,
-        r.was_cached,
-        tag_value(contract, r, None if r.was_successful else (r.error_message or "read failed")))
-        for r in reply.bulk_read.results]
+    return [read_result(contract, r) for r in reply.bulk_read.results]
+
+
+def read_result(contract: Contract, r: n.BulkReadResult) -> BulkReadResult:
+    error = None if r.was_successful else (r.error_message or "read failed")
+    return BulkReadResult(r.server_handle, r.tag_address, r.item_handle, r.was_successful,
+                          r.error_message, r.was_cached, tag_value(contract, r, error))
 
 
 def write_results(contract: Contract, reply: n.MxCommandReply) -> list[BulkWriteResult]:
