@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
 TOFU_SERVER_NAME = "localhost"
 # The advice for a TLS handshake that meets a plaintext gateway: the probe and the
-# channel (mxgw._rpc) both give it.
+# channel (mxgw._rpc._errors) both give it.
 PLAINTEXT_HINT = ("the gateway may be serving plaintext (h2c, the usual on port 5120); "
                   "connect with --plaintext (ClientOptions(plaintext=True)) or an http:// "
                   "endpoint")
