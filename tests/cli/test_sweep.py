@@ -56,6 +56,7 @@ CASES = [
     Case("line break in key", ("get", T, "--api-key", "hunter2\nkey"), 2, process=True),
     Case("non-ASCII key", ("get", T, "--api-key", "hunter2-k\u00e9y"), 2, process=True),
     Case("huge timeout", ("get", T, "--timeout", "1e10"), 2, process=True),
+    Case("huge trust timeout", ("trust", "add", "127.0.0.1:1", "--timeout", "1e10"), 2),
     Case("zero timeout", ("--timeout", "0", "get", T), 2),
     Case("NaN timeout", ("get", T, "--timeout", "nan"), 2),
     Case("bad endpoint", ("get", T, "--endpoint", "gw:99999"), 2),
