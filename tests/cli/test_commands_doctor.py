@@ -347,6 +347,15 @@ def test_an_unknown_key(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert unknown not in result.out + result.err
 
 
+def test_no_key_at_all(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MXGATEWAY_API_KEY")
+    auth = failed(doctor(cli), 4, "auth", "MxGatewayAuthenticationError")
+    # Before: the gateway's message was cut at its last ": ", leaving "Bearer <redacted>".
+    assert auth["detail"].startswith(
+        "the gateway refused the API key: UNAUTHENTICATED: missing API key"), auth
+    assert auth["hint"].startswith("no API key was given: set MXGATEWAY_API_KEY")
+
+
 def test_the_key_on_the_command_line_never_shows(cli: Cli, monkeypatch: pytest.MonkeyPatch
                                                  ) -> None:
     monkeypatch.delenv("MXGATEWAY_API_KEY")
