@@ -117,6 +117,18 @@ def test_hand_written_keys_are_normalised_on_reading(tmp_path: Path) -> None:
     assert list(json.loads(path.read_text())["gateways"]) == ["gw01:5120"]
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows PowerShell 5.1 (`Set-Content -Encoding UTF8`) and older Notepads save UTF-8
+    # with a BOM: a file fixed by hand that way was refused as "not valid JSON".
+    path = tmp_path / "k.json"
+    doc = {"version": 1, "gateways": {"gw01:5120": ENTRY}}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(doc, indent=2).replace("\n", "\r\n").encode())
+    store = _known.KnownGateways(path)
+    assert [e.sha256 for e in store.entries()] == [A]
+    assert store.check("gw01:5120", A).status == "known"
+    assert json.loads(path.read_bytes())["gateways"]["gw01:5120"]["sha256"] == A
+
+
 @pytest.mark.parametrize(("text", "problem"), [
     ("", "not valid JSON"),
     ("{not json", "not valid JSON"),
