@@ -141,6 +141,17 @@ def test_a_name_that_does_not_resolve(cli: Cli) -> None:
     blocked(result, *STEPS[1:])
 
 
+@pytest.mark.parametrize("host", ["gw..plant", "g" * 64 + ".plant"])
+def test_a_name_that_cannot_be_one(cli: Cli, host: str) -> None:
+    # Before: the socket module's UnicodeError (IDNA) was an internal error, exit 1,
+    # and no report was printed.
+    result = doctor(cli, "--endpoint", f"{host}:5120", "--plaintext")
+    resolve = failed(result, 3, "resolve", "MxGatewayTransportError")
+    assert resolve["detail"] == (f"cannot resolve {host}: not a valid host name (label "
+                                 "empty or too long)")
+    blocked(result, *STEPS[1:])
+
+
 def test_tls_asked_of_a_plaintext_gateway(cli: Cli) -> None:
     result = doctor(cli, "--endpoint", cli.sim.endpoint, "--tls")
     transport = failed(result, 3, "transport", "MxGatewayTransportError")

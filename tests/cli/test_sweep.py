@@ -60,6 +60,8 @@ CASES = [
     Case("zero timeout", ("--timeout", "0", "get", T), 2),
     Case("NaN timeout", ("get", T, "--timeout", "nan"), 2),
     Case("bad endpoint", ("get", T, "--endpoint", "gw:99999"), 2),
+    Case("empty label in host", ("ping", "--endpoint", "gw..plant:5120", "--timeout", "5"), 3),
+    Case("label over 63 in host", ("trust", "add", "g" * 64 + ".plant:5120"), 3),
     Case("scheme contradicts flag", ("ping", "--endpoint", "https://h:1", "--plaintext"), 2),
     Case("NaN value", ("put", "TestChildObject.TestDouble=nan"), 2),
     Case("bad type", ("put", "--type", "decimal", f"{T}=1"), 2),
