@@ -158,6 +158,7 @@ def test_a_corrupt_file_is_refused_naming_it(tmp_path: Path, text: str, problem:
 def test_a_held_lock_times_out_with_a_clear_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "k.json"
+    path.write_text('{"version": 1, "gateways": {}}')  # a missing file is read unlocked
     monkeypatch.setattr(_files, "LOCK_TIMEOUT", 0.2)
     with _files.locked(path):
         # Another thread of this process: a different open file, so it is excluded too.
@@ -184,6 +185,9 @@ def test_an_unwritable_folder_is_an_error_naming_the_file(tmp_path: Path) -> Non
     with pytest.raises(KnownGatewaysFileError, match="cannot lock it") as info:
         store.check("gw:5120", A)
     assert str(blocker / "k.json") in str(info.value)
+    # Reading needs no lock when there is no file (`mxgw trust list` on a read-only
+    # profile): before, listing nothing failed the same way.
+    assert store.entries() == [] and store.lookup("gw:5120") is None
 
 
 def test_write_private_retries_a_refused_rename_and_leaves_no_temp_file(
