@@ -94,9 +94,12 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
 
 
 def read_text_or_none(path: Path) -> str | None:
-    """The file's text, or None when it does not exist (any other OSError propagates)."""
+    """The file's text, or None when it does not exist (any other OSError propagates).
+
+    A UTF-8 byte order mark is dropped: Windows PowerShell 5.1 and older Notepads write one.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return None
 

@@ -134,6 +134,10 @@ class KnownGateways:
         self.path = Path(path)
 
     def entries(self) -> list[KnownGateway]:
+        """Every entry, sorted by endpoint; a missing file (even in a folder that cannot
+        be made) is an empty list."""
+        if not self.path.exists():
+            return []
         with self._lock():
             return sorted(self._read().values(), key=lambda e: e.endpoint)
 

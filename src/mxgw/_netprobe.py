@@ -32,10 +32,26 @@ class TlsInfo:
     alpn: str | None  # the protocol the server chose, "h2" for gRPC
 
 
+def _name(host: str) -> str:
+    """`host`, checked as the socket and ssl modules encode it (IDNA): a name with an
+    empty label or one over 63 characters ("gw..plant", a pasted typo) is a resolution
+    failure (socket.gaierror), as grpc reports it, not a UnicodeError."""
+    try:
+        host.encode("idna")
+    except UnicodeError as exc:
+        cause = exc.__cause__ or exc
+        raise socket.gaierror(socket.EAI_NONAME, f"not a valid host name ({cause})") from None
+    return host
+
+
+def _open(host: str, port: int, timeout: float) -> socket.socket:
+    return socket.create_connection((_name(host), port), timeout=timeout)
+
+
 def resolve(host: str, port: int) -> list[str]:
     """The addresses `host` resolves to, in the resolver's order, without duplicates."""
     found: list[str] = []
-    for *_, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+    for *_, address in socket.getaddrinfo(_name(host), port, type=socket.SOCK_STREAM):
         if str(address[0]) not in found:
             found.append(str(address[0]))
     return found
@@ -43,7 +59,7 @@ def resolve(host: str, port: int) -> list[str]:
 
 def connect(host: str, port: int, timeout: float) -> str:
     """Open and close a TCP connection; returns the address that answered."""
-    with socket.create_connection((host, port), timeout=timeout) as sock:
+    with _open(host, port, timeout) as sock:
         return str(sock.getpeername()[0])
 
 
@@ -53,7 +69,7 @@ def h2c_answer(host: str, port: int, timeout: float) -> str:
     up), "silent" (nothing within `timeout`) or "other"."""
     head = b""
     try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
+        with _open(host, port, timeout) as sock:
             sock.sendall(_H2_PREFACE)
             while len(head) < _FRAME_HEADER:
                 chunk = sock.recv(_FRAME_HEADER - len(head))
@@ -101,8 +117,8 @@ def tls_handshake(host: str, port: int, timeout: float, context: ssl.SSLContext,
     Raises what the socket and ssl modules raise (ssl.SSLCertVerificationError for an
     untrusted or misnamed certificate, ssl.SSLError, OSError, TimeoutError).
     """
-    with (socket.create_connection((host, port), timeout=timeout) as sock,
-          context.wrap_socket(sock, server_hostname=server_hostname or host) as tls):
+    with (_open(host, port, timeout) as sock,
+          context.wrap_socket(sock, server_hostname=_name(server_hostname or host)) as tls):
         der = tls.getpeercert(binary_form=True)
         version, alpn = tls.version(), tls.selected_alpn_protocol()
     if not der:

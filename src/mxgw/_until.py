@@ -315,10 +315,7 @@ class _Parser:
         word = self._word()
         if token.kind == "number":
             self.advance()
-            number = float(token.text) if re.search(r"[.eE]", token.text) else int(token.text)
-            if not math.isfinite(number):
-                raise self.fail(f"{token.text} is not a finite number", token.position)
-            return _Constant("number", number, token.text, token.position)
+            return _Constant("number", self._number(token), token.text, token.position)
         if token.kind == "string":
             self.advance()
             return _Constant("string", token.text[1:-1], token.text, token.position)
@@ -337,6 +334,20 @@ class _Parser:
                     else "; the fields are value, quality and tag")
             raise self.fail(f"unknown name {token.text!r}{hint}", token.position)
         raise self.fail(f"expected {wanted}, found {token.describe()}", token.position)
+
+    def _number(self, token: _Token) -> int | float:
+        """An integer stays exact, however large (it compares with floats exactly too);
+        a float must be finite."""
+        if not re.search(r"[.eE]", token.text):
+            try:
+                return int(token.text)
+            except ValueError:  # past Python's limit on digits converted at once
+                raise self.fail(f"a number of {len(token.text)} digits is too long",
+                                token.position) from None
+        number = float(token.text)
+        if not math.isfinite(number):
+            raise self.fail(f"{token.text} is not a finite number", token.position)
+        return number
 
     def checked(self, name: str, op: _Token, constant: _Constant) -> _Node:
         """Refuse comparisons that could never hold for the field's type."""

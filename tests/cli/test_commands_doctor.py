@@ -141,6 +141,17 @@ def test_a_name_that_does_not_resolve(cli: Cli) -> None:
     blocked(result, *STEPS[1:])
 
 
+@pytest.mark.parametrize("host", ["gw..plant", "g" * 64 + ".plant"])
+def test_a_name_that_cannot_be_one(cli: Cli, host: str) -> None:
+    # Before: the socket module's UnicodeError (IDNA) was an internal error, exit 1,
+    # and no report was printed.
+    result = doctor(cli, "--endpoint", f"{host}:5120", "--plaintext")
+    resolve = failed(result, 3, "resolve", "MxGatewayTransportError")
+    assert resolve["detail"] == (f"cannot resolve {host}: not a valid host name (label "
+                                 "empty or too long)")
+    blocked(result, *STEPS[1:])
+
+
 def test_tls_asked_of_a_plaintext_gateway(cli: Cli) -> None:
     result = doctor(cli, "--endpoint", cli.sim.endpoint, "--tls")
     transport = failed(result, 3, "transport", "MxGatewayTransportError")
@@ -345,6 +356,15 @@ def test_an_unknown_key(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert statuses(result)["contract"] == "skip"  # reflection needs no key: it still ran
     assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
     assert unknown not in result.out + result.err
+
+
+def test_no_key_at_all(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MXGATEWAY_API_KEY")
+    auth = failed(doctor(cli), 4, "auth", "MxGatewayAuthenticationError")
+    # Before: the gateway's message was cut at its last ": ", leaving "Bearer <redacted>".
+    assert auth["detail"].startswith(
+        "the gateway refused the API key: UNAUTHENTICATED: missing API key"), auth
+    assert auth["hint"].startswith("no API key was given: set MXGATEWAY_API_KEY")
 
 
 def test_the_key_on_the_command_line_never_shows(cli: Cli, monkeypatch: pytest.MonkeyPatch

@@ -133,6 +133,9 @@ def test_trust_add_fetches_and_stores_what_the_gateway_presents(tcli: Cli) -> No
     (["trust", "forget", "gw:5120", "--pin", OTHER], 2, "takes no --pin"),
     (["trust", "remove", "gw:5120"], 2, "invalid choice"),
     (["trust", "add", "127.0.0.1:1", "--timeout", "5"], 3, "cannot connect"),
+    # the range of every other --timeout (1e10 was an OverflowError in the socket: exit 1)
+    (["trust", "add", "127.0.0.1:1", "--timeout", "1e10"], 2, "must be 0.001 to 86400 seconds"),
+    (["trust", "add", "127.0.0.1:1", "--timeout", "0.0001"], 2, "must be 0.001 to 86400"),
 ])
 def test_trust_usage_errors(tcli: Cli, argv: list[str], code: int, text: str) -> None:
     result = tcli(*argv)

@@ -117,6 +117,18 @@ def test_hand_written_keys_are_normalised_on_reading(tmp_path: Path) -> None:
     assert list(json.loads(path.read_text())["gateways"]) == ["gw01:5120"]
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows PowerShell 5.1 (`Set-Content -Encoding UTF8`) and older Notepads save UTF-8
+    # with a BOM: a file fixed by hand that way was refused as "not valid JSON".
+    path = tmp_path / "k.json"
+    doc = {"version": 1, "gateways": {"gw01:5120": ENTRY}}
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(doc, indent=2).replace("\n", "\r\n").encode())
+    store = _known.KnownGateways(path)
+    assert [e.sha256 for e in store.entries()] == [A]
+    assert store.check("gw01:5120", A).status == "known"
+    assert json.loads(path.read_bytes())["gateways"]["gw01:5120"]["sha256"] == A
+
+
 @pytest.mark.parametrize(("text", "problem"), [
     ("", "not valid JSON"),
     ("{not json", "not valid JSON"),
@@ -146,6 +158,7 @@ def test_a_corrupt_file_is_refused_naming_it(tmp_path: Path, text: str, problem:
 def test_a_held_lock_times_out_with_a_clear_error(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "k.json"
+    path.write_text('{"version": 1, "gateways": {}}')  # a missing file is read unlocked
     monkeypatch.setattr(_files, "LOCK_TIMEOUT", 0.2)
     with _files.locked(path):
         # Another thread of this process: a different open file, so it is excluded too.
@@ -172,6 +185,9 @@ def test_an_unwritable_folder_is_an_error_naming_the_file(tmp_path: Path) -> Non
     with pytest.raises(KnownGatewaysFileError, match="cannot lock it") as info:
         store.check("gw:5120", A)
     assert str(blocker / "k.json") in str(info.value)
+    # Reading needs no lock when there is no file (`mxgw trust list` on a read-only
+    # profile): before, listing nothing failed the same way.
+    assert store.entries() == [] and store.lookup("gw:5120") is None
 
 
 def test_write_private_retries_a_refused_rename_and_leaves_no_temp_file(

@@ -83,6 +83,13 @@ def test_named_qualities_compare_the_major_quality(quality: int, good: bool, unc
     assert holds("quality != Good", 1, quality) is not good
 
 
+def test_an_integer_too_large_for_a_float_still_compares_exactly() -> None:
+    # Before: math.isfinite() of a 400-digit integer raised OverflowError (exit 1).
+    huge = "1" + "0" * 400
+    assert holds(f"value < {huge}", 1e308) and holds(f"value < {huge}", 2**1000)
+    assert not holds(f"value >= {huge}", 10**399) and holds(f"value == {huge}", 10**400)
+
+
 def test_quality_order_and_numbers() -> None:
     assert holds("quality < Good", 1, 0x40) and holds("quality > Bad", 1, 0x40)
     assert not holds("quality < Uncertain", 1, 216)
@@ -146,6 +153,7 @@ BAD = [
     ("value == nan", 10, "unknown name 'nan'"),
     ("value == inf", 10, "unknown name 'inf'"),
     ("value == 1e999", 10, "not a finite number"),
+    ("value == " + "9" * 5000, 10, "a number of 5000 digits is too long"),
     ("value == 1.2.3", 10, "'1.2.3' is not a number"),
     ("value == 0x10", 10, "'0x10' is not a number"),
     ("value == 5abc", 10, "is not a number"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,7 +10,7 @@ import grpc
 import pytest
 import pytest_asyncio
 from google.protobuf.wrappers_pb2 import Int32Value
-from simkit import Gw, code_of, connected, take
+from simkit import WAIT, Gw, code_of, connected, take
 
 from mxgw._proto import galaxy_pb2 as gpb
 
@@ -129,3 +130,21 @@ async def test_watch_deploy_events(gw: Gw) -> None:
     assert [a.sequence, b.sequence] == [current.sequence + 1, current.sequence + 2]
     assert b.time_of_last_deploy.ToDatetime() >= current.time_of_last_deploy.ToDatetime()
     call.cancel()
+
+
+
+@pytest.mark.asyncio
+async def test_a_deploy_watch_is_cut_off_when_the_simulator_stops() -> None:
+    # Before: it ended cleanly, so `mxgw galaxy-watch` exited 0 when the gateway went away
+    # (the alarm feeds end UNAVAILABLE, as the streams of a gateway that stops do).
+    from mxgw.testing import run_simulator
+
+    async with run_simulator(tick_interval=None) as sim:
+        channel = grpc.aio.insecure_channel(sim.endpoint)
+        gw = Gw(sim, channel, sim.api_key)
+        call = gw.galaxy.WatchDeployEvents(gpb.WatchDeployEventsRequest(), metadata=gw.metadata)
+        await take(call, 1)
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await asyncio.wait_for(call.read(), WAIT)
+    assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+    await channel.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import signal
 import socket
@@ -97,6 +98,38 @@ def test_bad_options_exit_2_with_one_line(capsys: pytest.CaptureFixture[str],
     assert len(err) == 3 and all(line.startswith("mxgw sim: ") for line in err)
     assert main(["--tick-interval", "-3"]) == 2
     assert main(["--help"]) == 0
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("tick_interval", math.nan),    # before: accepted, and ticked without pause (a core)
+    ("deploy_period", math.inf),
+    ("lease_seconds", math.nan),    # before: every OpenSession failed UNKNOWN
+    ("lease_seconds", 1e12),        # before: the same, the lease end past year 9999
+    ("replay_seconds", -math.inf),
+])
+def test_periods_must_be_finite(field: str, value: float) -> None:
+    from mxgw.sim import SimOptions
+
+    with pytest.raises(ValueError, match=field):
+        SimOptions(**{field: value})
+
+
+@pytest.mark.parametrize("argv", [
+    ["--tick-interval", "nan"],
+    ["--lease-seconds", "inf"],
+    ["--tick-interval", "soon"],
+    ["--objects", "many"],
+    ["--bogus"],                    # before: the usage text, then the error: 11 lines
+    ["--api-key", "hunter2-secret"],
+    ["--api-key=hunter2-secret"],
+], ids=lambda argv: " ".join(argv))
+def test_every_bad_option_is_exit_2_with_one_line_and_no_value_echoed(
+        capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    assert main(["--port", "0", *argv]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == "" and len(lines) == 1 and lines[0].startswith("mxgw sim: "), lines
+    assert "hunter2" not in captured.err
 
 
 def test_port_in_use_exits_3(capsys: pytest.CaptureFixture[str]) -> None:

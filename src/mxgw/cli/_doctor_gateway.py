@@ -140,9 +140,11 @@ async def auth(g: Gateway) -> str:
         hint = _KEY_HINT if g.target.options.api_key else (
             "no API key was given: set MXGATEWAY_API_KEY (or --api-key-env NAME, or "
             "api_key_env in the profile)")
+        # The gateway's own words, without the probe's operation in front of them.
+        said = exc.message.partition(f"{exc.grpc_code}: ")[2] or exc.message
         raise Failed(_errors.MxGatewayAuthenticationError(
-            f"the gateway refused the API key: {exc.grpc_code}: "
-            f"{exc.message.rsplit(': ', 1)[-1]}", grpc_code=exc.grpc_code), hint) from exc
+            f"the gateway refused the API key: {exc.grpc_code}: {said}",
+            grpc_code=exc.grpc_code), hint) from exc
     await g.find_scope("metadata:read", client.galaxy.last_deploy_time())
     await g.find_scope("events:read", _drain(client.query_active_alarms(PROBE_PREFIX)))
     await _probe_session(g, client)

@@ -51,15 +51,21 @@ class Parser(argparse.ArgumentParser):
                     if close:
                         hint = f"; did you mean {close[0]}?"
                         break
-            # Never echo values: an unknown `--api-kye=SECRET` must not leak.
-            message = "unrecognized arguments: " + " ".join(
-                w.split("=", 1)[0] if w.startswith("-") else "<value>" for w in unknown)
+            message = unrecognized(unknown)
         raise UsageError(f"{self.prog}: {message}{hint}")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if status:
             raise UsageError(message or f"{self.prog}: usage error")
         raise SystemExit(0)
+
+
+def unrecognized(words: Sequence[str]) -> str:
+    """argparse's "unrecognized arguments: ..." without the values: an unknown
+    `--api-kye SECRET` (or `--api-kye=SECRET`) must not leak, so options are named and
+    every other word is `<value>`."""
+    return "unrecognized arguments: " + " ".join(
+        w.split("=", 1)[0] if w.startswith("-") else "<value>" for w in words)
 
 
 def top_level_help() -> str:

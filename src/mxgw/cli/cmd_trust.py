@@ -18,6 +18,7 @@ from .. import _paths
 from .._endpoint import Endpoint, parse_endpoint
 from .._json import to_jsonable
 from .._known import KnownGateway, KnownGateways, parse_fingerprint
+from .._options import TIMEOUT_RANGE
 from ._context import CommandContext
 from ._exit import UsageError
 from ._parser import positive_float
@@ -31,9 +32,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pin", metavar="SHA256",
                         help="add: store this SHA-256 (colon or plain hex) instead of fetching "
                              "the certificate; replaces a different stored one")
-    parser.add_argument("--timeout", metavar="SECONDS", type=positive_float, default=30.0,
-                        help="add: how long to wait for the gateway's TLS handshake "
-                             "(default 30)")
+    parser.add_argument("--timeout", metavar="SECONDS", type=_timeout, default=30.0,
+                        help="add: how long to wait for the gateway's TLS handshake, "
+                             f"{TIMEOUT_RANGE[0]:g} to {TIMEOUT_RANGE[1]:g} (default 30)")
+
+
+def _timeout(text: str) -> float:
+    """The range of the connection option --timeout (a socket refuses 1e10 s)."""
+    value = positive_float(text)
+    low, high = TIMEOUT_RANGE
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be {low:g} to {high:g} seconds: {text!r}")
+    return value
 
 
 def _endpoint(args: argparse.Namespace) -> Endpoint:

@@ -12,10 +12,11 @@ import asyncio
 import dataclasses
 import json
 import logging
+import math
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from ._options import SimOptions
 
@@ -26,42 +27,83 @@ DEFAULT_PORT = 5120  # where deployed gateways listen
 def _optional_seconds(text: str) -> float | None:
     if text.lower() in ("none", "off", "0"):
         return None
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be > 0, or 'none'")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, or 'none': {text!r}")
     return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line on stderr (exit 2), like every other bad option."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments:"):
+            from ..cli._parser import unrecognized
+
+            message = unrecognized(message.split(":", 1)[1].split())
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (`mxgw sim --help` lists the "
+                              "options)\n")
+
+
+_EPILOG = """\
+Prints one JSON line when it is serving (endpoint, transport, apiKey, readOnlyApiKey,
+auth, galaxy; certificateSha256 with --tls), then serves until Ctrl-C or SIGTERM.
+
+exit codes:
+  0  stopped cleanly
+  2  bad options (a flag, the galaxy file, TLS setup; one line on stderr)
+  3  cannot listen on the address
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     d = SimOptions()
-    p = argparse.ArgumentParser(
-        prog="mxgw sim",
-        description="Serve the MXAccess Gateway simulator (both gRPC services) until Ctrl-C.")
+    p = _Parser(
+        prog="mxgw sim", epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve the MXAccess Gateway simulator (both gRPC services) until Ctrl-C "
+                    "or SIGTERM.")
     add = p.add_argument
     add("--host", default=d.host, help=f"address to listen on (default {d.host})")
     add("--port", type=int, default=DEFAULT_PORT, help="port, 0 for any (default 5120)")
-    add("--objects", type=int, default=d.objects, help="pumps + tanks in the demo galaxy")
+    add("--objects", type=int, default=d.objects, metavar="N",
+        help=f"pumps + tanks in the demo galaxy (default {d.objects})")
     add("--tick-interval", type=_optional_seconds, default=d.tick_interval, metavar="SECONDS",
-        help="seconds between value changes, or 'none' (default 0.5)")
-    add("--seed", type=int, default=d.seed, help="seed for repeatable values")
-    add("--galaxy-file", help="load this JSON galaxy instead of the demo galaxy")
+        help="seconds between value changes, or 'none': values change only when set "
+             f"(default {d.tick_interval:g})")
+    add("--seed", type=int, default=d.seed, metavar="N",
+        help=f"makes the moving values repeatable (default {d.seed})")
+    add("--galaxy-file", metavar="FILE",
+        help="load this JSON galaxy instead of the demo galaxy")
     add("--no-auth", dest="auth", action="store_false", help="accept calls without an API key")
     transport = p.add_mutually_exclusive_group()
     transport.add_argument("--plaintext", dest="tls", action="store_false", default=False,
                            help="serve unencrypted h2c (the default; the same flag as clients)")
     transport.add_argument("--tls", dest="tls", action="store_true", default=False,
                            help="serve TLS (self-signed unless --cert-file)")
-    add("--cert-file", help="PEM certificate for --tls")
-    add("--key-file", help="PEM private key for --tls")
-    add("--max-sessions", type=int, default=d.max_sessions)
-    add("--event-queue-limit", type=int, default=d.event_queue_limit)
-    add("--replay-ring", type=int, default=d.replay_ring, help="events kept for replay")
-    add("--replay-seconds", type=float, default=d.replay_seconds)
-    add("--lease-seconds", type=float, default=d.lease_seconds)
-    add("--max-pending-commands", type=int, default=d.max_pending_commands)
+    add("--cert-file", metavar="PEM", help="PEM certificate for --tls")
+    add("--key-file", metavar="PEM", help="PEM private key for --tls")
+    add("--max-sessions", type=int, default=d.max_sessions, metavar="N",
+        help=f"more sessions get RESOURCE_EXHAUSTED (default {d.max_sessions})")
+    add("--event-queue-limit", type=int, default=d.event_queue_limit, metavar="N",
+        help="undelivered events per session before it faults with EventQueueOverflow "
+             f"(default {d.event_queue_limit})")
+    add("--replay-ring", type=int, default=d.replay_ring, metavar="N",
+        help=f"events kept for after_worker_sequence (default {d.replay_ring})")
+    add("--replay-seconds", type=float, default=d.replay_seconds, metavar="SECONDS",
+        help=f"how long they are kept (default {d.replay_seconds:g})")
+    add("--lease-seconds", type=float, default=d.lease_seconds, metavar="SECONDS",
+        help="idle sessions close after this; any call or an attached stream renews it "
+             f"(default {d.lease_seconds:g}, at most a year)")
+    add("--max-pending-commands", type=int, default=d.max_pending_commands, metavar="N",
+        help="concurrent Invokes per session before RESOURCE_EXHAUSTED "
+             f"(default {d.max_pending_commands})")
     add("--deploy-period", type=_optional_seconds, default=d.deploy_period, metavar="SECONDS",
         help="simulate a galaxy deploy every SECONDS (default: never)")
-    add("--verbose", action="store_true", help="log one line per call to stderr")
+    add("--verbose", action="store_true",
+        help="log one line per call to stderr (never a key, a password or a value)")
     return p
 
 

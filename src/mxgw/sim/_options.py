@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+MAX_LEASE_SECONDS = 365 * 24 * 3600.0  # as the client's longest requested lease
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,16 @@ class SimOptions:
             raise ValueError(f"port must be 0..65535, not {self.port}")
         if self.objects < 0:
             raise ValueError("objects must be >= 0")
-        for name in ("tick_interval", "deploy_period"):
+        for name in ("tick_interval", "deploy_period", "replay_seconds", "lease_seconds"):
             value = getattr(self, name)
-            if value is not None and value <= 0:
-                raise ValueError(f"{name} must be > 0 (or None)")
+            if value is None and name in ("tick_interval", "deploy_period"):
+                continue  # never
+            # NaN passes `<= 0`: a NaN tick interval ticked without pause (a core at 100%)
+            if not (isinstance(value, (int, float)) and 0 < value < math.inf):
+                raise ValueError(f"{name} must be a finite number > 0, not {value!r}")
+        if self.lease_seconds > MAX_LEASE_SECONDS:
+            # the lease end must stay a date (OpenSession failed UNKNOWN past year 9999)
+            raise ValueError(f"lease_seconds must be at most {MAX_LEASE_SECONDS:g} (a year)")
         for name in (
             "max_sessions",
             "event_queue_limit",
@@ -51,8 +60,6 @@ class SimOptions:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
-        if self.replay_seconds <= 0 or self.lease_seconds <= 0:
-            raise ValueError("replay_seconds and lease_seconds must be > 0")
         if (self.cert_file is None) != (self.key_file is None):
             raise ValueError("cert_file and key_file go together")
         if self.cert_file is not None and not self.tls:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import grpc
+
 from mxgw._proto import galaxy_pb2 as gpb
 
 from ._auth import METADATA_READ
@@ -12,7 +14,7 @@ from ._browse import BROWSE_PAGE, DISCOVER_PAGE, Tree, paginate
 from ._calls import Rpc
 from ._deploy import DeployState
 from ._galaxy import Galaxy, GObject
-from ._rpc import invalid
+from ._rpc import RpcError, invalid
 
 SERVICE = "galaxy_repository.v1.GalaxyRepository"
 HEALTHY = "Galaxy Repository cache is healthy"
@@ -89,8 +91,8 @@ class GalaxyServicer:
         try:
             while True:
                 event = await queue.get()
-                if event is None:
-                    return
+                if event is None:  # stopping: the watch is cut off, as the alarm feeds
+                    raise RpcError(grpc.StatusCode.UNAVAILABLE, "deploy watch closed")
                 yield event
         finally:
             self.deploys.unwatch(queue)
