@@ -246,18 +246,46 @@ def cmd_proto(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ test
 
 
+# Options after which `build.py test` leaves the worker count to pytest: the caller's own
+# xdist options (and -n, -nN), and modes that want one process (a debugger, live output,
+# listing rather than running).
+SERIAL_OPTIONS = frozenset({"--numprocesses", "--dist", "--pdb", "--trace", "-s",
+                            "--capture=no", "--collect-only", "--co", "--setup-plan",
+                            "--fixtures", "--markers", "-h", "--help", "--version"})
+
+
+def test_workers() -> int:
+    """Most of the suite's time is waiting (processes starting, Wine, network round trips
+    on 127.0.0.1), not computing: two workers per core, at least two, at most eight."""
+    return max(2, min(8, 2 * (os.cpu_count() or 1)))
+
+
+def pytest_arguments(given: list[str]) -> list[str]:
+    """`given`, after -n N --dist loadgroup (tests/conftest.py puts the tests that share
+    one resource in one xdist group) unless `given` decides how the tests run itself."""
+    for i, arg in enumerate(given):
+        if arg in SERIAL_OPTIONS or arg.split("=", 1)[0] in SERIAL_OPTIONS:
+            return given
+        if arg.startswith("-n") or arg == "-pno:xdist" or given[i:i + 2] == ["-p", "no:xdist"]:
+            return given
+    return ["-n", str(test_workers()), "--dist", "loadgroup", *given]
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     python = ensure_venv("test")
     env = dict(os.environ)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     # Exit code 5 (no tests collected) is a failure too: it is returned as-is.
-    return subprocess.call([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+    return subprocess.call([str(python), "-m", "pytest", *pytest_arguments(args.pytest_args)],
+                           cwd=ROOT, env=env)
 
 
 # ------------------------------------------------------------------ pyz
 
 DIST = ROOT / "dist"
 LAUNCHER = ROOT / "src" / "mxgw" / "_launcher.py"
+FILES = ROOT / "src" / "mxgw" / "_files.py"  # locked(): the lock around the build cache
+DEPS_BOUND = 1800.0  # seconds another build may hold the cache lock: pip fetching wheels
 BUILD_CACHE = VENV / "mxgw-build-cache"
 # pip --platform tags per cross target. pip does not widen manylinux_2_N to older glibc
 # versions by itself, so every tag up to the ceiling (glibc 2.28, RHEL 8) is listed.
@@ -282,13 +310,18 @@ SHEBANG = b"#!/usr/bin/env python3\n"
 PAYLOAD = "site-packages.zip"  # the bundle inside the pyz; see make_pyz (and _launcher_extract)
 
 
-def load_launcher() -> ModuleType:
-    """src/mxgw/_launcher.py, stdlib-only: its host_target() names targets for both sides."""
-    spec = importlib.util.spec_from_file_location("mxgw_launcher", LAUNCHER)
+def load_source(name: str, path: Path) -> ModuleType:
+    """A stdlib-only module of src/mxgw, loaded from its file (no .venv needed)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_launcher() -> ModuleType:
+    """src/mxgw/_launcher.py: its host_target() names targets for both sides."""
+    return load_source("mxgw_launcher", LAUNCHER)
 
 
 def parse_pythons(text: str) -> list[str]:
@@ -391,6 +424,15 @@ def install_deps(python: Path, requires: list[str], target: str, version: str, n
             "constraints": constraints, "tags": PLATFORM_TAGS.get(target, [])}
     key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
     folder = BUILD_CACHE / f"{target}-cp{version.replace('.', '')}-{key}"
+    # Builds running at once (the test suite's workers) share the cache: one installs a
+    # tree while the others wait for it, rather than each fetching the same wheels.
+    with load_source("mxgw_files", FILES).locked(folder, timeout=DEPS_BOUND):
+        return _install_deps(python, requires, target, version, native, constraints, refresh,
+                             folder)
+
+
+def _install_deps(python: Path, requires: list[str], target: str, version: str, native: bool,
+                  constraints: list[str], refresh: bool, folder: Path) -> Path:
     if folder.is_dir() and not refresh:
         print(f"  deps for CPython {version}: cached {folder.relative_to(ROOT)}", flush=True)
         return folder
@@ -416,12 +458,7 @@ def install_deps(python: Path, requires: list[str], target: str, version: str, n
         stale = Path(f"{folder}.{os.getpid()}.old")
         folder.rename(stale)
         shutil.rmtree(stale)
-    try:
-        tmp.rename(folder)
-    except OSError:
-        if not folder.is_dir():
-            raise
-        shutil.rmtree(tmp)  # a concurrent build (another test run) made the same tree first
+    tmp.rename(folder)
     return folder
 
 

@@ -26,8 +26,11 @@ from pathlib import Path
 
 import pytest
 
+from mxgw._files import locked
+
 SCRIPTS = Path(__file__).resolve().parent / "js"
 _MANIFESTS = ("package.json", "package-lock.json")
+INSTALL_BOUND = 600.0  # seconds: an upper bound on `npm ci`, and on waiting for another's
 
 
 class PeerUnavailable(Exception):
@@ -70,28 +73,30 @@ def install() -> JsPeer:
     if node is None or npm is None:
         raise PeerUnavailable("node and npm are not on PATH")
     target = cache_root() / f"js-{_key()}"
-    if not (target / "node_modules").is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Install beside the target and rename: a run that stops half-way, or another
-        # run installing at the same time, never leaves a half-filled target behind.
-        work = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent))
-        try:
-            for name in _MANIFESTS:
-                shutil.copy(SCRIPTS / name, work / name)
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=work,
-                capture_output=True, text=True, timeout=600, check=False)
-            if done.returncode != 0:
-                lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-                raise PeerUnavailable(f"npm ci failed: {lines[-1]}")
-            try:
-                work.rename(target)
-            except OSError:
-                if not (target / "node_modules").is_dir():
-                    raise  # not another run's install: a real failure
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+    # Runs at once (two test runs, a benchmark) install once: the others wait for it.
+    with locked(target, timeout=INSTALL_BOUND):
+        if not (target / "node_modules").is_dir():
+            _npm_ci(npm, target)
     return JsPeer(node, target / "node_modules")
+
+
+def _npm_ci(npm: str, target: Path) -> None:
+    # Install beside the target and rename: a run that stops half-way never leaves a
+    # half-filled target behind.
+    work = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=target.parent))
+    try:
+        for name in _MANIFESTS:
+            shutil.copy(SCRIPTS / name, work / name)
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=work,
+            capture_output=True, text=True, timeout=INSTALL_BOUND, check=False)
+        if done.returncode != 0:
+            lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
+            raise PeerUnavailable(f"npm ci failed: {lines[-1]}")
+        shutil.rmtree(target, ignore_errors=True)  # one without node_modules: unfinished
+        work.rename(target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def peer_or_skip() -> JsPeer:

@@ -1,27 +1,12 @@
-"""Fixtures for the packaging tests: the host pyz, built once per session (see pkgkit)."""
+"""Fixtures for the packaging tests (the host pyz, `host_pyz`, is built once per run:
+tests/conftest.py and sharedkit)."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
-from pkgkit import ROOT, build, clean_env
-
-
-@pytest.fixture(scope="session")
-def host_pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The README's first command, once per session: `python3 build.py` builds
-    dist/mxgw.pyz and prints the JSON of a `get` against the embedded simulator.
-    Tests use a copy, so a rebuild of dist/ while they run cannot change it under them."""
-    done = build()
-    smoke = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    assert smoke, done.stdout
-    assert json.loads(smoke[-1])["values"][0]["tag"] == "TestChildObject.TestInt", smoke
-    out = tmp_path_factory.mktemp("host-pyz") / "mxgw.pyz"
-    shutil.copyfile(ROOT / "dist" / "mxgw.pyz", out)
-    return out
+from pkgkit import clean_env
 
 
 @pytest.fixture(scope="session")

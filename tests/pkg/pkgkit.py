@@ -16,20 +16,9 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD_PY = ROOT / "build.py"
 PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 # Modules `mxgw version` must never import (issue 6 and the developers' guide).
 HEAVY = ("grpc", "google.protobuf", "ptpython", "prompt_toolkit", "mxgw.sim", "mxgw.testing")
-
-
-def build(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run build.py with this interpreter (the test .venv has the build's packages)."""
-    done = subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, check=False)
-    assert done.returncode == 0, f"build.py {' '.join(args)} failed:\n{done.stdout[-4000:]}\n" \
-                                 f"{done.stderr[-4000:]}"
-    return done
 
 
 def clean_env(tmp: Path, **extra: str | None) -> dict[str, str]:

@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pkgkit import ROOT, build, clean_env, run_pyz
+from pkgkit import clean_env, run_pyz
+from sharedkit import ROOT, build
 
 pytestmark = pytest.mark.slow
 

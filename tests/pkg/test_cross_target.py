@@ -14,7 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pkgkit import build, clean_env, one_json_error, pyz_names, run_pyz
+from pkgkit import clean_env, one_json_error, pyz_names, run_pyz
+from sharedkit import win_amd64_pyz
 
 from mxgw._launcher import host_target
 
@@ -43,9 +44,7 @@ def win_pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
     problem = index_reachable(probe)
     if problem is not None:
         pytest.skip(f"package index not reachable for Windows wheels: {problem}")
-    out = tmp_path_factory.mktemp("win") / "mxgw-win-amd64.pyz"
-    build("--target", "win-amd64", "--python", ",".join(PYTHONS), "--output", str(out))
-    return out
+    return win_amd64_pyz(tmp_path_factory, PYTHONS)  # once per run: tests/windows uses it too
 
 
 def test_each_python_has_its_extension_modules(win_pyz: Path) -> None:

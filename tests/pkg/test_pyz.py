@@ -19,16 +19,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pkgkit import (
-    HEAVY,
-    PYTHON,
-    ROOT,
-    build,
-    extractions,
-    one_json_error,
-    pyz_names,
-    run_pyz,
-)
+from pkgkit import HEAVY, PYTHON, extractions, one_json_error, pyz_names, run_pyz
+from sharedkit import ROOT, build
 
 from mxgw._launcher import host_target
 

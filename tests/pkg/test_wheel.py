@@ -15,7 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pkgkit import ROOT, clean_env
+from pkgkit import clean_env
+from sharedkit import ROOT
 
 pytestmark = pytest.mark.slow
 

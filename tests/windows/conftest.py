@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sharedkit
 import winekit
 from winekit import Wine
-
-BUILD_PY = winekit.ROOT / "build.py"
 
 
 def _unavailable(reason: str) -> None:
@@ -44,24 +42,18 @@ def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
         yield running
 
 
-def _build(*args: str) -> None:
-    done = subprocess.run([sys.executable, str(BUILD_PY), *args, "--no-run"],
-                          cwd=winekit.ROOT, capture_output=True, text=True, timeout=900,
-                          check=False)
-    if done.returncode != 0:
-        text = done.stdout[-3000:] + done.stderr[-3000:]
-        if "Could not find a version" in text or "connection" in text.lower():
-            _unavailable(f"cannot fetch the Windows wheels: {text.strip().splitlines()[-1]}")
-        raise AssertionError(f"build.py {' '.join(args)} failed:\n{text}")
-
-
 @pytest.fixture(scope="session")
 def win_pyz(wine: Wine, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The gateway-host pyz for 3.11, 3.12 and 3.13, built once, at C:\\mxgw.pyz."""
-    out = tmp_path_factory.mktemp("win-pyz") / "mxgw-win-amd64.pyz"
-    _build("--target", "win-amd64", "--python", ",".join(winekit.PYTHONS), "--output",
-           str(out))
-    shutil.copyfile(out, wine.drive_c / "mxgw.pyz")
+    """The gateway-host pyz for 3.11, 3.12 and 3.13 (built once per run, see sharedkit;
+    tests/pkg/test_cross_target.py looks inside the same file), at C:\\mxgw.pyz."""
+    try:
+        built = sharedkit.win_amd64_pyz(tmp_path_factory, winekit.PYTHONS)
+    except sharedkit.BuildFailed as exc:
+        text = exc.output.strip()
+        if "Could not find a version" in text or "connection" in text.lower():
+            _unavailable(f"cannot fetch the Windows wheels: {text.splitlines()[-1]}")
+        raise
+    shutil.copyfile(built, wine.drive_c / "mxgw.pyz")
     return "C:\\mxgw.pyz"
 
 
@@ -108,12 +100,33 @@ def build_id(wine: Wine, pyz: str) -> str:
     return text[start:start + 16]
 
 
+def claim_python(request: pytest.FixtureRequest, factory: pytest.TempPathFactory,
+                 py: str) -> None:
+    """Under `--dist loadgroup` one worker runs all the tests of Python `py` (tests/conftest.py,
+    GroupScheduling), so one first run per Python is made in the whole run: a second one
+    means the grouping is broken, and each worker is repeating every Wine start-up."""
+    if not getattr(request.config.option, "loadgroup", False):  # set on xdist's workers
+        return
+    claims = sharedkit.run_folder(factory) / "windows-pythons"
+    claims.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    try:
+        with open(claims / py, "x") as f:
+            f.write(worker)
+    except FileExistsError:
+        owner = (claims / py).read_text()
+        pytest.fail(f"tests of Windows Python {py} ran on {owner} and {worker}: the "
+                    "scheduler's groups (tests/conftest.py) are not in use", pytrace=False)
+
+
 @pytest.fixture(scope="session")
-def mxgw(wine: Wine, win_pyz: str, py: str) -> Mxgw:
+def mxgw(wine: Wine, win_pyz: str, py: str, request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Mxgw:
     """Runs the pyz with Python `py`. Its first use is that Python's first run: `version`
     with no extraction in %USERPROFILE%\\.shiv yet (tests/windows/test_win_launcher.py
     checks what it did)."""
     if py not in _first_runs:
+        claim_python(request, tmp_path_factory, py)
         folder = wine.profile / ".shiv" / f"mxgw-{build_id(wine, win_pyz)}"
         shutil.rmtree(folder, ignore_errors=True)
         started = time.perf_counter()

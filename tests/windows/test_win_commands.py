@@ -6,15 +6,23 @@ and 3.13. Sessions are counted in the simulator's --verbose log (one line per ca
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import pytest
+import winekit
 from conftest import Mxgw, Running
 
+from mxgw._proto import gateway_pb2
+
 pytestmark = [pytest.mark.windows, pytest.mark.slow]
+
+_markers = itertools.count(1)
 
 
 @dataclass
@@ -30,15 +38,36 @@ class WinSim:
     def key(self) -> dict[str, str]:
         return {"MXGATEWAY_API_KEY": str(self.start["apiKey"])}
 
+    def synced(self) -> list[str]:
+        """The simulator's log lines, every one it has written so far included.
+
+        A call is logged before its reply is sent, but the line reaches `running.stderr`
+        through a pipe and a reader thread, possibly after the client has exited. So a
+        marker call is made and its line awaited: the log is one ordered stream, so every
+        line written before the marker's is in once the marker's is."""
+        marker = f"log-marker-{next(_markers)}"
+        with grpc.insecure_channel(self.endpoint) as channel:
+            invoke = channel.unary_unary(
+                "/mxaccess_gateway.v1.MxAccessGateway/Invoke",
+                request_serializer=gateway_pb2.MxCommandRequest.SerializeToString)
+            with contextlib.suppress(grpc.RpcError):  # refused: no such session, no command
+                invoke(gateway_pb2.MxCommandRequest(session_id=marker),
+                       metadata=(("authorization", f"Bearer {self.start['apiKey']}"),),
+                       timeout=winekit.BOUND)
+        self.running.wait_for(f" Invoke {marker} ", "stderr")
+        return self.running.stderr
+
     def mark(self) -> int:
-        return len(self.running.stderr)
+        return len(self.synced())
 
     def calls(self, since: int, rpc: str) -> list[str]:
-        return [line for line in self.running.stderr[since:] if f" {rpc} " in line]
+        return [line for line in self.synced()[since:] if f" {rpc} " in line]
 
     def sessions_balanced(self, since: int) -> tuple[int, int]:
         """(OpenSession calls, CloseSession calls) logged since `since`."""
-        return len(self.calls(since, "OpenSession")), len(self.calls(since, "CloseSession"))
+        lines = self.synced()[since:]
+        return (sum(" OpenSession " in line for line in lines),
+                sum(" CloseSession " in line for line in lines))
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -127,24 +126,13 @@ def test_stale_extractions_of_other_builds_are_removed(mxgw: Mxgw) -> None:
     shutil.rmtree(foreign)
 
 
-def test_linux_pyz_refuses_windows_with_exit_9(mxgw: Mxgw, linux_pyz: Path) -> None:
+def test_linux_pyz_refuses_windows_with_exit_9(mxgw: Mxgw, host_pyz: Path) -> None:
     target = mxgw.wine.drive_c / "mxgw-linux.pyz"
     if not target.is_file():
-        shutil.copyfile(linux_pyz, target)
+        shutil.copyfile(host_pyz, target)  # this Linux host's pyz (tests/conftest.py)
     done = mxgw.wine.run(mxgw.python, "C:\\mxgw-linux.pyz", "version")
     assert done.returncode == 9
     error = one_json_error(done)
     assert error["type"] == "UnsupportedPlatform"
     assert str(error["message"]).endswith("; this is win-amd64")
     assert error["target"] == "win-amd64" and error["python"] == mxgw.version
-
-
-@pytest.fixture(scope="session")
-def linux_pyz(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A pyz for this Linux host and Python (build.py's default target)."""
-    out = tmp_path_factory.mktemp("linux-pyz") / "mxgw.pyz"
-    done = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "build.py"),
-                           "--no-run", "--output", str(out)], capture_output=True, text=True,
-                          timeout=900, check=False)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return out
