@@ -248,21 +248,26 @@ def cmd_proto(args: argparse.Namespace) -> int:
 
 # Options after which `build.py test` leaves the worker count to pytest: the caller's own
 # xdist options (and -n, -nN), and modes that want one process (a debugger, live output,
-# listing rather than running).
+# stepwise, listing rather than running).
 SERIAL_OPTIONS = frozenset({"--numprocesses", "--dist", "--pdb", "--trace", "-s",
-                            "--capture=no", "--collect-only", "--co", "--setup-plan",
-                            "--fixtures", "--markers", "-h", "--help", "--version"})
+                            "--capture=no", "--sw", "--stepwise", "--collect-only", "--co",
+                            "--setup-plan", "--setup-only", "--fixtures",
+                            "--fixtures-per-test", "--markers", "-h", "--help", "--version"})
 
 
-def test_workers() -> int:
-    """Most of the suite's time is waiting (processes starting, Wine, network round trips
-    on 127.0.0.1), not computing: two workers per core, at least two, at most eight."""
-    return max(2, min(8, 2 * (os.cpu_count() or 1)))
+def test_workers(cpus: int | None = None) -> int:
+    """Most of the suite's time is waiting (processes starting, Wine, round trips on
+    127.0.0.1), not computing: two workers per core this process may use, at least two
+    (three run the Windows Pythons), at most eight (memory: each worker is a pytest)."""
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else os.cpu_count() or 1
+    return max(2, min(8, 2 * cpus))
 
 
 def pytest_arguments(given: list[str]) -> list[str]:
-    """`given`, after -n N --dist loadgroup (tests/conftest.py puts the tests that share
-    one resource in one xdist group) unless `given` decides how the tests run itself."""
+    """`given`, after -n N --dist loadgroup (tests/conftest.py hands each group of tests
+    that share one resource to one worker) unless `given` decides how the tests run."""
     for i, arg in enumerate(given):
         if arg in SERIAL_OPTIONS or arg.split("=", 1)[0] in SERIAL_OPTIONS:
             return given

@@ -1,4 +1,4 @@
-"""What a test run builds once for all its workers: the pyz files.
+"""What a test run builds once for all its workers (the pyz files), and build.py itself.
 
 Under pytest-xdist every worker is a pytest session of its own, so a session fixture
 runs once per worker. `shared()` builds into the run's temporary folder that all its
@@ -10,6 +10,7 @@ and get the same file. Without xdist the run is one session and it builds once a
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -25,6 +27,15 @@ from mxgw._files import locked
 ROOT = Path(__file__).resolve().parents[1]
 BUILD_PY = ROOT / "build.py"
 BUILD_BOUND = 900.0  # seconds: a cold cross-build fetches wheels; an upper bound, no more
+
+
+def load_build_script() -> ModuleType:
+    """build.py as a module (stdlib only at import), for tests of its functions."""
+    spec = importlib.util.spec_from_file_location("mxgw_build_script", BUILD_PY)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class BuildFailed(AssertionError):

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import filecmp
-import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sharedkit import load_build_script
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "src" / "mxgw" / "_proto"
-
-
-def _load_build() -> object:
-    spec = importlib.util.spec_from_file_location("mxgw_build_script", ROOT / "build.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -32,7 +24,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_committed_generated_code_is_up_to_date(tmp_path: Path) -> None:
-    build = _load_build()
+    build = load_build_script()
     out = tmp_path / "_proto"
     build.generate(out, python=Path(sys.executable))  # type: ignore[attr-defined]
     fresh, committed = _tree(out), _tree(COMMITTED)
@@ -45,7 +37,7 @@ def test_committed_generated_code_is_up_to_date(tmp_path: Path) -> None:
 def test_a_protoset_is_the_contract_generated_from(tmp_path: Path) -> None:
     """`--protoset FILE` (the gateway's own FileDescriptorSet): ours plus a message only
     the protoset has gives the committed code plus that message, nothing else."""
-    build = _load_build()
+    build = load_build_script()
     proto = tmp_path / "proto"
     shutil.copytree(ROOT / "proto", proto)
     [gateway] = proto.rglob("mxaccess_gateway.proto")
@@ -66,7 +58,7 @@ def test_a_protoset_is_the_contract_generated_from(tmp_path: Path) -> None:
 
 
 def test_generate_refuses_a_contract_without_our_packages(tmp_path: Path) -> None:
-    build = _load_build()
+    build = load_build_script()
     protos = tmp_path / "protos"
     protos.mkdir()
     (protos / "other.proto").write_text('syntax = "proto3";\npackage other.v1;\nmessage X {}\n')
