@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,19 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
+def win_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Future[Path]]:
+    """The gateway-host pyz for 3.11, 3.12 and 3.13 (built once per run, see sharedkit;
+    tests/pkg/test_cross_target.py looks inside the same file), started at once: it is
+    built while the Wine prefix is made and booted, not after."""
     problem = winekit.missing()
     if problem is not None:
         _unavailable(problem)
+    with ThreadPoolExecutor(1) as pool:
+        yield pool.submit(sharedkit.win_amd64_pyz, tmp_path_factory, winekit.PYTHONS)
+
+
+@pytest.fixture(scope="session")
+def wine(tmp_path_factory: pytest.TempPathFactory, win_build: Future[Path]) -> Iterator[Wine]:
     try:
         template = winekit.ensure_template()
     except winekit.DownloadError as exc:
@@ -43,11 +53,10 @@ def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
 
 
 @pytest.fixture(scope="session")
-def win_pyz(wine: Wine, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The gateway-host pyz for 3.11, 3.12 and 3.13 (built once per run, see sharedkit;
-    tests/pkg/test_cross_target.py looks inside the same file), at C:\\mxgw.pyz."""
+def win_pyz(wine: Wine, win_build: Future[Path]) -> str:
+    """The win-amd64 pyz (`win_build`), at C:\\mxgw.pyz."""
     try:
-        built = sharedkit.win_amd64_pyz(tmp_path_factory, winekit.PYTHONS)
+        built = win_build.result()
     except sharedkit.BuildFailed as exc:
         text = exc.output.strip()
         if "Could not find a version" in text or "connection" in text.lower():
