@@ -87,6 +87,7 @@ _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
     (_errors.MxGatewayCommandError, REFUSED),
+    (_errors.MxGatewayContractError, REFUSED),
     (_errors.MxGatewayTransportError, TRANSPORT),
     (_errors.MxGatewayAuthenticationError, AUTH),
     (_errors.MxGatewayAuthorizationError, AUTH),
