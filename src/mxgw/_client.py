@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from . import _channel, _errors, _streams
+from ._contract_store import chosen
 from ._log import log
 from ._options import ClientOptions
 from ._rpc._calls import Rpc
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         MxCommandReply,
         MxCommandRequest,
     )
+    from ._rpc._verify import ContractVerification
 
 
 class GatewayClient:
@@ -76,11 +78,14 @@ class GatewayClient:
             options = ClientOptions(**overrides)
         elif overrides:
             options = dataclasses.replace(options, **overrides)
+        # Loaded and checked first: a contract the tool cannot speak is refused before
+        # anything connects (MxGatewayContractError, naming each name).
+        contract = chosen(options.contract, options.endpoint)
         plan = await _channel.plan_channel(options)
         channel = _channel.open_channel(plan)
         rpc = Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
                   tls=plan.tls, endpoint=plan.target, read_only=options.read_only,
-                  profile=options.profile)
+                  profile=options.profile, contract=contract)
         return cls(options, channel, rpc, plan.description, plan.trust)
 
     @property
@@ -130,9 +135,24 @@ class GatewayClient:
 
     @property
     def contract(self) -> Contract:
-        """The wire contract this client speaks (today always the built-in one, `proto/`):
-        its message classes, e.g. for the REPL's preloaded modules."""
+        """The wire contract this client speaks: `options.contract`, else the one
+        `mxgw contract fetch` stored for the endpoint, else the built-in one (`proto/`).
+        Its message classes are the REPL's preloaded modules; `contract.describe()` says
+        where it came from."""
         return self._rpc.contract
+
+    @property
+    def contract_verification(self) -> ContractVerification | None:
+        """Whether the contract was checked against the gateway's own (server reflection,
+        before the first call on the channel): None until a call was made, then
+        `verified` True ("reflection") or False ("not offered")."""
+        return self._rpc.verification
+
+    async def verify_contract(self) -> ContractVerification:
+        """Check the contract against the gateway's now (what the first call does by
+        itself); MxGatewayContractError naming each field that disagrees."""
+        self._check_open()
+        return await self._rpc.verify()
 
     @property
     def channel(self) -> grpc.aio.Channel:

@@ -272,6 +272,53 @@ class Contract:
             found += self._method_problems(rpc)
         return found
 
+    def disagreements(self, gateway: Contract,
+                      packages: Sequence[str] | None = None) -> list[str]:
+        """Every name of the table on which `gateway` (the gateway's own contract, from
+        reflection) and this one disagree: names it lacks or types differently (what
+        `problems()` finds in it), field numbers, oneof membership, enum numbers. Only
+        the names under `packages` (None: all), the ones the gateway described.
+
+            mxaccess_gateway.v1.MxValue.int32_value: number 3 here, 5 at the gateway
+        """
+        whole_table()
+
+        def wanted(name: str) -> bool:
+            return packages is None or any(name.startswith(p + ".") for p in packages)
+
+        found = [f"{problem} at the gateway" for problem in gateway.problems()
+                 if wanted(problem)]
+        lacking = {problem.split(":", 1)[0] for problem in found}
+        for spec, full_name in MESSAGES.items():
+            if not wanted(full_name) or full_name in lacking:
+                continue
+            ours, theirs = self.descriptor(spec), gateway.descriptor(spec)
+            for name in fields(spec):
+                here, there = ours.fields_by_name.get(name), theirs.fields_by_name.get(name)
+                if here is None or there is None:
+                    continue  # a problem of one contract, reported as such
+                if here.number != there.number:
+                    found.append(f"{full_name}.{name}: number {here.number} here, "
+                                 f"{there.number} at the gateway")
+                group, their_group = (f.containing_oneof.name if f.containing_oneof else None
+                                      for f in (here, there))
+                if group != their_group:
+                    found.append(f"{full_name}.{name}: in oneof {group} here, "
+                                 f"{their_group} at the gateway")
+        for enum in ENUMS.values():
+            if not wanted(enum.full_name) or enum.full_name in lacking:
+                continue
+            here_values = self._pool.FindEnumTypeByName(enum.full_name).values_by_name
+            there_values = gateway._pool.FindEnumTypeByName(enum.full_name).values_by_name
+            for value in enum.values:
+                mine, theirs_value = (v.get(enum.prefix + value)
+                                      for v in (here_values, there_values))
+                if (mine is not None and theirs_value is not None
+                        and mine.number != theirs_value.number):
+                    found.append(f"{enum.full_name}.{enum.prefix}{value}: number "
+                                 f"{mine.number} here, {theirs_value.number} at the gateway")
+        return found
+
     def _method_problems(self, rpc: Method[Any, Any]) -> list[str]:
         name = f"{rpc.service}.{rpc.name}"
         try:

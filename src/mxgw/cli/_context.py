@@ -51,7 +51,7 @@ ONE_SHOT_LEASE = 120.0
 # The connection options `batch` takes as defaults for its lines (argparse dests).
 CONNECTION_DESTS = ("endpoint", "plaintext", "ca_file", "server_name_override",
                     "require_cert_validation", "tls_pin", "quiet", "use_proxy",
-                    "api_key_env", "api_key", "profile", "config", "timeout")
+                    "api_key_env", "api_key", "profile", "config", "timeout", "contract")
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,7 @@ class CommandContext:
             "timeout": args.timeout,
             "use_proxy": args.use_proxy,
             "tls_pin": _pin(args.tls_pin),
+            "contract": args.contract,
         }
         key_env = args.api_key_env or DEFAULT_KEY_ENV
         if args.api_key:

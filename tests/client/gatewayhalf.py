@@ -1,0 +1,117 @@
+"""A stand-in gateway for the contract check: server reflection from a descriptor set of
+our choosing, and the tool's services answering UNIMPLEMENTED while recording every call
+that reaches them (so a test can tell that nothing was sent)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from google.protobuf import descriptor_pb2, descriptor_pool
+from grpc_reflection.v1alpha import reflection
+
+from mxgw import Contract
+from mxgw._rpc._contract import services
+
+
+def builtin_set() -> descriptor_pb2.FileDescriptorSet:
+    found = descriptor_pb2.FileDescriptorSet()
+    found.file.extend(Contract.builtin().files())
+    return found
+
+
+def message(files: descriptor_pb2.FileDescriptorSet,
+            name: str) -> descriptor_pb2.DescriptorProto:
+    for file in files.file:
+        for found in file.message_type:
+            if found.name == name:
+                return found
+    raise LookupError(name)
+
+
+def field(files: descriptor_pb2.FileDescriptorSet, message_name: str,
+          name: str) -> descriptor_pb2.FieldDescriptorProto:
+    return next(f for f in message(files, message_name).field if f.name == name)
+
+
+def enum_value(files: descriptor_pb2.FileDescriptorSet, enum: str,
+               name: str) -> descriptor_pb2.EnumValueDescriptorProto:
+    for file in files.file:
+        for found in file.enum_type:
+            if found.name == enum:
+                return next(v for v in found.value if v.name == name)
+    raise LookupError(enum)
+
+
+def variant(change: Callable[[descriptor_pb2.FileDescriptorSet], None]
+            ) -> descriptor_pb2.FileDescriptorSet:
+    files = builtin_set()
+    change(files)
+    return files
+
+
+def renumbered(files: descriptor_pb2.FileDescriptorSet) -> None:
+    """MxValue.int32_value 11 -> 903, and MX_COMMAND_KIND_WRITE to 77."""
+    field(files, "MxValue", "int32_value").number = 903
+    enum_value(files, "MxCommandKind", "MX_COMMAND_KIND_WRITE").number = 77
+
+
+def pool_of(files: descriptor_pb2.FileDescriptorSet) -> descriptor_pool.DescriptorPool:
+    """The set in a pool of its own, with the well-known files it imports."""
+    contract = Contract.from_files(list(files.file), source="test", check=False)
+    return contract._pool
+
+
+@dataclass
+class GatewayHalf:
+    endpoint: str
+    calls: list[str] = dataclasses.field(default_factory=list)  # the tool's rpcs that reached it
+    reflection_calls: int = 0
+
+
+class _Counter(grpc.aio.ServerInterceptor):
+    """Sees every call (grpc caches what the generic handlers answer per method)."""
+
+    def __init__(self, half: GatewayHalf) -> None:
+        self.half = half
+
+    async def intercept_service(self, continuation: Any, handler_call_details: Any) -> Any:
+        method = handler_call_details.method
+        if "ServerReflection" in method:
+            self.half.reflection_calls += 1
+        else:
+            self.half.calls.append(method)
+        return await continuation(handler_call_details)
+
+
+class _Recorder(grpc.GenericRpcHandler):
+    def service(self, handler_call_details: Any) -> Any:
+        if "ServerReflection" in handler_call_details.method:
+            return None  # the reflection servicer answers (or UNIMPLEMENTED)
+
+        def refuse(request: bytes, context: Any) -> bytes:
+            context.abort(grpc.StatusCode.UNIMPLEMENTED, "a stand-in")
+
+        return grpc.unary_unary_rpc_method_handler(refuse)
+
+
+@asynccontextmanager
+async def serve(files: descriptor_pb2.FileDescriptorSet | None) -> AsyncIterator[GatewayHalf]:
+    """Reflection of `files` (None: no reflection at all) and the recorder."""
+    half = GatewayHalf("")
+    server = grpc.aio.server(interceptors=[_Counter(half)])
+    server.add_generic_rpc_handlers((_Recorder(),))
+    if files is not None:
+        reflection.enable_server_reflection([*services(), reflection.SERVICE_NAME], server,
+                                            pool=pool_of(files))
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    half.endpoint = f"127.0.0.1:{port}"
+    try:
+        yield half
+    finally:
+        await server.stop(None)

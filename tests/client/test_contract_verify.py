@@ -1,0 +1,140 @@
+"""Before the first call on a channel the contract in use is compared with the gateway's
+(server reflection); a disagreement refuses every call, naming each name, and nothing
+reaches the gateway. Against a stand-in gateway (tests/client/gatewayhalf.py) that
+records every call of the tool's services."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from gatewayhalf import builtin_set, field, renumbered, serve, variant
+
+import mxgw
+from mxgw import ClientOptions, Contract, GatewayClient, MxGatewayContractError
+
+RENUMBERED = ("mxaccess_gateway.v1.MxValue.int32_value: number 11 here, 903 at the gateway",
+              "mxaccess_gateway.v1.MxCommandKind.MX_COMMAND_KIND_WRITE: number")
+
+
+def options(endpoint: str, **extra: object) -> ClientOptions:
+    return ClientOptions(endpoint, plaintext=True, known_gateways=None, timeout=10,
+                         **extra)  # type: ignore[arg-type]
+
+
+@pytest.mark.asyncio
+async def test_an_agreeing_gateway_is_verified_by_reflection_and_then_called() -> None:
+    async with serve(builtin_set()) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            assert client.contract_verification is None  # nothing asked yet
+            with pytest.raises(mxgw.MxGatewayError):
+                await client.open_session()  # the stand-in answers UNIMPLEMENTED
+            verification = client.contract_verification
+            assert verification is not None and verification.verified
+            assert verification.how == "reflection"
+            assert verification.reflection == "grpc.reflection.v1alpha.ServerReflection"
+    assert half.calls == ["/mxaccess_gateway.v1.MxAccessGateway/OpenSession"]
+
+
+@pytest.mark.asyncio
+async def test_a_disagreeing_gateway_gets_no_call_at_all() -> None:
+    async with serve(variant(renumbered)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            with pytest.raises(MxGatewayContractError) as caught:
+                await client.open_session()
+            problems = caught.value.problems
+            assert problems[0] == RENUMBERED[0]
+            assert any(p.startswith(RENUMBERED[1]) for p in problems), problems
+            assert len(problems) == 2
+            assert "nothing was sent" in caught.value.message
+            # Every later call, writes first, is refused the same, without asking again.
+            asked = half.reflection_calls
+            session = client.attach_session("session-x")
+            with pytest.raises(MxGatewayContractError):
+                await session.write(1, 2, 42)
+            with pytest.raises(MxGatewayContractError):
+                await client.acknowledge_alarm("Provider!Group.Tag")
+            with pytest.raises(MxGatewayContractError):
+                async for _ in client.stream_alarms():
+                    pass
+            with pytest.raises(MxGatewayContractError):
+                await client.galaxy.test_connection()
+            assert half.reflection_calls == asked
+            assert client.contract_verification is None
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_a_stream_as_first_call_is_checked_before_it_is_sent() -> None:
+    async with serve(variant(renumbered)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            with pytest.raises(MxGatewayContractError):
+                async for _ in client.query_active_alarms():
+                    pass
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_the_gateways_contract_as_the_contract_in_use_agrees(tmp_path: Path) -> None:
+    path = tmp_path / "gw.protoset"
+    path.write_bytes(variant(renumbered).SerializeToString())
+    async with serve(variant(renumbered)) as half:
+        async with await GatewayClient.connect(options(half.endpoint,
+                                                       contract=str(path))) as client:
+            assert client.contract.describe()["source"] == "file"
+            verification = await client.verify_contract()
+            assert verification.verified
+            session = client.attach_session("session-x")
+            with pytest.raises(mxgw.MxGatewayError):
+                await session.write(1, 2, 42)  # reaches the stand-in, which refuses it
+    assert half.calls == ["/mxaccess_gateway.v1.MxAccessGateway/Invoke"]
+
+
+@pytest.mark.asyncio
+async def test_a_renamed_field_at_the_gateway_is_named_as_missing_there() -> None:
+    def rename(files: object) -> None:
+        field(files, "WriteCommand", "value").name = "new_value"  # type: ignore[arg-type]
+
+    async with serve(variant(rename)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            with pytest.raises(MxGatewayContractError) as caught:
+                await client.verify_contract()
+    assert caught.value.problems == (
+        "mxaccess_gateway.v1.WriteCommand.value: missing at the gateway",)
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_without_reflection_calls_go_on_unverified() -> None:
+    async with serve(None) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            verification = await client.verify_contract()
+            assert not verification.verified and verification.how == "not offered"
+            assert verification.describe() == {"verified": False, "how": "not offered"}
+
+
+@pytest.mark.asyncio
+async def test_concurrent_first_calls_share_one_reflection_exchange() -> None:
+    async with serve(builtin_set()) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            results = await asyncio.gather(
+                *(client.close_session(f"s{i}") for i in range(5)), return_exceptions=True)
+            assert all(isinstance(r, mxgw.MxGatewayError) for r in results)
+            assert client.contract_verification is not None
+    # v1 (UNIMPLEMENTED at grpcio-reflection), then v1alpha for each of the two services
+    assert half.reflection_calls == 3
+    assert len(half.calls) == 5
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_that_is_down_fails_as_the_call_would(free_port: int) -> None:
+    async with await GatewayClient.connect(options(f"127.0.0.1:{free_port}")) as client:
+        with pytest.raises(mxgw.MxGatewayTransportError, match="^open session: UNAVAILABLE"):
+            await client.open_session()
+        assert client.contract_verification is None
+
+
+def test_the_builtin_contract_agrees_with_itself() -> None:
+    builtin = Contract.builtin()
+    assert builtin.disagreements(builtin) == []
