@@ -148,6 +148,15 @@ class GatewayClient:
         `verified` True ("reflection") or False ("not offered")."""
         return self._rpc.verification
 
+    def contract_status(self) -> dict[str, Any]:
+        """Where the contract came from and whether the gateway confirmed it, as `ping`
+        prints it: `{"source": "file", "path", "sha256", "verified": True,
+        "how": "reflection"}`; `how` is "not checked" before the first call."""
+        verification = self._rpc.verification
+        checked = verification.describe() if verification is not None else {
+            "verified": False, "how": "not checked"}
+        return {**self.contract.describe(), **checked}
+
     async def verify_contract(self) -> ContractVerification:
         """Check the contract against the gateway's now (what the first call does by
         itself); MxGatewayContractError naming each field that disagrees."""

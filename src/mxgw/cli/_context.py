@@ -171,7 +171,7 @@ class CommandContext:
 
     async def prepare(self) -> None:
         """Resolve the options (and start the simulator) for a connecting command."""
-        if self.spec.kind not in ("connect", "session"):
+        if self.spec.kind not in ("connect", "session", "either"):
             return
         from .._options import ClientOptions
 

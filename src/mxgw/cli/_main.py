@@ -86,9 +86,16 @@ def _parse(spec: CommandSpec, rest: Sequence[str], in_batch: bool) -> tuple[Any,
                                bounds=tuple(f for f in STREAM_BOUNDS if f in known))
 
 
-def _run_offline(spec: CommandSpec, rest: Sequence[str], in_batch: bool = False) -> int:
-    """An offline command (`run_offline(args, out)`) runs without an event loop."""
+def _offline(spec: CommandSpec, entry: Any, args: argparse.Namespace) -> bool:
+    """Whether this invocation runs without an event loop (`run_offline(args, out)`)."""
+    return spec.kind == "offline" or (spec.kind == "either" and not entry.connects(args))
+
+
+def _run_offline(spec: CommandSpec, rest: Sequence[str], in_batch: bool = False) -> int | None:
+    """An offline command runs without an event loop; None: this one connects after all."""
     entry, args, out = _parse(spec, rest, in_batch)
+    if not _offline(spec, entry, args):
+        return None
     code: int = entry.run_offline(args, out)
     return code
 
@@ -104,14 +111,15 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
         raise UsageError(f"`{spec.name}` cannot run inside `batch`")
     if spec.kind == "raw":
         raise UsageError(f"`{spec.name}` must be run on its own")
-    if spec.kind == "offline":
-        return _run_offline(spec, rest, runtime.in_batch)
     entry, args, out = _parse(spec, rest, runtime.in_batch)
+    if _offline(spec, entry, args):
+        code: int = entry.run_offline(args, out)
+        return code
     ctx = CommandContext(spec, args, runtime, out)
     await ctx.prepare()
     if spec.write:
         ctx.check_writable()  # the CLI's one read-only refusal: before connecting
-    code: int = await entry.run(ctx, args)
+    code = await entry.run(ctx, args)
     return code
 
 
@@ -253,8 +261,10 @@ def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
             raise UsageError("no command; `mxgw --help` lists the commands")
         if spec.kind == "raw":
             return _run_raw(spec, rest)
-        if spec.kind == "offline":
-            return _run_offline(spec, rest)
+        if spec.kind in ("offline", "either"):
+            code = _run_offline(spec, rest)
+            if code is not None:
+                return code
         import asyncio
 
         code = asyncio.run(_run_main(argv, spec, secrets, warnings))

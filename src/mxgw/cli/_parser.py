@@ -254,7 +254,7 @@ def command_parser(spec: CommandSpec) -> Parser:
     parser = Parser(prog=f"mxgw {spec.name}", description=spec.help,
                     epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_output_options(parser)
-    if spec.kind in ("connect", "session"):
+    if spec.kind in ("connect", "session", "either"):
         add_connection_options(parser)
     if spec.kind == "session":
         add_session_option(parser)

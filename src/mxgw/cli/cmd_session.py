@@ -9,10 +9,6 @@ from ._common import bounded
 from ._context import Command, CommandContext, no_arguments
 from ._parser import positive_float
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from .._client import GatewayClient
-
 
 async def ping(ctx: CommandContext, args: argparse.Namespace) -> int:
     started = time.perf_counter()
@@ -25,18 +21,9 @@ async def ping(ctx: CommandContext, args: argparse.Namespace) -> int:
         "transport": client.transport_description,
         "sessionId": session_id,
         "roundTripMs": round((time.perf_counter() - started) * 1000, 3),
-        "contract": contract_report(client),
+        "contract": client.contract_status(),
     })
     return 0
-
-
-def contract_report(client: GatewayClient) -> dict[str, object]:
-    """The contract in use and whether the gateway's reflection confirmed it:
-    `{"source": "file", "path", "sha256", "verified": true, "how": "reflection"}`."""
-    verification = client.contract_verification
-    checked = verification.describe() if verification is not None else {
-        "verified": False, "how": "not checked"}
-    return {**client.contract.describe(), **checked}
 
 
 def _open_arguments(parser: argparse.ArgumentParser) -> None:
