@@ -80,7 +80,9 @@ def test_a_healthy_gateway(cli: Cli) -> None:
     assert "(INTEGER, Good, " in found["read"]["detail"]
     assert found["galaxy"]["detail"].startswith("TestConnection ok")
     assert found["alarms"]["detail"].startswith("alarm provider ALARMMGR, healthy since ")
-    assert found["contract"]["detail"] == "the gateway offers no reflection"
+    # the simulator serves reflection by default (v1 and v1alpha)
+    assert found["contract"]["detail"].startswith(
+        "reflection offered (grpc.reflection.v1.ServerReflection; 4 services)")
     assert all(s["hint"] is None for s in found.values())
     # the write probes went to handle 0 in a session with nothing in it: nothing changed
     assert cli.sim.control("get_value", TAG) == json.loads(
@@ -249,13 +251,20 @@ def test_tls_pin_and_ca_file(tcli: Cli, tmp_path: Path) -> None:
     assert "--ca-file" in certificate["hint"]
 
 
-def test_no_reflection_every_time_over_tls(tcli: Cli) -> None:
+def test_no_reflection_every_time_over_tls(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # A bidi reflection call with a separate write raced the simulator's UNIMPLEMENTED
     # (on another thread, as here) and grpc reported INTERNAL about half the time.
-    for _ in range(8):
-        result = tcli.ok("doctor", "--endpoint", tcli.sim.endpoint, "--tls-pin",
-                         str(tcli.sim.sim.certificate_sha256))
-        assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
+    thread = SimThread(tick_interval=None, tls=True, reflection=False)
+    try:
+        tcli = Cli(thread, capsys, monkeypatch, tmp_path)
+        for _ in range(8):
+            result = tcli.ok("doctor", "--endpoint", tcli.sim.endpoint, "--tls-pin",
+                             str(tcli.sim.sim.certificate_sha256))
+            assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
+        assert thread.open_sessions() == 0
+    finally:
+        thread.stop()
 
 
 def _certificate(tmp_path: Path, *, names: tuple[str, ...] = ("localhost", "127.0.0.1"),
@@ -354,7 +363,8 @@ def test_an_unknown_key(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "MXGATEWAY_API_KEY" in auth["hint"]
     blocked(result, "session", "read", "galaxy", "alarms")
     assert statuses(result)["contract"] == "skip"  # reflection needs no key: it still ran
-    assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
+    assert steps(result)["contract"]["detail"].startswith(
+        "reflection offered (grpc.reflection.v1.ServerReflection; 4 services)")
     assert unknown not in result.out + result.err
 
 

@@ -1,5 +1,6 @@
 """Asking for the service list by gRPC server reflection: a server that offers it
-(grpcio-reflection, which serves v1alpha only), and the simulator, which offers none."""
+(grpcio-reflection, which serves v1alpha only), and a simulator that offers none
+(`reflection=False`; it serves v1 and v1alpha by default: tests/sim/test_sim_reflection.py)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ async def test_the_service_list_of_a_server_that_offers_reflection(reflecting: s
 async def test_no_reflection_is_none(tls: bool) -> None:
     # (tests/cli/test_commands_doctor.py repeats this against a simulator on another
     # thread, where a race with a bidi call's write showed.)
-    async with run_simulator(tick_interval=None, tls=tls) as sim:
+    async with run_simulator(tick_interval=None, tls=tls, reflection=False) as sim:
         channel = _channel(sim)
         try:
             assert await _reflection.list_services(

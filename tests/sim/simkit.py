@@ -179,3 +179,38 @@ async def code_of(awaitable: Any) -> grpc.StatusCode:
 
 def mx(**value: Any) -> pb.MxValue:
     return pb.MxValue(**value)
+
+
+async def reflect(channel: grpc.aio.Channel, service: str, **request: Any) -> Any:
+    """One ServerReflectionInfo exchange on `service` (v1 or v1alpha: the messages are
+    the same on the wire, so grpcio-reflection's v1alpha classes serve both)."""
+    from grpc_reflection.v1alpha import reflection_pb2 as rpb
+
+    # Called as unary-stream: on the wire one request and a half-close, as a bidi call
+    # sends it, without the separate write that can race an UNIMPLEMENTED answer (see
+    # mxgw/_reflection.py).
+    call = channel.unary_stream(
+        f"/{service}/ServerReflectionInfo",
+        request_serializer=rpb.ServerReflectionRequest.SerializeToString,
+        response_deserializer=rpb.ServerReflectionResponse.FromString)(
+            rpb.ServerReflectionRequest(**request))
+
+    async def exchange() -> Any:
+        replies = [reply async for reply in call]
+        assert len(replies) == 1, replies
+        return replies[0]
+    return await asyncio.wait_for(exchange(), WAIT)
+
+
+async def reflected_files(channel: grpc.aio.Channel, service: str, symbol: str
+                          ) -> dict[str, Any]:
+    """The files (FileDescriptorProto by name) that reflection sends for `symbol`."""
+    from google.protobuf import descriptor_pb2
+
+    reply = await reflect(channel, service, file_containing_symbol=symbol)
+    assert reply.WhichOneof("message_response") == "file_descriptor_response", reply
+    found = {}
+    for data in reply.file_descriptor_response.file_descriptor_proto:
+        proto = descriptor_pb2.FileDescriptorProto.FromString(data)
+        found[proto.name] = proto
+    return found

@@ -50,7 +50,9 @@ class _Parser(argparse.ArgumentParser):
 
 _EPILOG = """\
 Prints one JSON line when it is serving (endpoint, transport, apiKey, readOnlyApiKey,
-auth, galaxy; certificateSha256 with --tls), then serves until Ctrl-C or SIGTERM.
+auth, reflection, galaxy; certificateSha256 with --tls), then serves until Ctrl-C or
+SIGTERM. gRPC server reflection (v1 and v1alpha, no API key needed) is served unless
+--no-reflection.
 
 exit codes:
   0  stopped cleanly
@@ -104,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulate a galaxy deploy every SECONDS (default: never)")
     add("--verbose", action="store_true",
         help="log one line per call to stderr (never a key, a password or a value)")
+    add("--no-reflection", dest="reflection", action="store_false",
+        help="do not serve gRPC server reflection (served by default, v1 and v1alpha, "
+             "for the contract the simulator speaks)")
     return p
 
 
@@ -119,6 +124,7 @@ def start_line(sim: Any) -> str:
         "apiKey": sim.api_key,
         "readOnlyApiKey": sim.read_only_api_key,
         "auth": sim.options.auth,
+        "reflection": sim.options.reflection,
         "galaxy": {**sim.galaxy.size, "alarms": len(sim.galaxy.alarms)},
     }
     if sim.ca_pem:

@@ -36,6 +36,7 @@ class SimOptions:
     max_pending_commands: int = 128
     deploy_period: float | None = None
     verbose: bool = False
+    reflection: bool = True  # serve gRPC server reflection (v1 and v1alpha)
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

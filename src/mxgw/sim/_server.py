@@ -95,6 +95,13 @@ class Simulator:
             generic_handler(GATEWAY_SERVICE, self.gateway.rpcs(), self.calls),
             generic_handler(GALAXY_SERVICE, self.galaxy_service.rpcs(), self.calls),
         ))
+        if self.options.reflection:
+            from google.protobuf import descriptor_pool
+
+            from ._reflection import reflection_handlers
+
+            server.add_generic_rpc_handlers(reflection_handlers(
+                (GATEWAY_SERVICE, GALAXY_SERVICE), descriptor_pool.Default()))
         address = _host_port(self.options.host, self.options.port)
         try:
             if self.options.tls:
