@@ -138,3 +138,27 @@ async def test_a_gateway_that_is_down_fails_as_the_call_would(free_port: int) ->
 def test_the_builtin_contract_agrees_with_itself() -> None:
     builtin = Contract.builtin()
     assert builtin.disagreements(builtin) == []
+
+
+@pytest.mark.asyncio
+async def test_the_doctor_contract_step_fails_naming_the_fields() -> None:
+    from mxgw._endpoint import parse_endpoint
+    from mxgw.cli import _doctor_gateway
+    from mxgw.cli._doctor import Doctor
+    from mxgw.cli._doctor_net import Target
+
+    async with serve(variant(renumbered)) as half:
+        doctor = Doctor(timeout=10)
+        gateway = _doctor_gateway.Gateway(
+            Target(doctor, options(half.endpoint), parse_endpoint(half.endpoint),
+                   "--plaintext"), None)
+        try:
+            await doctor.step("contract", (), lambda: _doctor_gateway.contract(gateway))
+        finally:
+            await gateway.aclose()
+    record = doctor.records["contract"]
+    assert record.status == "fail"
+    assert RENUMBERED[0] in str(record.detail)
+    assert "mxgw contract fetch" in str(record.hint)
+    assert isinstance(doctor.failure, MxGatewayContractError)
+    assert half.calls == []
