@@ -28,7 +28,9 @@ def test_fetch_stores_the_gateways_contract_and_later_commands_use_it(cli: Cli) 
     assert stored.parent == cli.home / "contracts"
     if os.name != "nt":
         assert stored.stat().st_mode & 0o777 == 0o600
-    assert [e for e in cli.audit() if e["action"] == "contract"][0]["sha256"] == doc["sha256"]
+    audited = [e for e in cli.audit() if e["action"] == "contract"]
+    assert len(audited) == 1 and audited[0]["sha256"] == doc["sha256"]
+    assert audited[0]["change"] == "fetched"
     ping = cli.ok("ping").doc["contract"]
     assert ping == {"source": "fetched", "endpoint": cli.sim.endpoint,
                     "fetched": doc["fetched"], "sha256": doc["sha256"], "file": str(stored),
