@@ -244,7 +244,9 @@ class GatewayClient:
         return await self._rpc.close_session(session_id, reason)
 
     async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
-        """Send a prepared command for the session named in it; raise on any failure."""
+        """Send a prepared command for the session named in it; raise on any failure.
+        Build it with `client.contract`'s classes (the REPL's `gateway_pb2`); one of
+        another contract's is copied by field names. The reply is the contract's class."""
         return await self._invoke(request, strict=True)
 
     async def invoke_raw(self, request: MxCommandRequest) -> MxCommandReply:
@@ -253,7 +255,8 @@ class GatewayClient:
 
     async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
         self._check_open()
-        # The public types are the built-in contract's classes, the seam's its table.
+        # The public types are the built-in contract's classes, the seam's its table (a
+        # request of another contract's classes is carried over by names there).
         prepared: Any = request
         reply: Any = await self._rpc.invoke(prepared, "invoke", strict=strict)
         return cast("MxCommandReply", reply)

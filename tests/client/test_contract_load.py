@@ -87,3 +87,29 @@ def test_a_set_without_its_imports_is_refused_by_name(tmp_path: Path) -> None:
     only.file[0].dependency.append("plant/extra.proto")
     with pytest.raises(MxGatewayConfigError, match="plant/extra.proto.*--include_imports"):
         Contract.load(write(tmp_path / "v.protoset", only))
+
+
+def test_a_request_of_the_builtin_classes_is_adopted_by_names(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from contractkit import number, variant
+
+    from mxgw._rpc import _names as names
+
+    path = variant(tmp_path)
+    contract = Contract.load(path)
+    builtin = Contract.builtin()
+    request = builtin.new(names.MxCommandRequest)
+    request.session_id = "s"
+    request.command.kind = builtin.number(names.COMMAND_KIND, "WRITE")
+    request.command.write_command.value.int32_value = 42
+    adopted = contract.adopt(names.MxCommandRequest, request)
+    assert isinstance(adopted, contract.cls(names.MxCommandRequest))
+    assert adopted.command.kind == number(path, "mxaccess_gateway.v1.MxCommandKind."
+                                                "MX_COMMAND_KIND_WRITE") == 29
+    assert adopted.command.write_command.value.int32_value == 42
+    encoded = adopted.command.write_command.value.SerializeToString()
+    tag = number(path, "mxaccess_gateway.v1.MxValue.int32_value") << 3  # varint wire type
+    assert encoded[:2] == bytes([0x80 | tag & 0x7F, tag >> 7])  # the variant's number
+    assert contract.adopt(names.MxCommandRequest, adopted) is adopted

@@ -182,6 +182,8 @@ class Rpc:
 
     async def invoke(self, request: n.MxCommandRequest, operation: str, *, strict: bool,
                      timeout: float | None = None) -> n.MxCommandReply:
+        # `client.invoke(request)` may hand a request of another contract's classes.
+        request = self.contract.adopt(n.MxCommandRequest, request)
         if is_write(self.contract, request):
             self.check_writable(operation)
         reply: n.MxCommandReply = await self.unary(n.INVOKE, request, operation, session=True,

@@ -190,6 +190,19 @@ class Contract:
     def new(self, spec: type[M]) -> M:
         return self.cls(spec)()
 
+    def adopt(self, spec: type[M], message: object) -> M:
+        """`message` as this contract's class: itself when it is one, else copied by
+        field and enum value names (a request built with the built-in classes, sent on a
+        client that speaks another contract, carries the other contract's numbers)."""
+        cls: Any = self.cls(spec)
+        if isinstance(message, cls):
+            return cast("M", message)
+        from google.protobuf import json_format
+
+        copied: Any = json_format.ParseDict(json_format.MessageToDict(
+            cast(Any, message), preserving_proto_field_name=True), cls())
+        return cast("M", copied)
+
     # ------------------------------------------------------------ enums
 
     def number(self, enum: Enum, value: str) -> int:
