@@ -90,9 +90,6 @@ def test_a_set_without_its_imports_is_refused_by_name(tmp_path: Path) -> None:
 
 
 def test_a_request_of_the_builtin_classes_is_adopted_by_names(tmp_path: Path) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from contractkit import number, variant
 
     from mxgw._rpc import _names as names
