@@ -41,6 +41,16 @@ contract.cls(__import__("mxgw._rpc._names", fromlist=["n"]).MxValue)
 print((time.perf_counter() - start) * 1000)
 """
 
+# The built-in contract written out as a descriptor set (so the file contract agrees).
+_WRITE_BUILTIN = """
+import sys
+from google.protobuf import descriptor_pb2
+from mxgw import Contract
+found = descriptor_pb2.FileDescriptorSet()
+found.file.extend(Contract.builtin().files())
+open(sys.argv[1], "wb").write(found.SerializeToString())
+"""
+
 
 def in_process(contract: str, endpoint: str, env: dict[str, str], runs: int) -> float:
     samples = []
@@ -75,13 +85,7 @@ def main() -> int:
             env["MXGATEWAY_API_KEY"] = sim["apiKey"]
             endpoint = sim["endpoint"]
             protoset = work / "gateway.protoset"
-            subprocess.run([PYTHON, "-c",
-                            "import sys; from google.protobuf import descriptor_pb2; "
-                            "from mxgw import Contract; "
-                            "s = descriptor_pb2.FileDescriptorSet(); "
-                            "s.file.extend(Contract.builtin().files()); "
-                            "open(sys.argv[1], 'wb').write(s.SerializeToString())",
-                            str(protoset)], env=env, check=True)
+            subprocess.run([PYTHON, "-c", _WRITE_BUILTIN, str(protoset)], env=env, check=True)
             get = [*mxgw, "get", TAG, "--endpoint", endpoint, "--plaintext"]
             # The same simulator under another name: the fetched contract is stored for
             # that name only, so the three commands take turns in one environment.
