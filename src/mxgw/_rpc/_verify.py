@@ -17,7 +17,7 @@ the call that would have followed cannot be known to be safe.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import grpc
@@ -45,7 +45,7 @@ class ContractVerification:
     how: str
     reflection: str | None = None
     undescribed: tuple[str, ...] = ()
-    gateway: Contract | None = None  # the gateway's own contract, when offered
+    gateway: Contract | None = field(default=None, repr=False)  # the gateway's, when offered
 
     def describe(self) -> dict[str, object]:
         """What `ping` and the REPL banner print."""
