@@ -174,6 +174,12 @@ class Contract:
     def __repr__(self) -> str:
         return f"<Contract {_where(self.source, self.details)}>"
 
+    @property
+    def pool(self) -> DescriptorPool:
+        """The descriptor pool of the contract's files (what the simulator's server
+        reflection answers from)."""
+        return self._pool
+
     # ------------------------------------------------------------ messages
 
     def descriptor(self, spec: type[Any]) -> Descriptor:
