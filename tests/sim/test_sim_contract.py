@@ -262,13 +262,14 @@ async def test_galaxy_calls_with_the_variants_numbers(gw: Gw) -> None:
 
 @pytest.mark.asyncio
 async def test_two_simulators_with_different_contracts_in_one_process(path: Path) -> None:
+    loaded = load(path)  # a loaded mxgw.Contract serves as well as a path
     async with run_simulator(tick_interval=None) as builtin, \
-            run_simulator(tick_interval=None, contract=path) as renumbered, \
+            run_simulator(tick_interval=None, contract=loaded) as renumbered, \
             grpc.aio.insecure_channel(builtin.endpoint) as one, \
             grpc.aio.insecure_channel(renumbered.endpoint) as two:
-        assert builtin.contract is mxgw.Contract.builtin()
+        assert builtin.contract is mxgw.Contract.builtin() and renumbered.contract is loaded
         for sim, gw in ((builtin, Gw(builtin, one, builtin.api_key)),
-                        (renumbered, Gw(renumbered, two, renumbered.api_key, load(path)))):
+                        (renumbered, Gw(renumbered, two, renumbered.api_key, loaded))):
             sim.control.set_value(TAG, 55)
             session_id, _, _ = await subscribed(gw, TAG)
             (event,) = await gw.drain_until(session_id, 1)
@@ -289,7 +290,8 @@ def test_a_contract_lacking_a_name_exits_6_before_listening(
     out, err = capsys.readouterr()
     assert out == ""  # no start line: it never served
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith(f"mxgw sim: contract {renamed} lacks 1 name the simulator uses: ")
+    assert err.startswith(f"mxgw sim: contract {renamed} disagrees with the simulator in "
+                          "1 name: ")
     assert f"{rename}: missing" in err
 
 
@@ -363,3 +365,35 @@ async def test_standalone_contract_without_reflection(path: Path) -> None:
             assert event.family == gw.pb.MX_EVENT_FAMILY_ON_DATA_CHANGE
             assert no_unknown_fields(event)
 
+
+
+def test_every_kind_of_disagreement_is_named(tmp_path: Path) -> None:
+    from google.protobuf import descriptor_pb2
+
+    from mxgw.sim._wire import problems
+
+    found = descriptor_pb2.FileDescriptorSet.FromString(
+        variant(tmp_path, renumber=False).read_bytes())
+    (gateway,) = [f for f in found.file if f.package == G]
+    messages = {m.name: m for m in gateway.message_type}
+    fields = {f.name: f for f in messages["MxValue"].field}
+    fields["int32_value"].type = descriptor_pb2.FieldDescriptorProto.TYPE_INT64
+    fields["bool_value"].ClearField("oneof_index")  # out of the `value` union
+    event_fields = {f.name: f for f in messages["MxEvent"].field}
+    event_fields["statuses"].label = descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL
+    (service,) = gateway.service
+    stream = next(m for m in service.method if m.name == "StreamEvents")
+    stream.server_streaming = False
+    (kind,) = [e for e in gateway.enum_type if e.name == "SessionState"]
+    del kind.value[-1]  # SESSION_STATE_FAULTED
+    contract = mxgw.Contract.from_files(list(found.file), source="file", check=False)
+    assert problems(contract) == [
+        f"{G}.MxValue.int32_value: is int64, the simulator needs int32",
+        f"{G}.MxValue.bool_value: not in the oneof value",
+        (f"{G}.MxEvent.statuses: is {G}.MxStatusProxy, the simulator needs repeated "
+         f"{G}.MxStatusProxy"),
+        f"{G}.SessionState.SESSION_STATE_FAULTED: missing",
+        (f"{G}.MxAccessGateway.StreamEvents: is ({G}.StreamEventsRequest) -> {G}.MxEvent, "
+         f"the simulator needs ({G}.StreamEventsRequest) -> stream {G}.MxEvent"),
+    ]
+    assert problems(mxgw.Contract.builtin()) == []

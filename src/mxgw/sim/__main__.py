@@ -3,7 +3,7 @@
 Prints one JSON line on start: endpoint, transport, the API keys it accepts, galaxy size.
 Exit codes: 0 stopped cleanly, 2 bad options (flags, galaxy file, TLS setup, a contract
 file that is not a descriptor set), 3 cannot listen on the address, 6 a contract that lacks
-a name the simulator uses.
+(or types differently) a name the simulator uses.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ exit codes:
   2  bad options (a flag, the galaxy file, TLS setup, a contract file that is not a
      descriptor set; one line on stderr)
   3  cannot listen on the address
-  6  the --contract file lacks a message, field, enum value or rpc the simulator uses
-     (one line naming each, before it listens)
+  6  the --contract file lacks (or types differently) a message, field, enum value or
+     rpc the simulator uses (one line naming each, before it listens)
 """
 
 

@@ -78,15 +78,15 @@ def load_wire(source: ContractSource | None) -> Wire:
     """The built-in contract for None; else a descriptor set file (or a loaded Contract),
     checked against what the simulator fills (MxGatewayContractError, exit 6, naming
     each name it lacks; MxGatewayConfigError for a file that is no descriptor set)."""
-    if source is None:
+    if source is None or source is Contract.builtin():
         return Wire.builtin()
     contract = source if isinstance(source, Contract) else Contract.load(source, check=False)
     found = problems(contract)
     if found:
         where = contract.details.get("path") or contract.source
         raise MxGatewayContractError(
-            f"contract {where} lacks {len(found)} name{'s' if len(found) > 1 else ''} the "
-            f"simulator uses: {'; '.join(found)}", problems=found)
+            f"contract {where} disagrees with the simulator in {len(found)} "
+            f"name{'s' if len(found) > 1 else ''}: {'; '.join(found)}", problems=found)
     return Wire(contract)
 
 
