@@ -397,3 +397,29 @@ def test_every_kind_of_disagreement_is_named(tmp_path: Path) -> None:
          f"the simulator needs ({G}.StreamEventsRequest) -> stream {G}.MxEvent"),
     ]
     assert problems(mxgw.Contract.builtin()) == []
+
+
+@pytest.mark.asyncio
+async def test_a_contract_whose_package_spans_two_files(tmp_path: Path) -> None:
+    # The gateway's own descriptor set may keep its enums in a file of their own.
+    from google.protobuf import descriptor_pb2
+
+    found = descriptor_pb2.FileDescriptorSet.FromString(variant(tmp_path).read_bytes())
+    (gateway,) = [f for f in found.file if f.package == G]
+    enums = descriptor_pb2.FileDescriptorProto(
+        name="mxaccess_gateway/v1/enums.proto", package=G, syntax="proto3")
+    enums.enum_type.extend(gateway.enum_type)
+    del gateway.enum_type[:]
+    gateway.dependency.append(enums.name)
+    found.file.insert(0, enums)
+    split = tmp_path / "split.protoset"
+    split.write_bytes(found.SerializeToString())
+    async with run_simulator(tick_interval=None, contract=split) as sim, \
+            grpc.aio.insecure_channel(sim.endpoint) as channel:
+        gw = Gw(sim, channel, sim.api_key, load(split))
+        assert gw.pb.MX_DATA_TYPE_INTEGER == 4 + ENUM_OFFSET  # from the other file
+        sim.control.set_value(TAG, 8)
+        session_id, _, _ = await subscribed(gw, TAG)
+        (event,) = await gw.drain_until(session_id, 1)
+        assert event.value.int32_value == 8 and no_unknown_fields(event)
+        assert event.family == gw.pb.MX_EVENT_FAMILY_ON_DATA_CHANGE
