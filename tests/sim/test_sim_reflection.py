@@ -3,6 +3,10 @@ simulator speaks, off with `--no-reflection` / `reflection=False`."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import grpc
 import pytest
 from simkit import code_of, connected, reflect, reflected_files, standalone
@@ -63,6 +67,7 @@ async def test_without_reflection_it_is_unimplemented(service: str) -> None:
 async def test_the_flag_and_the_start_line() -> None:
     async with standalone() as (_, line):
         assert line["reflection"] is True
+        assert line["contract"] == {"source": "built-in"}
         async with grpc.aio.insecure_channel(line["endpoint"]) as channel:
             listed = await reflect(channel, V1, list_services="")
             assert len(listed.list_services_response.service) == 4
@@ -71,3 +76,30 @@ async def test_the_flag_and_the_start_line() -> None:
         async with grpc.aio.insecure_channel(line["endpoint"]) as channel:
             assert await code_of(reflect(channel, V1, list_services="")) == \
                 grpc.StatusCode.UNIMPLEMENTED
+
+
+_LAZY = """
+import asyncio, sys
+import grpc
+from mxgw.testing import run_simulator
+sys.path.insert(0, sys.argv[1])
+from simkit import reflect
+
+async def main():
+    async with run_simulator(tick_interval=None) as sim:
+        print("grpc_reflection.v1alpha" in sys.modules)
+        async with grpc.aio.insecure_channel(sim.endpoint) as channel:
+            await reflect(channel, "grpc.reflection.v1.ServerReflection", list_services="")
+        print("grpc_reflection.v1alpha" in sys.modules)
+asyncio.run(main())
+"""
+
+
+def test_the_reflection_package_loads_on_the_first_reflection_call() -> None:
+    # `--endpoint sim` starts a simulator for each one-shot command: reflection must not
+    # add its imports (descriptor_pb2 among them) to every start. (grpc itself imports
+    # the empty top-level grpc_reflection package when it is installed.)
+    done = subprocess.run([sys.executable, "-c", _LAZY, str(Path(__file__).parent)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]

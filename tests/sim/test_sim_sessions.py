@@ -214,8 +214,10 @@ def _session() -> Any:
     from mxgw.sim._demo import demo_spec
     from mxgw.sim._galaxy_file import build
     from mxgw.sim._sessions import SessionManager
+    from mxgw.sim._wire import Wire
 
-    return SessionManager(SimOptions(), build(demo_spec(2)), lambda: 0.0).open("x", None)
+    return SessionManager(SimOptions(), build(demo_spec(2)), lambda: 0.0,
+                          Wire.builtin()).open("x", None)
 
 
 # The wire shows these orders only now and then (the grpc-js test below them makes them

@@ -174,6 +174,12 @@ class Contract:
     def __repr__(self) -> str:
         return f"<Contract {_where(self.source, self.details)}>"
 
+    @property
+    def pool(self) -> DescriptorPool:
+        """The descriptor pool of the contract's files (what the simulator's server
+        reflection answers from)."""
+        return self._pool
+
     # ------------------------------------------------------------ messages
 
     def descriptor(self, spec: type[Any]) -> Descriptor:
@@ -391,14 +397,16 @@ def _namespaces(files: Sequence[FileDescriptor]) -> dict[str, Any]:
     for file in files:
         if file.package.startswith("google.protobuf"):
             continue
-        space = types.SimpleNamespace(DESCRIPTOR=file)
+        key = _MODULES.get(file.package, Path(file.name).stem + "_pb2")
+        # A package may span files (enums in one, messages in another): one namespace.
+        space = found.get(key) or types.SimpleNamespace(DESCRIPTOR=file)
         for name, message in file.message_types_by_name.items():
             setattr(space, name, message_factory.GetMessageClass(message))
         for name, enum in file.enum_types_by_name.items():
             setattr(space, name, enum_type_wrapper.EnumTypeWrapper(enum))
             for value in enum.values:
                 setattr(space, value.name, value.number)
-        found[_MODULES.get(file.package, Path(file.name).stem + "_pb2")] = space
+        found[key] = space
     return found
 
 

@@ -9,7 +9,7 @@ and as ASP.NET Core's is usually mapped, it needs no API key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -27,16 +27,39 @@ def reflection_handlers(services: Sequence[str], pool: DescriptorPool
                         ) -> tuple[grpc.GenericRpcHandler, ...]:
     """Handlers for both reflection services, answering from `pool` (the contract's):
     the service list is `services` and the two reflection services."""
-    # No stubs ship with it; the two names used here are typed at their use.
-    from grpc_reflection.v1alpha import (  # type: ignore[import-untyped]
-        reflection,
-        reflection_pb2,
-    )
-
-    servicer: Any = reflection.aio.ReflectionServicer([*services, *SERVICES], pool=pool)
-    method = grpc.stream_stream_rpc_method_handler(
-        servicer.ServerReflectionInfo,
-        request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
-        response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString)
+    servicer = _Reflection([*services, *SERVICES], pool)
+    # Bytes in and out: the reflection package (and descriptor_pb2, ~25 ms) loads on the
+    # first reflection call, not at every start (`--endpoint sim` starts one per command).
+    method: grpc.RpcMethodHandler[bytes, bytes] = grpc.stream_stream_rpc_method_handler(
+        servicer.info)
     return tuple(grpc.method_handlers_generic_handler(service, {_METHOD: method})
                  for service in SERVICES)
+
+
+class _Reflection:
+    def __init__(self, services: list[str], pool: DescriptorPool) -> None:
+        self._services = services
+        self._pool = pool
+        self._loaded: tuple[Any, Any] | None = None
+
+    def _load(self) -> tuple[Any, Any]:
+        if self._loaded is None:
+            # No stubs ship with it; what is used of it is typed where it is used.
+            from grpc_reflection.v1alpha import (  # type: ignore[import-untyped]
+                reflection,
+                reflection_pb2,
+            )
+
+            self._loaded = (reflection.aio.ReflectionServicer(self._services, pool=self._pool),
+                            reflection_pb2.ServerReflectionRequest)
+        return self._loaded
+
+    async def info(self, requests: AsyncIterator[bytes], context: Any) -> AsyncIterator[bytes]:
+        servicer, request_class = self._load()
+
+        async def parsed() -> AsyncIterator[Any]:
+            async for data in requests:
+                yield request_class.FromString(data)
+
+        async for response in servicer.ServerReflectionInfo(parsed(), context):
+            yield response.SerializeToString()
