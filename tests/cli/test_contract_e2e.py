@@ -154,3 +154,17 @@ async def test_the_repl_speaks_the_variant_and_refuses_the_builtin(
             "message"]
         assert sim.control.get_value(TAG) == 11
         assert sim.control.open_session_count == 0
+
+
+def test_doctor_names_the_disagreement(vcli: Cli, variant_path: Path) -> None:
+    result = vcli("doctor")
+    assert result.code == 6
+    contract = next(s for s in result.doc["steps"] if s["name"] == "contract")
+    assert contract["status"] == "fail"
+    assert BUILTIN_VS_VARIANT in contract["detail"]
+    assert "mxgw contract fetch" in contract["hint"]
+    agreeing = vcli("doctor", "--contract", str(variant_path))
+    assert agreeing.code == 0, agreeing.out
+    steps = {s["name"]: s for s in agreeing.doc["steps"]}
+    assert steps["contract"]["status"] == "ok"
+    assert "the contract in use (file " in steps["contract"]["detail"]
