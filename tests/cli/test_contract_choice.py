@@ -9,41 +9,26 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Cli
+from contractkit import variant
 from google.protobuf import descriptor_pb2
-
-from mxgw import Contract
-
-
-def builtin_set() -> descriptor_pb2.FileDescriptorSet:
-    found = descriptor_pb2.FileDescriptorSet()
-    found.file.extend(Contract.builtin().files())
-    return found
-
-
-def rename(files: descriptor_pb2.FileDescriptorSet, message: str, old: str, new: str) -> None:
-    for file in files.file:
-        for found in file.message_type:
-            if found.name == message:
-                next(f for f in found.field if f.name == old).name = new
-                return
-    raise LookupError(message)
 
 
 @pytest.fixture
 def renamed(tmp_path: Path) -> Path:
-    files = builtin_set()
-    rename(files, "MxValue", "int32_value", "i32")
-    rename(files, "WriteCommand", "value", "new_value")
-    path = tmp_path / "renamed.protoset"
+    """Two names the tool uses renamed (`..._renamed`)."""
+    path = variant(tmp_path, renumber=False, rename="mxaccess_gateway.v1.MxValue.int32_value")
+    files = descriptor_pb2.FileDescriptorSet.FromString(path.read_bytes())
+    for file in files.file:
+        for message in file.message_type:
+            if message.name == "WriteCommand":
+                next(f for f in message.field if f.name == "value").name = "value_renamed"
     path.write_bytes(files.SerializeToString())
     return path
 
 
 @pytest.fixture
 def same(tmp_path: Path) -> Path:
-    path = tmp_path / "same.protoset"
-    path.write_bytes(builtin_set().SerializeToString())
-    return path
+    return variant(tmp_path, renumber=False, name="same.protoset")
 
 
 def test_a_contract_lacking_used_names_is_exit_6_before_anything_is_sent(
@@ -71,7 +56,7 @@ def test_the_environment_and_the_profile_choose_it_too(
     monkeypatch.delenv("MXGW_CONTRACT")
     config = tmp_path / "config.toml"
     # a relative path in a profile is relative to the config file
-    config.write_text('[profiles.p]\ncontract = "renamed.protoset"\n', encoding="utf-8")
+    config.write_text(f'[profiles.p]\ncontract = "{renamed.name}"\n', encoding="utf-8")
     result = cli("get", "TestChildObject.TestInt", "--config", str(config), "--profile", "p")
     assert result.code == 6, result.err
     monkeypatch.setenv("MXGW_CONTRACT", str(same))  # the environment beats the profile

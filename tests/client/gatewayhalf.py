@@ -5,65 +5,23 @@ that reaches them (so a test can tell that nothing was sent)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool
+from google.protobuf import descriptor_pool
 from grpc_reflection.v1alpha import reflection
 
 from mxgw import Contract
 from mxgw._rpc._contract import services
 
 
-def builtin_set() -> descriptor_pb2.FileDescriptorSet:
-    found = descriptor_pb2.FileDescriptorSet()
-    found.file.extend(Contract.builtin().files())
-    return found
-
-
-def message(files: descriptor_pb2.FileDescriptorSet,
-            name: str) -> descriptor_pb2.DescriptorProto:
-    for file in files.file:
-        for found in file.message_type:
-            if found.name == name:
-                return found
-    raise LookupError(name)
-
-
-def field(files: descriptor_pb2.FileDescriptorSet, message_name: str,
-          name: str) -> descriptor_pb2.FieldDescriptorProto:
-    return next(f for f in message(files, message_name).field if f.name == name)
-
-
-def enum_value(files: descriptor_pb2.FileDescriptorSet, enum: str,
-               name: str) -> descriptor_pb2.EnumValueDescriptorProto:
-    for file in files.file:
-        for found in file.enum_type:
-            if found.name == enum:
-                return next(v for v in found.value if v.name == name)
-    raise LookupError(enum)
-
-
-def variant(change: Callable[[descriptor_pb2.FileDescriptorSet], None]
-            ) -> descriptor_pb2.FileDescriptorSet:
-    files = builtin_set()
-    change(files)
-    return files
-
-
-def renumbered(files: descriptor_pb2.FileDescriptorSet) -> None:
-    """MxValue.int32_value 11 -> 903, and MX_COMMAND_KIND_WRITE to 77."""
-    field(files, "MxValue", "int32_value").number = 903
-    enum_value(files, "MxCommandKind", "MX_COMMAND_KIND_WRITE").number = 77
-
-
-def pool_of(files: descriptor_pb2.FileDescriptorSet) -> descriptor_pool.DescriptorPool:
-    """The set in a pool of its own, with the well-known files it imports."""
-    contract = Contract.from_files(list(files.file), source="test", check=False)
-    return contract._pool
+def pool_of(path: Path) -> descriptor_pool.DescriptorPool:
+    """The descriptor set at `path` (tests/contractkit.py makes them) in a pool of its own."""
+    return Contract.load(path, check=False).pool
 
 
 @dataclass
@@ -100,8 +58,9 @@ class _Recorder(grpc.GenericRpcHandler):
 
 
 @asynccontextmanager
-async def serve(files: descriptor_pb2.FileDescriptorSet | None) -> AsyncIterator[GatewayHalf]:
-    """Reflection of `files` (None: no reflection at all) and the recorder."""
+async def serve(files: Path | None) -> AsyncIterator[GatewayHalf]:
+    """Reflection of the descriptor set `files` (None: no reflection at all) and the
+    recorder."""
     half = GatewayHalf("")
     server = grpc.aio.server(interceptors=[_Counter(half)])
     server.add_generic_rpc_handlers((_Recorder(),))
