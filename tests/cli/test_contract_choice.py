@@ -95,3 +95,17 @@ def test_version_names_the_contract_without_loading_protobuf(
     assert doc["contractInUse"]["source"] == "file"
     result = cli("version", "--contract", str(same.with_name("missing.protoset")))
     assert result.code == 2 and "cannot read it" in result.error["message"]
+
+
+def test_version_with_a_contract_file_imports_neither_grpc_nor_protobuf(same: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom mxgw.cli import main\n"
+            f"rc = main(['version', '--contract', {str(same)!r}])\n"
+            "heavy = sorted(m for m in sys.modules if m.startswith(('grpc', 'google.protobuf')))\n"
+            "print('HEAVY', heavy, rc, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert "HEAVY [] 0" in done.stderr, done.stderr
+    assert json.loads(done.stdout)["contractInUse"]["source"] == "file"
