@@ -203,10 +203,9 @@ class Contract:
         cls: Any = self.cls(spec)
         if isinstance(message, cls):
             return cast("M", message)
-        from google.protobuf import json_format
+        from google.protobuf import text_format  # the text format names fields and values
 
-        copied: Any = json_format.ParseDict(json_format.MessageToDict(
-            cast(Any, message), preserving_proto_field_name=True), cls())
+        copied: Any = text_format.Parse(text_format.MessageToString(cast(Any, message)), cls())
         return cast("M", copied)
 
     # ------------------------------------------------------------ enums
