@@ -58,16 +58,16 @@ class _Recorder(grpc.GenericRpcHandler):
 
 
 @asynccontextmanager
-async def serve(files: Path | None) -> AsyncIterator[GatewayHalf]:
+async def serve(files: Path | None, port: int = 0) -> AsyncIterator[GatewayHalf]:
     """Reflection of the descriptor set `files` (None: no reflection at all) and the
-    recorder."""
+    recorder, on `port` (0: any free one)."""
     half = GatewayHalf("")
     server = grpc.aio.server(interceptors=[_Counter(half)])
     server.add_generic_rpc_handlers((_Recorder(),))
     if files is not None:
         reflection.enable_server_reflection([*services(), reflection.SERVICE_NAME], server,
                                             pool=pool_of(files))
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_insecure_port(f"127.0.0.1:{port}")
     await server.start()
     half.endpoint = f"127.0.0.1:{port}"
     try:

@@ -169,3 +169,23 @@ async def test_the_doctor_contract_step_fails_naming_the_fields(tmp_path: Path) 
     assert "mxgw contract fetch" in str(record.hint)
     assert isinstance(doctor.failure, MxGatewayContractError)
     assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_back_with_another_contract_is_checked_again(tmp_path: Path) -> None:
+    # Verified once, then the gateway restarts on the same port, upgraded: grpc reconnects
+    # by itself, so no call fails on the way, and the old check must not stand.
+    async with serve(builtin_set(tmp_path)) as half:
+        port = int(half.endpoint.rsplit(":", 1)[1])
+        client = await GatewayClient.connect(options(half.endpoint))
+        with pytest.raises(mxgw.MxGatewayError):
+            await client.open_session()
+        assert client.contract_verification is not None
+    try:
+        async with serve(renumbered(tmp_path), port=port) as upgraded:
+            with pytest.raises(MxGatewayContractError) as caught:
+                await client.open_session()
+            assert RENUMBERED[0] in caught.value.problems
+            assert upgraded.calls == []
+    finally:
+        await client.close()

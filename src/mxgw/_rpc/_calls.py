@@ -82,6 +82,7 @@ class Rpc:
         self.verification: ContractVerification | None = None
         self._verifying: asyncio.Lock | None = None
         self._refused: _errors.MxGatewayContractError | None = None
+        self._watcher: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return f"<Rpc {self._endpoint}>"
@@ -132,8 +133,25 @@ class Rpc:
                         self.contract, lambda: self.errors(operation))
                 except _errors.MxGatewayContractError as exc:
                     self._refused = exc
+                    self._watch_connection()
                     raise
+                self._watch_connection()
         return self.verification
+
+    def _watch_connection(self) -> None:
+        """Forget the check when the connection leaves READY: the gateway may come back
+        upgraded, with another contract, and grpc reconnects under us without a failed
+        call (an idle channel too), so the next call must ask again."""
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.get_running_loop().create_task(self._forget_on_change())
+
+    async def _forget_on_change(self) -> None:
+        state = self._channel.get_state()
+        while state == grpc.ChannelConnectivity.READY:
+            await self._channel.wait_for_state_change(state)
+            state = self._channel.get_state()
+        self.verification = None
+        self._refused = None
 
     async def unary(self, rpc: Method[Any, Any], request: Message, operation: str, *,
                     session: bool, timeout: float | None = None) -> Any:
