@@ -106,6 +106,7 @@ class EventCodec:
         self._gateway_ts = tag(event, "gateway_receive_timestamp")
         self._on_data_change = tag(event, "on_data_change") + b"\x00"  # an empty message
         self._good_quality = self._quality + varint(GOOD)
+        self._tails: dict[datetime, bytes] = {}
         self._ok_status = _length_delimited(
             self._status, statuses.ok_status().SerializeToString())
         # MxValue of the common scalars up to the value itself: data type, variant, raw
@@ -165,7 +166,8 @@ class EventCodec:
             value, quality, statuses = self.value_of(attr, index)
             event = self._pb.MxEvent(value=value, quality=quality, statuses=statuses)
             now = utc_now()
-            return event.SerializeToString() + self._tail(attr.timestamp if attr else now, now)
+            return b"".join((event.SerializeToString(), self._source_ts,
+                             _stamp(attr.timestamp if attr else now), self._stamped(now)))
         attr.refresh()
         if not fresh:
             cached = attr.fragments.get(index)
@@ -173,18 +175,26 @@ class EventCodec:
                 return cached
         now = attr.changed_at if not fresh else utc_now()
         value_bytes = self._encode_value(attr.value, attr.dtype, attr.is_array)
-        quality_field = (self._good_quality if attr.quality == GOOD
-                         else self._quality + varint(attr.quality))
-        data = (_length_delimited(self._value, value_bytes) + quality_field + self._ok_status
-                + self._tail(attr.timestamp, now))
+        quality = attr.quality
+        data = b"".join((
+            self._value, varint(len(value_bytes)), value_bytes,
+            self._good_quality if quality == GOOD else self._quality + varint(quality),
+            self._ok_status, self._source_ts, _stamp(attr.timestamp), self._stamped(now)))
         if not fresh:
             attr.fragments[index] = data
         return data
 
-    def _tail(self, source: datetime, now: datetime) -> bytes:
-        stamp = _stamp(now)
-        return (self._source_ts + _stamp(source) + self._worker_ts + stamp
-                + self._gateway_ts + stamp + self._on_data_change)
+    def _stamped(self, now: datetime) -> bytes:
+        """worker_timestamp, gateway_receive_timestamp and the empty body, cached: the
+        changes of one tick share `now`."""
+        data = self._tails.get(now)
+        if data is None:
+            if len(self._tails) > 4096:
+                self._tails.clear()
+            stamp = _stamp(now)
+            data = self._tails[now] = (self._worker_ts + stamp + self._gateway_ts + stamp
+                                       + self._on_data_change)
+        return data
 
     def write_complete_fragment(self, status: pb.MxStatusProxy, hresult: int) -> bytes:
         now = utc_now()
