@@ -148,6 +148,12 @@ def _generate_here(out_dir: Path, proto_dir: Path | None, protoset: Path | None)
         for package in (GATEWAY_PACKAGE, GALAXY_PACKAGE):
             if package not in by_package:
                 raise BuildError(f"the contract has no file for package {package}")
+        problems = _name_problems(out_dir, Path(protoset).read_bytes())
+        if problems:
+            raise BuildError(
+                f"the contract disagrees with the tool in {len(problems)} "
+                f"name{'s' if len(problems) > 1 else ''} (what `mxgw --contract FILE` "
+                "refuses at run time, exit 6):\n  " + "\n  ".join(problems))
         gen = work / "out"
         gen.mkdir()
         _protoc(protoc, [f"--descriptor_set_in={protoset}", f"--python_out={gen}",
@@ -163,6 +169,20 @@ def _generate_here(out_dir: Path, proto_dir: Path | None, protoset: Path | None)
                 (parent / "__init__.py").touch()
         (gen / "__init__.py").write_text(_index_source(by_package), newline="\n")
         shutil.copytree(gen, out_dir)
+
+
+def _name_problems(out_dir: Path, protoset: bytes) -> list[str]:
+    """The run-time load check (`mxgw.Contract.problems()`) of the source being built: every
+    message, field, enum value and rpc the tool uses, missing or typed differently."""
+    staged = out_dir.parent  # .../src/mxgw/_proto of a staged copy: check its own table
+    src = staged.parent if (staged / "_rpc" / "_table.py").is_file() else ROOT / "src"
+    sys.path.insert(0, str(src))
+    try:
+        from mxgw._rpc._contract import Contract  # the staged source's table
+    finally:
+        sys.path.remove(str(src))
+    contract = Contract.from_descriptor_set(protoset, source="build", check=False)
+    return list(contract.problems())
 
 
 def _protoc(protoc: object, args: list[str]) -> None:

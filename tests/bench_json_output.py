@@ -57,8 +57,10 @@ import mxgw
 from mxgw import _protojson
 from mxgw._proto import galaxy_pb2 as gpb
 from mxgw._proto import gateway_pb2 as pb
-from mxgw.sim._status import ok_status
-from mxgw.sim._values import TYPES, to_mx
+from mxgw.sim._values import TYPES
+from mxgw.sim._wire import Wire
+
+to_mx, ok_status = Wire.builtin().values.to_mx, Wire.builtin().status.ok_status
 
 SESSION = "session-" + "5e" * 16
 SERVER = 1

@@ -1,6 +1,6 @@
 """Benchmark the simulator's event path (a script; pytest does not collect bench_*.py).
 
-    .venv/bin/python tests/bench_sim.py [--seconds 5]
+    .venv/bin/python tests/bench_sim.py [--seconds 5] [--contract FILE]
 
 Starts `python -m mxgw.sim` in its own process (10,000 objects, values ticking every
 0.25 s) and measures from this process, over real gRPC, with grpc's synchronous client in
@@ -12,6 +12,10 @@ threads (the cheapest reader Python has, so the figures are the simulator's, not
               gaps, and whether the session faulted (EventQueueOverflow);
   ceiling     one subscriber offered 40,000/s with a 2,000,000-event queue;
   fan_out     50 concurrent sessions with subscriptions.
+
+`--contract FILE` runs the simulator with that contract (`mxgw sim --contract`) and reads
+with its classes: a renumbered variant (tests/contractkit.py) must cost what the built-in
+contract costs, since the hand-encoded event parts are made once from its numbers.
 
 Prints one JSON document. Run it on a quiet machine: other processes share the 2 cores.
 """
@@ -59,10 +63,13 @@ asyncio.run(main())
 """
 
 
+CONTRACT: list[str] = []  # ["--contract", FILE] when given: every simulator speaks it
+
+
 def start_sim(*extra: str) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "mxgw.sim", "--port", "0", "--objects", "10000",
-         "--tick-interval", str(TICK), *extra], stdout=subprocess.PIPE)
+         "--tick-interval", str(TICK), *CONTRACT, *extra], stdout=subprocess.PIPE)
     assert proc.stdout is not None
     return proc, json.loads(proc.stdout.readline())
 
@@ -78,17 +85,43 @@ def tags(count: int) -> list[str]:
     return out[:count]
 
 
+class _Stub:
+    """The gateway service of a contract loaded at run time, for grpc's sync client."""
+
+    def __init__(self, channel: grpc.Channel, contract: Any) -> None:
+        from google.protobuf import message_factory
+
+        service = contract.pool.FindServiceByName("mxaccess_gateway.v1.MxAccessGateway")
+        for method in service.methods:
+            make = channel.unary_stream if method.server_streaming else channel.unary_unary
+            setattr(self, method.name, make(
+                f"/{service.full_name}/{method.name}",
+                request_serializer=message_factory.GetMessageClass(
+                    method.input_type).SerializeToString,
+                response_deserializer=message_factory.GetMessageClass(
+                    method.output_type).FromString))
+
+
 class Client:
     def __init__(self, info: dict[str, Any]) -> None:
         self.channel = grpc.insecure_channel(info["endpoint"])
-        self.stub = gateway_pb2_grpc.MxAccessGatewayStub(self.channel)
+        self.stub: Any = gateway_pb2_grpc.MxAccessGatewayStub(self.channel)
+        self.pb: Any = pb
+        if CONTRACT:
+            from mxgw import Contract
+
+            contract = Contract.load(CONTRACT[1])
+            self.pb = contract.python_names()["gateway_pb2"]
+            self.stub = _Stub(self.channel, contract)
         self.md = (("authorization", f"Bearer {info['apiKey']}"),)
 
     def invoke(self, sid: str, kind: int, **payload: Any) -> pb.MxCommandReply:
+        pb = self.pb
         return self.stub.Invoke(pb.MxCommandRequest(
             session_id=sid, command=pb.MxCommand(kind=kind, **payload)), metadata=self.md)
 
     def subscribe(self, count: int) -> str:
+        pb = self.pb
         sid = self.stub.OpenSession(pb.OpenSessionRequest(client_session_name="bench"),
                                     metadata=self.md).session_id
         server = self.invoke(sid, pb.MX_COMMAND_KIND_REGISTER, register_command=pb.RegisterCommand(
@@ -101,7 +134,7 @@ class Client:
         return sid
 
     def consume(self, sid: str, seconds: float, warmup: float = 1.0) -> dict[str, Any]:
-        call = self.stub.StreamEvents(pb.StreamEventsRequest(session_id=sid), metadata=self.md,
+        call = self.stub.StreamEvents(self.pb.StreamEventsRequest(session_id=sid), metadata=self.md,
                                       timeout=deadline(seconds, warmup))
         return measure(call, seconds, warmup, check_sequence=True)
 
@@ -178,9 +211,14 @@ def fan_out(sessions: int, items: int, seconds: float) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--contract", metavar="FILE",
+                        help="the simulator speaks this descriptor set (default: built-in)")
     args = parser.parse_args()
+    if args.contract:
+        CONTRACT.extend(["--contract", args.contract])
     report = {
         "load_average_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "contract": args.contract or "built-in",
         "floor_bare_grpc_stream": floor(args.seconds),
         "sustained_4k_offered": single(1000, args.seconds),
         "sustained_20k_offered": single(5000, args.seconds),

@@ -73,9 +73,11 @@ def trivial_shiv(work: Path) -> Path:
     return out
 
 
-def start_sim(python: str, pyz: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str],
-                                                                      dict[str, str]]:
-    proc = subprocess.Popen([python, str(pyz), "sim", "--port", "0", "--tick-interval", "none"],
+def start_sim(mxgw: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str],
+                                                             dict[str, str]]:
+    """`mxgw sim` (`mxgw`: the command that runs mxgw, a pyz or `python -m mxgw`) and its
+    start line."""
+    proc = subprocess.Popen([*mxgw, "sim", "--port", "0", "--tick-interval", "none"],
                             env=env, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     return proc, json.loads(proc.stdout.readline())
@@ -131,7 +133,7 @@ def main() -> int:
         report("version_ratio", version / shiv,
                f"  version / trivial shiv = {version / shiv:.2f} (target <= 1.5)")
 
-        proc, sim = start_sim(python, pyz, env)
+        proc, sim = start_sim([python, str(pyz)], env)
         try:
             tcp = {**env, "MXGATEWAY_API_KEY": sim["apiKey"]}
             one_shot = timed({

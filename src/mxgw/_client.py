@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 
 from . import _channel, _errors, _streams
+from ._contract_store import chosen
 from ._log import log
 from ._options import ClientOptions
 from ._rpc._calls import Rpc
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         MxCommandReply,
         MxCommandRequest,
     )
+    from ._rpc._verify import ContractVerification
 
 
 class GatewayClient:
@@ -76,11 +78,14 @@ class GatewayClient:
             options = ClientOptions(**overrides)
         elif overrides:
             options = dataclasses.replace(options, **overrides)
+        # Loaded and checked first: a contract the tool cannot speak is refused before
+        # anything connects (MxGatewayContractError, naming each name).
+        contract = chosen(options.contract, options.endpoint)
         plan = await _channel.plan_channel(options)
         channel = _channel.open_channel(plan)
         rpc = Rpc(channel, _channel.auth_metadata(options.api_key), options.timeout,
                   tls=plan.tls, endpoint=plan.target, read_only=options.read_only,
-                  profile=options.profile)
+                  profile=options.profile, contract=contract)
         return cls(options, channel, rpc, plan.description, plan.trust)
 
     @property
@@ -130,9 +135,33 @@ class GatewayClient:
 
     @property
     def contract(self) -> Contract:
-        """The wire contract this client speaks (today always the built-in one, `proto/`):
-        its message classes, e.g. for the REPL's preloaded modules."""
+        """The wire contract this client speaks: `options.contract`, else the one
+        `mxgw contract fetch` stored for the endpoint, else the built-in one (`proto/`).
+        Its message classes are the REPL's preloaded modules; `contract.describe()` says
+        where it came from."""
         return self._rpc.contract
+
+    @property
+    def contract_verification(self) -> ContractVerification | None:
+        """Whether the contract was checked against the gateway's own (server reflection,
+        before the first call on the channel): None until a call was made, then
+        `verified` True ("reflection") or False ("not offered")."""
+        return self._rpc.verification
+
+    def contract_status(self) -> dict[str, Any]:
+        """Where the contract came from and whether the gateway confirmed it, as `ping`
+        prints it: `{"source": "file", "path", "sha256", "verified": True,
+        "how": "reflection"}`; `how` is "not checked" before the first call."""
+        verification = self._rpc.verification
+        checked = verification.describe() if verification is not None else {
+            "verified": False, "how": "not checked"}
+        return {**self.contract.describe(), **checked}
+
+    async def verify_contract(self) -> ContractVerification:
+        """Check the contract against the gateway's now (what the first call does by
+        itself); MxGatewayContractError naming each field that disagrees."""
+        self._check_open()
+        return await self._rpc.verify()
 
     @property
     def channel(self) -> grpc.aio.Channel:
@@ -215,7 +244,9 @@ class GatewayClient:
         return await self._rpc.close_session(session_id, reason)
 
     async def invoke(self, request: MxCommandRequest) -> MxCommandReply:
-        """Send a prepared command for the session named in it; raise on any failure."""
+        """Send a prepared command for the session named in it; raise on any failure.
+        Build it with `client.contract`'s classes (the REPL's `gateway_pb2`); one of
+        another contract's is copied by field names. The reply is the contract's class."""
         return await self._invoke(request, strict=True)
 
     async def invoke_raw(self, request: MxCommandRequest) -> MxCommandReply:
@@ -224,7 +255,8 @@ class GatewayClient:
 
     async def _invoke(self, request: MxCommandRequest, *, strict: bool) -> MxCommandReply:
         self._check_open()
-        # The public types are the built-in contract's classes, the seam's its table.
+        # The public types are the built-in contract's classes, the seam's its table (a
+        # request of another contract's classes is carried over by names there).
         prepared: Any = request
         reply: Any = await self._rpc.invoke(prepared, "invoke", strict=strict)
         return cast("MxCommandReply", reply)

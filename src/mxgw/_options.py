@@ -1,7 +1,8 @@
 """Client options: one frozen dataclass, resolved from flags, environment and a profile.
 
 Precedence, highest first: explicit flags > environment (`MXGATEWAY_ENDPOINT`,
-`MXGATEWAY_API_KEY`) > the named profile in config.toml > defaults. No grpc here.
+`MXGATEWAY_API_KEY`, `MXGW_CONTRACT`) > the named profile in config.toml > defaults.
+No grpc here.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _paths
 from ._endpoint import parse_endpoint
 from ._errors import MxGatewayConfigError
 from ._known import parse_fingerprint
 
+if TYPE_CHECKING:
+    from ._rpc._contract import Contract
+
 ENV_ENDPOINT = "MXGATEWAY_ENDPOINT"
 ENV_API_KEY = "MXGATEWAY_API_KEY"
 ENV_PROFILE = "MXGATEWAY_PROFILE"
+ENV_CONTRACT = "MXGW_CONTRACT"
 
 # The deadline range: below a millisecond nothing can answer; far above a day grpc's
 # deadline arithmetic overflows (1e10 s made every call fail at once with DEADLINE_EXCEEDED).
@@ -52,6 +57,11 @@ class ClientOptions:
     of every call that ends by itself (0.001 to 86400 s); streams that run until you stop
     them have none, and `keepalive_seconds` pings the gateway while they run, so a dead
     connection ends them. Bad values raise MxGatewayConfigError.
+
+    `contract` is the wire contract to speak: an `mxgw.Contract`, or the path of a
+    descriptor set (`protoc --include_imports --descriptor_set_out`), loaded and checked
+    when the client connects; None speaks the one `mxgw contract fetch` stored for the
+    endpoint, else the built-in one.
     """
 
     endpoint: str
@@ -68,6 +78,7 @@ class ClientOptions:
     profile: str | None = None  # the profile these options came from, for display
     tls_pin: str | None = None  # SHA-256 of the one certificate to accept; normalised
     known_gateways: str | Path | None = field(default_factory=lambda: default_known_gateways())
+    contract: Contract | str | Path | None = None  # a Contract or a descriptor set's path
 
     def __post_init__(self) -> None:
         endpoint = parse_endpoint(self.endpoint)
@@ -93,6 +104,10 @@ class ClientOptions:
             if not str(self.known_gateways).strip():
                 raise MxGatewayConfigError("known_gateways is empty: give a path, or None")
             object.__setattr__(self, "known_gateways", str(self.known_gateways))
+        if isinstance(self.contract, (str, os.PathLike)):
+            if not str(self.contract).strip():
+                raise MxGatewayConfigError("contract is empty: give a descriptor set's path")
+            object.__setattr__(self, "contract", str(self.contract))
         if self.plaintext and endpoint.scheme == "https":
             raise MxGatewayConfigError("an https:// endpoint cannot be plaintext")
         _check_range("timeout", self.timeout, TIMEOUT_RANGE, none="no deadline")
@@ -204,6 +219,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "require_certificate_validation": (bool,), "server_name_override": (str,),
     "timeout": (int, float), "max_message_bytes": (int,), "keepalive_seconds": (int, float),
     "use_proxy": (bool,), "read_only": (bool,), "api_key_env": (str,), "tls_pin": (str,),
+    "contract": (str,),
 }
 
 
@@ -213,6 +229,8 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
         values["endpoint"] = env[ENV_ENDPOINT]
     if env.get(ENV_API_KEY):
         values["api_key"] = env[ENV_API_KEY]
+    if env.get(ENV_CONTRACT):
+        values["contract"] = env[ENV_CONTRACT]
     return values
 
 
@@ -249,6 +267,9 @@ def _load_profile(
         types = _TYPES[key]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise MxGatewayConfigError(f"profile {name!r} in {path}: {key} has the wrong type")
+    if "contract" in raw:
+        # Relative to the config file, so a profile and its descriptor set travel together.
+        raw["contract"] = str(path.parent / Path(raw["contract"]).expanduser())
     key_env = raw.pop("api_key_env", None)
     if key_env and env.get(key_env):
         raw.setdefault("api_key", env[key_env])

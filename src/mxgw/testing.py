@@ -9,6 +9,10 @@
             sim.control.set_value("TestChildObject.TestInt", 42)
             ...
 
+        async with run_simulator(contract="gateway.protoset") as sim:
+            # speaks that descriptor set's numbers (sim.contract), its files by reflection
+            ...
+
 The simulator serves on the running event loop; its control methods are synchronous.
 """
 
@@ -18,9 +22,12 @@ import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mxgw.sim import SimControl, SimOptions, Simulator
+
+if TYPE_CHECKING:
+    from mxgw._rpc._contract import Contract
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class RunningSimulator:
     plaintext: bool
     ca_pem: bytes | None
     control: SimControl
+    contract: Contract  # the contract it speaks (Contract.builtin() unless contract=...)
 
     @property
     def certificate_sha256(self) -> str | None:
@@ -48,7 +56,12 @@ class RunningSimulator:
 @asynccontextmanager
 async def run_simulator(options: SimOptions | None = None, **overrides: Any
                         ) -> AsyncIterator[RunningSimulator]:
-    """Serve a simulator on 127.0.0.1 (port 0 by default) until the block ends."""
+    """Serve a simulator on 127.0.0.1 (port 0 by default) until the block ends.
+
+    `contract=` (a descriptor set path or a `mxgw.Contract`) makes it speak that contract:
+    each simulator has its own, so simulators with different contracts can serve side by
+    side. One that lacks a name the simulator uses raises MxGatewayContractError before
+    it listens."""
     options = dataclasses.replace(options or SimOptions(), **overrides)
     simulator = Simulator(options)
     await simulator.start()
@@ -60,6 +73,7 @@ async def run_simulator(options: SimOptions | None = None, **overrides: Any
             plaintext=not options.tls,
             ca_pem=simulator.ca_pem,
             control=SimControl(simulator),
+            contract=simulator.wire.contract,
         )
     finally:
         await simulator.stop()

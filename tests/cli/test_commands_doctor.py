@@ -65,8 +65,7 @@ def tls_doctor(cli: Cli, *args: str) -> Result:
 def test_a_healthy_gateway(cli: Cli) -> None:
     result = cli.ok("doctor", "--tag", TAG)
     assert result.doc["ok"] is True and result.doc["endpoint"] == f"http://{cli.sim.endpoint}"
-    assert statuses(result) == {**dict.fromkeys(STEPS, "ok"), "certificate": "skip",
-                                "contract": "skip"}
+    assert statuses(result) == {**dict.fromkeys(STEPS, "ok"), "certificate": "skip"}
     found = steps(result)
     assert found["transport"]["detail"].startswith("plaintext (h2c)")
     assert found["certificate"]["detail"] == "plaintext: no certificate"
@@ -80,7 +79,11 @@ def test_a_healthy_gateway(cli: Cli) -> None:
     assert "(INTEGER, Good, " in found["read"]["detail"]
     assert found["galaxy"]["detail"].startswith("TestConnection ok")
     assert found["alarms"]["detail"].startswith("alarm provider ALARMMGR, healthy since ")
-    assert found["contract"]["detail"] == "the gateway offers no reflection"
+    # the simulator serves reflection by default (v1 and v1alpha), and agrees
+    assert found["contract"]["detail"] == (
+        "reflection offered (grpc.reflection.v1.ServerReflection); the contract in use "
+        "(built-in) agrees with the gateway's on every message, field and enum value the "
+        "tool uses")
     assert all(s["hint"] is None for s in found.values())
     # the write probes went to handle 0 in a session with nothing in it: nothing changed
     assert cli.sim.control("get_value", TAG) == json.loads(
@@ -249,13 +252,20 @@ def test_tls_pin_and_ca_file(tcli: Cli, tmp_path: Path) -> None:
     assert "--ca-file" in certificate["hint"]
 
 
-def test_no_reflection_every_time_over_tls(tcli: Cli) -> None:
+def test_no_reflection_every_time_over_tls(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # A bidi reflection call with a separate write raced the simulator's UNIMPLEMENTED
     # (on another thread, as here) and grpc reported INTERNAL about half the time.
-    for _ in range(8):
-        result = tcli.ok("doctor", "--endpoint", tcli.sim.endpoint, "--tls-pin",
-                         str(tcli.sim.sim.certificate_sha256))
-        assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
+    thread = SimThread(tick_interval=None, tls=True, reflection=False)
+    try:
+        tcli = Cli(thread, capsys, monkeypatch, tmp_path)
+        for _ in range(8):
+            result = tcli.ok("doctor", "--endpoint", tcli.sim.endpoint, "--tls-pin",
+                             str(tcli.sim.sim.certificate_sha256))
+            assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
+        assert thread.open_sessions() == 0
+    finally:
+        thread.stop()
 
 
 def _certificate(tmp_path: Path, *, names: tuple[str, ...] = ("localhost", "127.0.0.1"),
@@ -353,8 +363,9 @@ def test_an_unknown_key(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert auth["detail"] == "the gateway refused the API key: UNAUTHENTICATED: unknown API key"
     assert "MXGATEWAY_API_KEY" in auth["hint"]
     blocked(result, "session", "read", "galaxy", "alarms")
-    assert statuses(result)["contract"] == "skip"  # reflection needs no key: it still ran
-    assert steps(result)["contract"]["detail"] == "the gateway offers no reflection"
+    assert statuses(result)["contract"] == "ok"  # reflection needs no key: it still ran
+    assert steps(result)["contract"]["detail"].startswith(
+        "reflection offered (grpc.reflection.v1.ServerReflection); the contract in use")
     assert unknown not in result.out + result.err
 
 
@@ -440,7 +451,7 @@ def test_a_degraded_alarm_provider(cli: Cli) -> None:
     alarms = failed(result, 6, "alarms", "MxGatewayCommandError")
     assert alarms["detail"].startswith("the alarm provider (ALARMMGR) is degraded since ")
     assert alarms["detail"].endswith(": AlarmMgr not responding")
-    assert statuses(result)["contract"] == "skip"  # the step after it still ran
+    assert statuses(result)["contract"] == "ok"  # the step after it still ran
 
 
 def test_the_gateway_clock_ahead(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -74,7 +74,8 @@ def test_version_json(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     assert set(json.loads(out)) == {"version", "python", "platform", "executable", "commit",
-                                    "dirty", "target", "pythons", "contract", "pyz"}
+                                    "dirty", "target", "pythons", "contract", "contractInUse",
+                                    "pyz"}
 
 
 def test_help_lists_every_command_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

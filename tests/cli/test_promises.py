@@ -159,8 +159,9 @@ def unreachable_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[SimThread]
     """A simulator whose Galaxy Repository database is down (TestConnection ok: false)."""
     from mxgw.sim import _servicer_galaxy
 
-    async def down(self: object, request: object, context: object) -> object:
-        return _servicer_galaxy.gpb.TestConnectionReply(ok=False, message="SQL login failed")
+    async def down(self: _servicer_galaxy.GalaxyServicer, request: object,
+                   context: object) -> object:
+        return self.gpb.TestConnectionReply(ok=False, message="SQL login failed")
 
     monkeypatch.setattr(_servicer_galaxy.GalaxyServicer, "test_connection", down)
     thread = SimThread(tick_interval=None)

@@ -53,6 +53,8 @@ def test_each_python_has_its_extension_modules(win_pyz: Path) -> None:
         tag = version.replace(".", "")
         assert f"site-packages/grpc/_cython/cygrpc.cp{tag}-win_amd64.pyd" in names
     assert "site-packages/google/_upb/_message.pyd" in names  # abi3: one for all Pythons
+    # pure Python (py3-none-any): the simulator's server reflection
+    assert "site-packages/grpc_reflection/v1alpha/_async.py" in names
 
 
 def test_nothing_linux_only(win_pyz: Path) -> None:

@@ -115,6 +115,7 @@ def test_sim_process_and_a_one_shot_command_over_tcp(host_pyz: Path,
                             text=True)
     try:
         start = json.loads(_first_line(proc, 60))
+        assert start["reflection"] is True  # grpcio-reflection is bundled
         done = run_pyz(host_pyz, "get", "TestChildObject.TestInt", "Tank001.Level",
                        "--endpoint", start["endpoint"], "--plaintext", "--compact",
                        env={**env, "MXGATEWAY_API_KEY": start["apiKey"]})
@@ -197,7 +198,8 @@ def test_contents_are_pruned_and_complete(host_pyz: Path) -> None:
     assert not [n for n in names if "typeshed/stubs/" in n]
     assert [n for n in names if n.startswith("site-packages/jedi/third_party/typeshed/stdlib/")]
     for needed in ("mxgw/py.typed", "mxgw/_proto/__init__.py", "mxgw/cli/__init__.py",
-                   "mxgw/sim/__main__.py", "grpc/_cython/_credentials/roots.pem"):
+                   "mxgw/sim/__main__.py", "grpc/_cython/_credentials/roots.pem",
+                   "grpc_reflection/v1alpha/reflection.py"):
         assert f"site-packages/{needed}" in names
     assert f"'target': '{host_target()}'" in main
     assert f"'pythons': ['{PYTHON}']" in main

@@ -62,7 +62,8 @@ def test_wheel_metadata_and_entry_point(wheel: Path) -> None:
     from mxgw import __version__
 
     assert f"Version: {__version__}" in metadata
-    for requirement in ("grpcio", "protobuf", "ptpython", "prompt-toolkit"):
+    for requirement in ("grpcio", "protobuf", "ptpython", "prompt-toolkit",
+                        "grpcio-reflection"):
         assert f"Requires-Dist: {requirement}" in metadata
     assert "mxgw = mxgw.cli:main" in entry_points
 

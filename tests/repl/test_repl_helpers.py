@@ -199,7 +199,23 @@ async def test_banner_says_how_the_tls_certificate_was_trusted() -> None:
                 texts.append(banner(info))
                 assert session.session_id in texts[-1] and sim.endpoint in texts[-1]
     first, second = texts
+    # the simulator serves reflection: the contract was verified by the session's opening
+    assert "\ncontract built-in, verified against the gateway by reflection\n" in first
     assert (f"over TLS (trust-on-first-use: new, now pinned SHA-256 {sim.certificate_sha256})"
             in first)
     assert "over TLS (trust-on-first-use: pinned, known since " in second
     assert str(sim.certificate_sha256) in second
+
+
+def test_the_banner_line_of_each_contract_source() -> None:
+    from mxgw.repl._toolbar import contract_line
+
+    assert contract_line({"source": "file", "path": "gw.protoset", "sha256": "ab" * 32,
+                          "verified": False, "how": "not offered"}) == (
+        "contract file gw.protoset (sha256 abababababab...), unverified (reflection not "
+        "offered)")
+    assert contract_line({"source": "fetched", "endpoint": "gw:5120",
+                          "fetched": "2026-12-01T10:00:00Z", "verified": True,
+                          "how": "reflection"}) == (
+        "contract fetched from gw:5120 at 2026-12-01T10:00:00Z, verified against the "
+        "gateway by reflection")

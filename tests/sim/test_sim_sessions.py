@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import grpc
 import pytest
 from simkit import WAIT, Gw, code_of, connected, mx, pb, take, until
+
+from mxgw.sim._options import MAX_LEASE_SECONDS
 
 
 @pytest.mark.asyncio
@@ -167,6 +170,19 @@ async def test_requested_lease_is_honoured(gw: Gw) -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("seconds", [10**12, 2**62])
+async def test_a_huge_requested_lease_is_granted_as_the_longest_lease(gw: Gw, seconds: int
+                                                                       ) -> None:
+    # Any peer may send these (grpc-js does): they were OverflowError, OpenSession UNKNOWN.
+    before = time.time()
+    reply = await gw.stub.OpenSession(pb.OpenSessionRequest(
+        requested_lease={"seconds": seconds}), metadata=gw.metadata)
+    assert reply.protocol_status.code == pb.PROTOCOL_STATUS_CODE_OK
+    granted = reply.lease_expires_at.ToSeconds() - before
+    assert MAX_LEASE_SECONDS - 60 < granted < MAX_LEASE_SECONDS + 60
+
+
+@pytest.mark.asyncio
 async def test_pending_command_limit() -> None:
     async with connected(max_pending_commands=2) as gw:
         session_id = await gw.open()
@@ -214,8 +230,10 @@ def _session() -> Any:
     from mxgw.sim._demo import demo_spec
     from mxgw.sim._galaxy_file import build
     from mxgw.sim._sessions import SessionManager
+    from mxgw.sim._wire import Wire
 
-    return SessionManager(SimOptions(), build(demo_spec(2)), lambda: 0.0).open("x", None)
+    return SessionManager(SimOptions(), build(demo_spec(2)), lambda: 0.0,
+                          Wire.builtin()).open("x", None)
 
 
 # The wire shows these orders only now and then (the grpc-js test below them makes them

@@ -12,10 +12,15 @@ the API-key metadata and, unless it runs until cancelled, the per-call deadline.
 Read-only is enforced here and nowhere else in the library: every write the gateway
 knows is an Invoke of a write command kind or an AcknowledgeAlarm, and both ask
 `check_writable` first.
+
+The contract is checked against the gateway's here too, before the first call on the
+channel (`_verify`: server reflection, once; a disagreement is MxGatewayContractError and
+nothing is sent), so no call, write or read, goes out in a contract known to disagree.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any, cast
@@ -29,6 +34,7 @@ from ._contract import Contract
 from ._errors import check_reply, check_status, map_errors
 from ._records import OpenedSession, final_state, opened
 from ._table import Message, Method
+from ._verify import ContractVerification
 
 # Deadlines of their own for opening and closing a session, whatever the per-call timeout:
 # a tiny --timeout must not leave a session open on the gateway (an OpenSession that
@@ -72,6 +78,11 @@ class Rpc:
         self._tls = tls
         self._endpoint = endpoint
         self._profile = profile
+        # None until the first call compared the contract with the gateway's.
+        self.verification: ContractVerification | None = None
+        self._verifying: asyncio.Lock | None = None
+        self._refused: _errors.MxGatewayContractError | None = None
+        self._watcher: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return f"<Rpc {self._endpoint}>"
@@ -98,8 +109,54 @@ class Rpc:
                 response_deserializer=response.FromString, _registered_method=True)
         return stub
 
+    async def verify(self, operation: str = "server reflection") -> ContractVerification:
+        """Compare the contract with the gateway's, once per channel (concurrent first
+        calls wait for the one exchange). A disagreement is remembered: every later call
+        raises it again without asking. A failed reflection call is reported as a failure
+        of `operation` (the call it precedes), and asked again by the next call."""
+        if self.verification is not None:
+            return self.verification
+        if self._verifying is None:
+            self._verifying = asyncio.Lock()
+        async with self._verifying:
+            if self._refused is not None:
+                raise _errors.MxGatewayContractError(self._refused.message,
+                                                     problems=self._refused.problems)
+            if self.verification is None:
+                from ._verify import verify
+
+                try:
+                    # OpenSession's floor: a tiny --timeout fails the call, not the check
+                    # that precedes it.
+                    self.verification = await verify(
+                        self._channel, self._metadata, open_deadline(self.timeout),
+                        self.contract, lambda: self.errors(operation))
+                except _errors.MxGatewayContractError as exc:
+                    self._refused = exc
+                    self._watch_connection()
+                    raise
+                self._watch_connection()
+        return self.verification
+
+    def _watch_connection(self) -> None:
+        """Forget the check when the connection leaves READY: the gateway may come back
+        upgraded, with another contract, and grpc reconnects under us without a failed
+        call (an idle channel too), so the next call must ask again."""
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.get_running_loop().create_task(self._forget_on_change())
+
+    async def _forget_on_change(self) -> None:
+        state = self._channel.get_state()
+        while state == grpc.ChannelConnectivity.READY:
+            await self._channel.wait_for_state_change(state)
+            state = self._channel.get_state()
+        self.verification = None
+        self._refused = None
+
     async def unary(self, rpc: Method[Any, Any], request: Message, operation: str, *,
                     session: bool, timeout: float | None = None) -> Any:
+        if self.verification is None:
+            await self.verify(operation)
         deadline = self.timeout if timeout is None else timeout
         with self.errors(operation, session=session):
             return await self._stub(rpc)(request, metadata=self._metadata, timeout=deadline)
@@ -107,7 +164,11 @@ class Rpc:
     def stream(self, rpc: Method[Any, Any], request: Message,
                timeout: float | None = None) -> AsyncIterator[Any]:
         """A server stream; `timeout` for streams that end by themselves, none for those
-        that run until cancelled (keepalive pings watch their connection)."""
+        that run until cancelled (keepalive pings watch their connection). Before the
+        channel's contract is verified, the call starts when it is first iterated, after
+        the check (grpc sends a stream's request as soon as the call is made)."""
+        if self.verification is None:
+            return cast(AsyncIterator[Any], _VerifiedStream(self, rpc, request, timeout))
         call = self._stub(rpc)(request, metadata=self._metadata, timeout=timeout)
         return cast(AsyncIterator[Any], call)
 
@@ -139,6 +200,8 @@ class Rpc:
 
     async def invoke(self, request: n.MxCommandRequest, operation: str, *, strict: bool,
                      timeout: float | None = None) -> n.MxCommandReply:
+        # `client.invoke(request)` may hand a request of another contract's classes.
+        request = self.contract.adopt(n.MxCommandRequest, request)
         if is_write(self.contract, request):
             self.check_writable(operation)
         reply: n.MxCommandReply = await self.unary(n.INVOKE, request, operation, session=True,
@@ -179,3 +242,30 @@ class Rpc:
             request = self.contract.new(n.QueryActiveAlarmsRequest)
             request.alarm_filter_prefix = prefix
         return self.stream(n.QUERY_ACTIVE_ALARMS, request, self.timeout)
+
+
+class _VerifiedStream:
+    """A stream call made only once the contract is verified: what `_streams.iterate`
+    needs of a grpc call (iteration, `cancel`)."""
+
+    def __init__(self, rpc: Rpc, method: Method[Any, Any], request: Message,
+                 timeout: float | None) -> None:
+        self._rpc, self._method, self._request, self._timeout = rpc, method, request, timeout
+        self._call: Any = None
+        self._cancelled = False
+        self._operation = f"stream {method.name}"
+
+    def cancel(self) -> bool:
+        self._cancelled = True
+        return bool(self._call.cancel()) if self._call is not None else True
+
+    async def _messages(self) -> AsyncIterator[Any]:
+        await self._rpc.verify(self._operation)
+        if self._cancelled:
+            raise asyncio.CancelledError
+        self._call = self._rpc.stream(self._method, self._request, self._timeout)
+        async for message in self._call:
+            yield message
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._messages()

@@ -15,12 +15,17 @@ reflection) is another pool behind the same methods; `problems()` is its load-ti
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import types
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from google.protobuf import message_factory
 from google.protobuf.descriptor import FieldDescriptor
 
+from .._errors import MxGatewayConfigError, MxGatewayContractError
 from ._table import ENUMS, MESSAGES, METHODS, ONEOFS, Enum, Message, Method, fields, named
 
 if TYPE_CHECKING:
@@ -55,11 +60,16 @@ class Contract:
     """Message classes, enum values and rpcs of one contract, for the table's names."""
 
     def __init__(self, pool: DescriptorPool, files: Sequence[FileDescriptor], *,
-                 source: str, python_names: dict[str, Any] | None = None) -> None:
-        self.source = source  # "built-in" (issue 12: "file ...", "fetched ...")
+                 source: str, python_names: dict[str, Any] | None = None,
+                 details: dict[str, str] | None = None) -> None:
+        self.source = source  # "built-in", "file" or "fetched"
+        # Where it came from, for `version`, `ping` and the banner: path and sha256 of a
+        # file; endpoint and time of a fetch.
+        self.details = dict(details or {})
         self._pool = pool
         self._files = tuple(files)
-        self._python_names = dict(python_names or {})
+        # None: built from the files when the REPL first asks (it costs a few ms).
+        self._python_names = None if python_names is None else dict(python_names)
         self._classes: dict[type[Any], type[Any]] = {}
         self._numbers: dict[str, dict[str, int]] = {}
         self._short: dict[str, dict[int, str]] = {}
@@ -77,8 +87,98 @@ class Contract:
         return cls(descriptor_pool.Default(), [gateway_pb2.DESCRIPTOR, galaxy_pb2.DESCRIPTOR],
                    source="built-in", python_names=modules)
 
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, check: bool = True) -> Contract:
+        """A descriptor set file, as `protoc --include_imports --descriptor_set_out` writes
+        it (the gateway repository's `mxaccessgw-client-v1.protoset`, say).
+
+        An unreadable file, or one that is not a descriptor set, is MxGatewayConfigError;
+        with `check`, names the tool uses that the set lacks or types differently are one
+        MxGatewayContractError listing each (see `problems()`).
+        """
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise MxGatewayConfigError(
+                f"contract {os.fspath(path)}: cannot read it ({exc.strerror or exc})") from None
+        details = {"path": os.fspath(path), "sha256": hashlib.sha256(data).hexdigest()}
+        return cls.from_descriptor_set(data, source="file", details=details, check=check)
+
+    @classmethod
+    def from_descriptor_set(cls, data: bytes, *, source: str = "file",
+                            details: dict[str, str] | None = None,
+                            check: bool = True) -> Contract:
+        """A serialized FileDescriptorSet (what `load` reads, what reflection sends)."""
+        from google.protobuf import descriptor_pb2
+        from google.protobuf.message import DecodeError
+
+        where = _where(source, details)
+        found = descriptor_pb2.FileDescriptorSet()
+        try:
+            found.ParseFromString(data)
+        except DecodeError:
+            found.Clear()
+        if not found.file:
+            raise MxGatewayConfigError(
+                f"contract {where}: not a descriptor set (make one with protoc "
+                "--include_imports --descriptor_set_out=FILE)")
+        return cls.from_files(list(found.file), source=source, details=details, check=check)
+
+    @classmethod
+    def from_files(cls, protos: Sequence[descriptor_pb2.FileDescriptorProto], *,
+                   source: str, details: dict[str, str] | None = None,
+                   check: bool = True) -> Contract:
+        """Proto files (FileDescriptorProto) in a fresh pool; imports the set does not
+        carry are taken from protobuf's own well-known types, else refused."""
+        from google.protobuf import descriptor_pool
+
+        where = _where(source, details)
+        pool = descriptor_pool.DescriptorPool()
+        by_name = {proto.name: proto for proto in protos}
+        added: set[str] = set()
+
+        def add(name: str, chain: tuple[str, ...]) -> None:
+            if name in added:
+                return
+            if name in chain:
+                raise MxGatewayConfigError(f"contract {where}: {name} imports itself")
+            proto = by_name.get(name) or _well_known(name)
+            if proto is None:
+                raise MxGatewayConfigError(
+                    f"contract {where}: {chain[-1] if chain else name} imports {name}, "
+                    "which the set does not include (make it with protoc --include_imports)")
+            for dependency in proto.dependency:
+                add(dependency, (*chain, name))
+            try:
+                pool.Add(proto)
+            except (TypeError, ValueError) as exc:  # a duplicate or unresolvable name
+                raise MxGatewayConfigError(f"contract {where}: {name}: {exc}") from None
+            added.add(name)
+
+        for proto in protos:
+            add(proto.name, ())
+        files = [pool.FindFileByName(proto.name) for proto in protos]
+        contract = cls(pool, files, source=source, details=details)
+        problems = contract.problems() if check else []
+        if problems:
+            raise MxGatewayContractError(
+                f"contract {where} disagrees with the tool in {len(problems)} "
+                f"name{'s' if len(problems) > 1 else ''}: {'; '.join(problems)}",
+                problems=problems)
+        return contract
+
+    def describe(self) -> dict[str, str]:
+        """`{"source": "file", "path": ..., "sha256": ...}`: what `version` prints."""
+        return {"source": self.source, **self.details}
+
     def __repr__(self) -> str:
-        return f"<Contract {self.source}>"
+        return f"<Contract {_where(self.source, self.details)}>"
+
+    @property
+    def pool(self) -> DescriptorPool:
+        """The descriptor pool of the contract's files (what the simulator's server
+        reflection answers from)."""
+        return self._pool
 
     # ------------------------------------------------------------ messages
 
@@ -95,6 +195,18 @@ class Contract:
 
     def new(self, spec: type[M]) -> M:
         return self.cls(spec)()
+
+    def adopt(self, spec: type[M], message: object) -> M:
+        """`message` as this contract's class: itself when it is one, else copied by
+        field and enum value names (a request built with the built-in classes, sent on a
+        client that speaks another contract, carries the other contract's numbers)."""
+        cls: Any = self.cls(spec)
+        if isinstance(message, cls):
+            return cast("M", message)
+        from google.protobuf import text_format  # the text format names fields and values
+
+        copied: Any = text_format.Parse(text_format.MessageToString(cast(Any, message)), cls())
+        return cast("M", copied)
 
     # ------------------------------------------------------------ enums
 
@@ -141,6 +253,8 @@ class Contract:
 
     def python_names(self) -> dict[str, Any]:
         """Modules (or namespaces) of message classes, for the REPL's namespace."""
+        if self._python_names is None:
+            self._python_names = _namespaces(self._files)
         return dict(self._python_names)
 
     # ------------------------------------------------------------ the table's check
@@ -176,6 +290,53 @@ class Contract:
             found += self._method_problems(rpc)
         return found
 
+    def disagreements(self, gateway: Contract,
+                      packages: Sequence[str] | None = None) -> list[str]:
+        """Every name of the table on which `gateway` (the gateway's own contract, from
+        reflection) and this one disagree: names it lacks or types differently (what
+        `problems()` finds in it), field numbers, oneof membership, enum numbers. Only
+        the names under `packages` (None: all), the ones the gateway described.
+
+            mxaccess_gateway.v1.MxValue.int32_value: number 3 here, 5 at the gateway
+        """
+        whole_table()
+
+        def wanted(name: str) -> bool:
+            return packages is None or any(name.startswith(p + ".") for p in packages)
+
+        found = [f"{problem} at the gateway" for problem in gateway.problems()
+                 if wanted(problem)]
+        lacking = {problem.split(":", 1)[0] for problem in found}
+        for spec, full_name in MESSAGES.items():
+            if not wanted(full_name) or full_name in lacking:
+                continue
+            ours, theirs = self.descriptor(spec), gateway.descriptor(spec)
+            for name in fields(spec):
+                here, there = ours.fields_by_name.get(name), theirs.fields_by_name.get(name)
+                if here is None or there is None:
+                    continue  # a problem of one contract, reported as such
+                if here.number != there.number:
+                    found.append(f"{full_name}.{name}: number {here.number} here, "
+                                 f"{there.number} at the gateway")
+                group, their_group = (f.containing_oneof.name if f.containing_oneof else None
+                                      for f in (here, there))
+                if group != their_group:
+                    found.append(f"{full_name}.{name}: in oneof {group} here, "
+                                 f"{their_group} at the gateway")
+        for enum in ENUMS.values():
+            if not wanted(enum.full_name) or enum.full_name in lacking:
+                continue
+            here_values = self._pool.FindEnumTypeByName(enum.full_name).values_by_name
+            there_values = gateway._pool.FindEnumTypeByName(enum.full_name).values_by_name
+            for value in enum.values:
+                mine, theirs_value = (v.get(enum.prefix + value)
+                                      for v in (here_values, there_values))
+                if (mine is not None and theirs_value is not None
+                        and mine.number != theirs_value.number):
+                    found.append(f"{enum.full_name}.{enum.prefix}{value}: number "
+                                 f"{mine.number} here, {theirs_value.number} at the gateway")
+        return found
+
     def _method_problems(self, rpc: Method[Any, Any]) -> list[str]:
         name = f"{rpc.service}.{rpc.name}"
         try:
@@ -194,6 +355,58 @@ class Contract:
             return f"({request}) -> {'stream ' if stream else ''}{response}"
 
         return [f"{name}: is {shape(*actual[:3])}, the tool needs {shape(*wanted[:3])}"]
+
+
+def _where(source: str, details: dict[str, str] | None) -> str:
+    details = details or {}
+    return details.get("path") or details.get("endpoint") or source
+
+
+def _well_known(name: str) -> descriptor_pb2.FileDescriptorProto | None:
+    """`google/protobuf/timestamp.proto` and the like, from protobuf itself."""
+    if not name.startswith("google/protobuf/"):
+        return None
+    import importlib
+
+    from google.protobuf import descriptor_pb2, descriptor_pool
+
+    module = "google.protobuf." + name.removeprefix("google/protobuf/").removesuffix(
+        ".proto").replace("/", ".") + "_pb2"
+    try:
+        importlib.import_module(module)
+        file = descriptor_pool.Default().FindFileByName(name)
+    except (ImportError, KeyError):
+        return None
+    proto = descriptor_pb2.FileDescriptorProto()
+    file.CopyToProto(proto)
+    return proto
+
+
+# The built-in contract's module names (mxgw._proto's), by package.
+_MODULES = {"mxaccess_gateway.v1": "gateway_pb2", "galaxy_repository.v1": "galaxy_pb2"}
+
+
+def _namespaces(files: Sequence[FileDescriptor]) -> dict[str, Any]:
+    """A loaded contract's files as the REPL sees the generated modules: `gateway_pb2`
+    with its message classes, enum wrappers and enum values (the built-in contract's
+    module names, whatever the gateway's files are called)."""
+    from google.protobuf.internal import enum_type_wrapper
+
+    found: dict[str, Any] = {}
+    for file in files:
+        if file.package.startswith("google.protobuf"):
+            continue
+        key = _MODULES.get(file.package, Path(file.name).stem + "_pb2")
+        # A package may span files (enums in one, messages in another): one namespace.
+        space = found.get(key) or types.SimpleNamespace(DESCRIPTOR=file)
+        for name, message in file.message_types_by_name.items():
+            setattr(space, name, message_factory.GetMessageClass(message))
+        for name, enum in file.enum_types_by_name.items():
+            setattr(space, name, enum_type_wrapper.EnumTypeWrapper(enum))
+            for value in enum.values:
+                setattr(space, value.name, value.number)
+        found[key] = space
+    return found
 
 
 def _mismatch(field: FieldDescriptor, annotation: str) -> str:

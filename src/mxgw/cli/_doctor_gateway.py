@@ -354,6 +354,7 @@ async def alarms(g: Gateway) -> str:
 
 async def contract(g: Gateway) -> str:
     from .. import _reflection
+    from .._rpc._contract import services as ours
 
     client = await g.client()
     try:
@@ -364,15 +365,28 @@ async def contract(g: Gateway) -> str:
     if found is None:
         raise NotApplicable("the gateway offers no reflection")
     service, services = found
-    return await compare_contract(g, service, services)
-
-
-async def compare_contract(g: Gateway, service: str, services: list[str]) -> str:
-    """Does the gateway's contract agree with the one in use? Issue 12 (run-time contracts)
-    fills this in: fetch the descriptors by reflection and compare; until then, skip."""
-    from .._rpc._contract import services as ours
-
     absent = [name for name in ours() if name not in services]
-    offered = f"reflection offered ({service}; {len(services)} services"
-    offered += f", without {', '.join(absent)})" if absent else ")"
-    raise NotApplicable(f"{offered}; comparing contracts comes with `mxgw contract diff`")
+    offered = f"{service}, without {', '.join(absent)}" if absent else service
+    return await compare_contract(g, offered)
+
+
+async def compare_contract(g: Gateway, service: str) -> str:
+    """Does the gateway's contract agree with the one in use? The check every command
+    makes before its first call (`client.verify_contract()`), reported as a step."""
+    client = await g.client()
+    where = client.contract.describe()
+    in_use = where["source"] + (f" {where['path']}" if "path" in where else "")
+    try:
+        verification = await client.verify_contract()
+    except _errors.MxGatewayContractError as exc:
+        raise Failed(exc, "speak the gateway's contract: `mxgw contract fetch` stores it "
+                          "for this endpoint (or --contract FILE); `mxgw contract diff` "
+                          "lists every difference") from exc
+    if not verification.verified:
+        raise NotApplicable(f"reflection offered ({service}), but it describes none of "
+                            "the services the tool uses")
+    detail = (f"reflection offered ({service}); the contract in use ({in_use}) agrees with "
+              "the gateway's on every message, field and enum value the tool uses")
+    if verification.undescribed:
+        detail += f" (not described: {', '.join(verification.undescribed)})"
+    return detail

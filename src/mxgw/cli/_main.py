@@ -86,9 +86,16 @@ def _parse(spec: CommandSpec, rest: Sequence[str], in_batch: bool) -> tuple[Any,
                                bounds=tuple(f for f in STREAM_BOUNDS if f in known))
 
 
-def _run_offline(spec: CommandSpec, rest: Sequence[str], in_batch: bool = False) -> int:
-    """An offline command (`run_offline(args, out)`) runs without an event loop."""
+def _offline(spec: CommandSpec, entry: Any, args: argparse.Namespace) -> bool:
+    """Whether this invocation runs without an event loop (`run_offline(args, out)`)."""
+    return spec.kind == "offline" or (spec.kind == "either" and not entry.connects(args))
+
+
+def _run_offline(spec: CommandSpec, rest: Sequence[str], in_batch: bool = False) -> int | None:
+    """An offline command runs without an event loop; None: this one connects after all."""
     entry, args, out = _parse(spec, rest, in_batch)
+    if not _offline(spec, entry, args):
+        return None
     code: int = entry.run_offline(args, out)
     return code
 
@@ -104,26 +111,28 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
         raise UsageError(f"`{spec.name}` cannot run inside `batch`")
     if spec.kind == "raw":
         raise UsageError(f"`{spec.name}` must be run on its own")
-    if spec.kind == "offline":
-        return _run_offline(spec, rest, runtime.in_batch)
     entry, args, out = _parse(spec, rest, runtime.in_batch)
+    if _offline(spec, entry, args):
+        code: int = entry.run_offline(args, out)
+        return code
+    out.pending = runtime.notices
     ctx = CommandContext(spec, args, runtime, out)
     await ctx.prepare()
     if spec.write:
         ctx.check_writable()  # the CLI's one read-only refusal: before connecting
-    code: int = await entry.run(ctx, args)
+    code = await entry.run(ctx, args)
     return code
 
 
 async def _run_main(argv: Sequence[str], spec: CommandSpec, secrets: set[str],
-                    warnings: list[str]) -> int:
+                    warnings: list[str], notices: list[Any]) -> int:
     from .._signals import until_terminated
     from ._context import Runtime
 
     # One set: keys and passwords learnt while running are scrubbed from the error line
     # and the debug log as well. One list: warnings (an unconfirmed session close, an
     # audit log that could not be written) reach stderr after the command.
-    runtime = Runtime(secrets, warnings)
+    runtime = Runtime(secrets, warnings, notices)
 
     async def run() -> int:
         try:
@@ -139,16 +148,17 @@ async def _run_main(argv: Sequence[str], spec: CommandSpec, secrets: set[str],
 
 
 def report(exc: BaseException, *, debug: bool, secrets: set[str],
-           warnings: Sequence[str] = ()) -> int:
+           warnings: Sequence[str] = (), notices: Sequence[Any] = ()) -> int:
     """Write the one-line JSON error (and the traceback with --debug) to stderr.
 
-    Warnings of the same run (a cleanup that failed after the error) are a field of that
-    line, so stderr still holds exactly one line without --debug."""
+    Warnings of the same run (a cleanup that failed after the error) and notices not yet
+    printed (a first contact) are fields of that line, so stderr still holds exactly one
+    line without --debug."""
     if debug:
         import traceback
 
         sys.stderr.write(redact("".join(traceback.format_exception(exc)), secrets))
-    return write_error(_exit.error_fields(exc, secrets, warnings))
+    return write_error(_exit.error_fields(exc, secrets, warnings, notices=notices))
 
 
 def write_error(fields: dict[str, Any]) -> int:
@@ -159,9 +169,13 @@ def write_error(fields: dict[str, Any]) -> int:
     return code
 
 
-def report_warnings(warnings: list[str]) -> None:
-    """One JSON line per warning on stderr (after a command that succeeded or was
-    interrupted); the list is emptied."""
+def report_warnings(warnings: list[str], notices: list[Any] | None = None) -> None:
+    """The notices held back, then one JSON line per warning, on stderr (after a command
+    that succeeded or was interrupted); the lists are emptied."""
+    if notices:
+        from ._output import flush_notices
+
+        flush_notices(notices)
     if not warnings:
         return
     for warning in warnings:
@@ -241,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
     warnings: list[str] = []
+    notices: list[Any] = []
     try:
         spec, rest = resolve_spec(argv)
         if spec is None and "--version" in rest:
@@ -253,20 +268,22 @@ def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
             raise UsageError("no command; `mxgw --help` lists the commands")
         if spec.kind == "raw":
             return _run_raw(spec, rest)
-        if spec.kind == "offline":
-            return _run_offline(spec, rest)
+        if spec.kind in ("offline", "either"):
+            code = _run_offline(spec, rest)
+            if code is not None:
+                return code
         import asyncio
 
-        code = asyncio.run(_run_main(argv, spec, secrets, warnings))
-        report_warnings(warnings)
+        code = asyncio.run(_run_main(argv, spec, secrets, warnings, notices))
+        report_warnings(warnings, notices)
         return code
     except SystemExit as exc:  # --help of a command
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        report_warnings(warnings)
+        report_warnings(warnings, notices)
         return _exit.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return _exit.OK
     except Exception as exc:  # noqa: BLE001 - the one wrapper: every failure becomes an exit code
-        return report(exc, debug=debug, secrets=secrets, warnings=warnings)
+        return report(exc, debug=debug, secrets=secrets, warnings=warnings, notices=notices)

@@ -27,6 +27,17 @@ def notice(doc: Any) -> None:
     sys.stderr.flush()
 
 
+def flush_notices(pending: list[Any]) -> None:
+    """Print the notices held back so far (the list is emptied).
+
+    A notice waits until the command is known to go on (its first output, or its end):
+    a command that fails before that carries them in its error line, so stderr holds one
+    line, as every failure's does."""
+    for doc in pending:
+        notice(doc)
+    pending.clear()
+
+
 class Output:
     """Writes JSON to stdout. `emit` one document; `item` per stream element; `finish`."""
 
@@ -39,6 +50,7 @@ class Output:
         self.collect_limit = COLLECT_LIMIT if collect_limit is None else collect_limit
         self.bounds = bounds  # the command's own flags that bound or narrow its stream
         self._collected: list[Any] = []
+        self.pending: list[Any] = []  # notices held back until the first output
 
     @property
     def stream(self) -> TextIO:
@@ -52,6 +64,8 @@ class Output:
         return bool(isatty and isatty())
 
     def _write(self, text: str) -> None:
+        if self.pending:
+            flush_notices(self.pending)
         self.stream.write(text + "\n")
         self.stream.flush()
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # Global options that take a value: needed to find the command word when options come first.
 VALUE_OPTIONS = frozenset({
     "--endpoint", "--ca-file", "--server-name-override", "--api-key-env", "--api-key",
-    "--profile", "--config", "--timeout", "--tls-pin", "--session-id",
+    "--profile", "--config", "--timeout", "--tls-pin", "--session-id", "--contract",
 })
 # Global options without a value (connection, output, write safety, --collect).
 FLAG_OPTIONS = frozenset({
@@ -170,6 +170,15 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--timeout", metavar="SECONDS", type=number,
                        help="deadline of every call that ends by itself, 0.001 to 86400 "
                             "(default 30; opening and closing a session get at least 5)")
+    add_contract_option(group)
+
+
+def add_contract_option(group: Any) -> None:
+    group.add_argument("--contract", metavar="FILE",
+                       help="speak the gateway's contract from this descriptor set (or "
+                            "MXGW_CONTRACT, or the profile's contract; default: the one "
+                            "`mxgw contract fetch` stored for the endpoint, else the "
+                            "built-in one)")
 
 
 def add_session_option(parser: argparse.ArgumentParser) -> None:
@@ -245,7 +254,7 @@ def command_parser(spec: CommandSpec) -> Parser:
     parser = Parser(prog=f"mxgw {spec.name}", description=spec.help,
                     epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_output_options(parser)
-    if spec.kind in ("connect", "session"):
+    if spec.kind in ("connect", "session", "either"):
         add_connection_options(parser)
     if spec.kind == "session":
         add_session_option(parser)

@@ -1,7 +1,9 @@
 """The command table: name -> module and one-line help. Modules are imported only to run.
 
 `kind` says which option groups the dispatcher adds:
-    offline   no connection and no event loop, so start-up stays minimal (version, contract)
+    offline   no connection and no event loop, so start-up stays minimal (version)
+    either    the connection options; offline unless the module's `connects(args)` says
+              this invocation needs the gateway (`contract` vs `contract fetch`)
     local     no connection options, but runs in the event loop (batch)
     connect   the connection options
     session   connection options plus --session-id / MXGW_SESSION_ID
@@ -108,8 +110,8 @@ _SPECS = [
        "session, ...)"),
     _c("trust", "cmd_trust", "known gateways' TLS certificates: list, add ENDPOINT "
        "[--pin SHA256], forget ENDPOINT", "local"),
-    _c("contract", "cmd_contract", "show the built-in contract; `contract diff --protoset F`",
-       "offline"),
+    _c("contract", "cmd_contract", "show the contract in use; `contract fetch` (by reflection), "
+       "`contract diff [--protoset F]`", "either"),
     _c("sim", "cmd_sim", "run the gateway simulator (see `mxgw sim --help`)", "raw"),
     _c("repl", "cmd_repl", "async Python prompt with a connected client and a session"),
 ]

@@ -1,8 +1,11 @@
-"""`contract`: the built-in wire contract; `contract diff --protoset FILE`: compare it with
-the gateway's published descriptor set.
+"""`contract`: the wire contract. `contract` shows the built-in one (or the --contract
+file's); `contract diff --protoset FILE` compares the built-in one with the gateway's
+published descriptor set; `contract fetch` (connection options) downloads the gateway's by
+server reflection and stores it for the endpoint; `contract diff` without --protoset
+compares the contract in use with the live gateway's.
 
 The diff covers every message, field (number, type, label, message/enum type) and enum
-value of the built-in contract, i.e. everything the tool can send or read. Names only the
+value of the contract compared, i.e. everything the tool can send or read. Names only the
 gateway has are listed as `extra` and do not count as disagreement. Exit 0 when the two
 agree on everything the tool uses; exit 6 (and the report on stdout) when they do not.
 """
@@ -11,18 +14,30 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
 from ._exit import OK, REFUSED, UsageError
 from ._output import Output
 
+ENV_CONTRACT = "MXGW_CONTRACT"  # the library's ClientOptions reads the same
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._context import CommandContext
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", nargs="?", choices=["show", "diff"], default="show",
-                        help="show (default) or diff")
+    parser.add_argument("action", nargs="?", choices=["show", "diff", "fetch"], default="show",
+                        help="show (default), diff, or fetch (from the gateway, by reflection)")
     parser.add_argument("--protoset", metavar="FILE",
                         help="the gateway's FileDescriptorSet (e.g. mxaccessgw-client-v1.protoset)")
+
+
+def connects(args: argparse.Namespace) -> bool:
+    """`contract fetch` and `contract diff` without --protoset talk to the gateway."""
+    return bool(args.action == "fetch" or (args.action == "diff" and not args.protoset))
 
 
 def builtin_files() -> list[Any]:
@@ -85,7 +100,8 @@ def index(files: list[Any]) -> dict[str, Any]:
     return out
 
 
-def diff(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+def diff(ours: dict[str, Any], theirs: dict[str, Any], label: str = "builtin"
+         ) -> dict[str, Any]:
     differences: list[dict[str, Any]] = []
     for name, (kind, members) in sorted(ours.items()):
         if name not in theirs:
@@ -101,7 +117,7 @@ def diff(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
                                     "problem": "missing"})
             elif their_members[member] != shape:
                 differences.append({"name": f"{name}.{member}", "kind": kind,
-                                    "problem": "differs", "builtin": shape,
+                                    "problem": "differs", label: shape,
                                     "gateway": their_members[member]})
     extra = sorted(n for n in theirs if n not in ours)
     for name, (kind, members) in sorted(ours.items()):
@@ -124,17 +140,98 @@ def summary(files: list[Any]) -> dict[str, Any]:
 
 
 def run_offline(args: argparse.Namespace, out: Output) -> int:
-    ours = builtin_files()
     if args.action == "show":
         if args.protoset:
             raise UsageError("--protoset goes with `contract diff`")
-        out.emit(summary(ours))
+        chosen = args.contract or os.environ.get(ENV_CONTRACT)
+        if chosen:
+            from .._rpc._contract import Contract
+
+            contract = Contract.load(chosen)
+            out.emit({**contract.describe(), **summary(contract.files())})
+        else:
+            out.emit({"source": "built-in", **summary(builtin_files())})
         return OK
-    if not args.protoset:
-        raise UsageError("`contract diff` needs --protoset FILE")
+    ours = builtin_files()
     theirs = load_protoset(args.protoset)
     report = diff(index(ours), index(theirs))
     report["builtin"] = summary(ours)
     report["gateway"] = summary(theirs)
     out.emit(report)
+    return OK if report["agree"] else REFUSED
+
+
+# ------------------------------------------------------------------ fetch and live diff
+
+
+async def _gateway_contract(ctx: CommandContext) -> tuple[Any, Any, bytes, str, list[str]]:
+    """(the client, the gateway's contract, its descriptor set, the reflection service,
+    services it does not describe), by reflection on a channel of its own options: the
+    stored contract (maybe the one being replaced) is not loaded for it."""
+    import dataclasses
+
+    from .._channel import auth_metadata
+    from .._errors import MxGatewayCommandError
+    from .._rpc._contract import Contract
+    from .._rpc._verify import fetch
+
+    options = dataclasses.replace(ctx.options, contract=Contract.builtin())
+    client = await ctx.runtime.client(options)
+    found = await fetch(client.channel, auth_metadata(options.api_key), options.timeout)
+    if found is None:
+        raise MxGatewayCommandError(
+            f"{options.endpoint} offers no server reflection (UNIMPLEMENTED): use the "
+            "gateway's descriptor set with --contract FILE (its repository publishes "
+            "clients/proto/descriptors/mxaccessgw-client-v1.protoset)",
+            grpc_code="UNIMPLEMENTED")
+    gateway, data, reflection, undescribed = found
+    return client, gateway, data, reflection, undescribed
+
+
+async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
+    if args.protoset:
+        raise UsageError("--protoset goes with `contract diff` and no connection")
+    if args.action == "fetch":
+        return await fetch_contract(ctx)
+    return await live_diff(ctx)
+
+
+async def fetch_contract(ctx: CommandContext) -> int:
+    """Download, check (the load-time check: exit 6 listing each name), store, audit."""
+    from .. import _contract_store
+    from .._rpc._contract import Contract
+
+    _, _, data, reflection, _ = await _gateway_contract(ctx)
+    endpoint = ctx.options.endpoint
+    Contract.from_descriptor_set(data, source="fetched", details={"endpoint": endpoint})
+    stored = _contract_store.store(endpoint, data, services=_services(data),
+                                   reflection=reflection)
+    ctx.audit("contract", {"change": "fetched", **stored.record()}, always=True)
+    ctx.out.emit(stored.record())
+    return OK
+
+
+def _services(data: bytes) -> list[str]:
+    from google.protobuf import descriptor_pb2
+
+    found = descriptor_pb2.FileDescriptorSet.FromString(data)
+    return sorted(f"{f.package}.{s.name}" for f in found.file for s in f.service)
+
+
+async def live_diff(ctx: CommandContext) -> int:
+    """The contract in use against the live gateway's, as `diff --protoset` reports."""
+    from .._contract_store import chosen
+
+    contract = chosen(ctx.options.contract, ctx.options.endpoint)
+    _, gateway, _, reflection, undescribed = await _gateway_contract(ctx)
+    ours, theirs = (
+        [f for f in c.files() if not f.package.startswith("google.protobuf")]
+        for c in (contract, gateway))  # the well-known imports are protobuf's, not theirs
+    report = diff(index(ours), index(theirs), "inUse")
+    report["inUse"] = {**contract.describe(), **summary(ours)}
+    report["gateway"] = {"endpoint": ctx.options.endpoint, "reflection": reflection,
+                         **summary(theirs)}
+    if undescribed:
+        report["undescribed"] = undescribed
+    ctx.out.emit(report)
     return OK if report["agree"] else REFUSED

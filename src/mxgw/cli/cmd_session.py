@@ -21,6 +21,7 @@ async def ping(ctx: CommandContext, args: argparse.Namespace) -> int:
         "transport": client.transport_description,
         "sessionId": session_id,
         "roundTripMs": round((time.perf_counter() - started) * 1000, 3),
+        "contract": client.contract_status(),
     })
     return 0
 

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ._toolbar import ReplInfo
+from ._toolbar import ReplInfo, contract_line
 
 if TYPE_CHECKING:
     from .._client import GatewayClient
@@ -95,6 +95,7 @@ def repl_info(
         read_only=connected.helpers.read_only,
         connection=lambda: link.connection_text(monitor.state),
         tags=lambda: cache.state,
+        contract=contract_line(client.contract_status()),
     )
 
 

@@ -2,6 +2,7 @@
 
     mxgw 0.1.0 REPL - 127.0.0.1:50051 over plaintext
     session session-3f2a... (client name mxgw-repl, server handle 1)
+    contract built-in, verified against the gateway by reflection
     loaded: client, session, server, galaxy, mxgw, asyncio, gateway_pb2, ...
     helpers: read write watch watches unwatch browse alarms ack mxhelp
     Top-level await works. mxhelp for examples, Ctrl-D or exit() to quit.
@@ -37,6 +38,21 @@ class ReplInfo:
     read_only: bool = False
     connection: Callable[[], str] = field(default=lambda: "up")
     tags: Callable[[], str] = field(default=lambda: "")
+    contract: str = ""  # "contract built-in, verified by reflection"
+
+
+def contract_line(status: dict[str, object]) -> str:
+    """`client.contract_status()` as one banner line."""
+    where = str(status["source"])
+    if status.get("path"):
+        where += f" {status['path']} (sha256 {str(status.get('sha256'))[:12]}...)"
+    elif status.get("endpoint"):
+        where += f" from {status['endpoint']} at {status.get('fetched')}"
+    how = status.get("how")
+    checked = ("verified against the gateway by reflection" if status.get("verified")
+               else f"unverified (reflection {how})" if how == "not offered"
+               else f"unverified ({how})")
+    return f"contract {where}, {checked}"
 
 
 def banner(info: ReplInfo) -> str:
@@ -46,6 +62,7 @@ def banner(info: ReplInfo) -> str:
         f"{info.server})"
         + (f", profile {info.profile}" if info.profile else "")
         + (" [read-only: write and ack refused]" if info.read_only else ""),
+        *([info.contract] if info.contract else []),
         "loaded: " + ", ".join(PRELOADED),
         "helpers: " + " ".join(HELPER_NAMES),
         (

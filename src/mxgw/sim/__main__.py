@@ -1,8 +1,9 @@
 """`python -m mxgw.sim` (and `mxgw sim`): serve the simulator until Ctrl-C or SIGTERM.
 
 Prints one JSON line on start: endpoint, transport, the API keys it accepts, galaxy size.
-Exit codes: 0 stopped cleanly, 2 bad options (flags, galaxy file, TLS setup), 3 cannot
-listen on the address.
+Exit codes: 0 stopped cleanly, 2 bad options (flags, galaxy file, TLS setup, a contract
+file that is not a descriptor set), 3 cannot listen on the address, 6 a contract that lacks
+(or types differently) a name the simulator uses.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, NoReturn
 
 from ._options import SimOptions
 
-EXIT_OK, EXIT_USAGE, EXIT_LISTEN = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_LISTEN, EXIT_CONTRACT = 0, 2, 3, 6
 DEFAULT_PORT = 5120  # where deployed gateways listen
 
 
@@ -50,12 +51,17 @@ class _Parser(argparse.ArgumentParser):
 
 _EPILOG = """\
 Prints one JSON line when it is serving (endpoint, transport, apiKey, readOnlyApiKey,
-auth, galaxy; certificateSha256 with --tls), then serves until Ctrl-C or SIGTERM.
+auth, reflection, contract, galaxy; certificateSha256 with --tls), then serves until
+Ctrl-C or SIGTERM. gRPC server reflection (v1 and v1alpha, no API key needed) is served,
+for the contract in use, unless --no-reflection.
 
 exit codes:
   0  stopped cleanly
-  2  bad options (a flag, the galaxy file, TLS setup; one line on stderr)
+  2  bad options (a flag, the galaxy file, TLS setup, a contract file that is not a
+     descriptor set; one line on stderr)
   3  cannot listen on the address
+  6  the --contract file lacks (or types differently) a message, field, enum value or
+     rpc the simulator uses (one line naming each, before it listens)
 """
 
 
@@ -104,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulate a galaxy deploy every SECONDS (default: never)")
     add("--verbose", action="store_true",
         help="log one line per call to stderr (never a key, a password or a value)")
+    add("--contract", metavar="FILE",
+        help="speak this contract (a descriptor set, as protoc --include_imports "
+             "--descriptor_set_out writes it) instead of the built-in one: its numbers on "
+             "the wire, its files by reflection")
+    add("--no-reflection", dest="reflection", action="store_false",
+        help="do not serve gRPC server reflection (served by default, v1 and v1alpha, "
+             "for the contract the simulator speaks)")
     return p
 
 
@@ -119,6 +132,8 @@ def start_line(sim: Any) -> str:
         "apiKey": sim.api_key,
         "readOnlyApiKey": sim.read_only_api_key,
         "auth": sim.options.auth,
+        "reflection": sim.options.reflection,
+        "contract": sim.wire.contract.describe(),
         "galaxy": {**sim.galaxy.size, "alarms": len(sim.galaxy.alarms)},
     }
     if sim.ca_pem:
@@ -178,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log = logging.getLogger("mxgw.sim")
         log.addHandler(handler)
         log.setLevel(logging.INFO)
+    from .._errors import MxGatewayConfigError, MxGatewayContractError
     from ._galaxy_file import GalaxyFileError
     from ._tls import TlsSetupError
 
@@ -185,7 +201,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(serve(options))
     except KeyboardInterrupt:
         return EXIT_OK  # Ctrl-C where signal handlers are unavailable: already cleaned up
-    except (GalaxyFileError, TlsSetupError) as exc:
+    except MxGatewayContractError as exc:
+        sys.stderr.write(f"mxgw sim: {exc}\n")
+        return EXIT_CONTRACT
+    except (GalaxyFileError, TlsSetupError, MxGatewayConfigError) as exc:
         sys.stderr.write(f"mxgw sim: {exc}\n")
         return EXIT_USAGE
     except OSError as exc:

@@ -18,17 +18,21 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from mxgw._proto import gateway_pb2 as pb
+from typing import TYPE_CHECKING, Any
 
 from ._galaxy import AlarmDef, Attribute, Galaxy
-from ._values import TYPES, to_mx, utc_now
+from ._values import TYPES, utc_now
 
-ACTIVE = pb.ALARM_CONDITION_STATE_ACTIVE
-ACTIVE_ACKED = pb.ALARM_CONDITION_STATE_ACTIVE_ACKED
-RETURNED_UNACKED = pb.ALARM_CONDITION_STATE_RETURNED_UNACKED
-CLEARED = pb.ALARM_CONDITION_STATE_CLEARED
+if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
+
+    from ._wire import Wire
+
+# Condition states and transition kinds by their names in the contract (without the
+# prefix); the numbers are the contract's, looked up when a message is made.
+ACTIVE, ACTIVE_ACKED, RETURNED_UNACKED, CLEARED = (
+    "ACTIVE", "ACTIVE_ACKED", "RETURNED_UNACKED", "CLEARED")
+RAISE, ACKNOWLEDGE, CLEAR, RETRIGGER = "RAISE", "ACKNOWLEDGE", "CLEAR", "RETRIGGER"
 ACK_OK, ACK_UNKNOWN, ACK_NOT_ACTIVE = 0, 1, 2  # native_status of an acknowledge
 _SUBSCRIBER_BACKLOG = 10_000
 _DOUBLE = TYPES["double"]
@@ -40,7 +44,7 @@ class Alarm:
     reference: str
     guid: str
     area: str
-    state: pb.AlarmConditionState = CLEARED
+    state: str = CLEARED
     raised_at: datetime | None = None
     changed_at: datetime | None = None
     operator_user: str = ""
@@ -56,8 +60,9 @@ class Alarm:
     def source(self) -> str:
         return self.definition.attr.reference
 
-    def _common(self) -> dict[str, Any]:
+    def _common(self, wire: Wire) -> dict[str, Any]:
         d = self.definition
+        to_mx = wire.values.to_mx
         limit = d.limit_value()
         fields: dict[str, Any] = {
             "alarm_full_reference": self.reference,
@@ -75,18 +80,21 @@ class Alarm:
             fields["limit_value"] = to_mx(limit, _DOUBLE)
         return fields
 
-    def snapshot(self) -> pb.ActiveAlarmSnapshot:
-        snap = pb.ActiveAlarmSnapshot(condition_state=self.state, area=self.area,
-                                      **self._common())
+    def snapshot(self, wire: Wire) -> pb.ActiveAlarmSnapshot:
+        snap = wire.pb.ActiveAlarmSnapshot(
+            condition_state=wire.number("AlarmConditionState", self.state), area=self.area,
+            **self._common(wire))
         if self.raised_at:
             snap.original_raise_time.FromDatetime(self.raised_at)
         if self.changed_at:
             snap.last_transition_time.FromDatetime(self.changed_at)
         return snap
 
-    def transition(self, kind: pb.AlarmTransitionKind) -> pb.OnAlarmTransitionEvent:
-        event = pb.OnAlarmTransitionEvent(transition_kind=kind, condition_state=self.state,
-                                          **self._common())
+    def transition(self, wire: Wire, kind: str) -> pb.OnAlarmTransitionEvent:
+        event = wire.pb.OnAlarmTransitionEvent(
+            transition_kind=wire.number("AlarmTransitionKind", kind),
+            condition_state=wire.number("AlarmConditionState", self.state),
+            **self._common(wire))
         if self.raised_at:
             event.original_raise_time.FromDatetime(self.raised_at)
         if self.changed_at:
@@ -94,12 +102,14 @@ class Alarm:
         return event
 
 
-TransitionListener = Callable[[Alarm, pb.OnAlarmTransitionEvent], None]
+TransitionListener = Callable[[Alarm, "pb.OnAlarmTransitionEvent"], None]
 
 
 class AlarmManager:
-    def __init__(self, galaxy: Galaxy) -> None:
+    def __init__(self, galaxy: Galaxy, wire: Wire) -> None:
         self.galaxy = galaxy
+        self.wire = wire
+        self._pb = wire.pb
         self.started = utc_now()
         self.degraded = False  # the alarm provider's health (control.set_alarm_provider)
         self.degraded_reason = ""
@@ -139,16 +149,15 @@ class AlarmManager:
         if in_alarm and state == CLEARED:
             alarm.raised_at = utc_now()
             alarm.operator_user = alarm.operator_comment = ""
-            self._move(alarm, ACTIVE, pb.ALARM_TRANSITION_KIND_RAISE)
+            self._move(alarm, ACTIVE, RAISE)
         elif in_alarm and state == RETURNED_UNACKED:
-            self._move(alarm, ACTIVE, pb.ALARM_TRANSITION_KIND_RETRIGGER)
+            self._move(alarm, ACTIVE, RETRIGGER)
         elif not in_alarm and state == ACTIVE:
-            self._move(alarm, RETURNED_UNACKED, pb.ALARM_TRANSITION_KIND_CLEAR)
+            self._move(alarm, RETURNED_UNACKED, CLEAR)
         elif not in_alarm and state == ACTIVE_ACKED:
-            self._move(alarm, CLEARED, pb.ALARM_TRANSITION_KIND_CLEAR)
+            self._move(alarm, CLEARED, CLEAR)
 
-    def _move(self, alarm: Alarm, state: pb.AlarmConditionState,
-              kind: pb.AlarmTransitionKind) -> None:
+    def _move(self, alarm: Alarm, state: str, kind: str) -> None:
         alarm.state = state
         alarm.changed_at = utc_now()
         flag = alarm.definition.attr
@@ -156,10 +165,10 @@ class AlarmManager:
             active = state in (ACTIVE, ACTIVE_ACKED)
             if flag.value != active:
                 self.galaxy.set(flag, active)
-        event = alarm.transition(kind)
+        event = alarm.transition(self.wire, kind)
         for listener in self.listeners:
             listener(alarm, event)
-        message = pb.AlarmFeedMessage(transition=event)
+        message = self._pb.AlarmFeedMessage(transition=event)
         for prefix, queue in list(self._feeds):
             if alarm.matches(prefix):
                 self._offer(queue, message)
@@ -175,7 +184,7 @@ class AlarmManager:
             return ACK_OK
         alarm.operator_user, alarm.operator_comment = operator, comment
         target = ACTIVE_ACKED if alarm.state == ACTIVE else CLEARED
-        self._move(alarm, target, pb.ALARM_TRANSITION_KIND_ACKNOWLEDGE)
+        self._move(alarm, target, ACKNOWLEDGE)
         return ACK_OK
 
     # -- reading
@@ -183,11 +192,12 @@ class AlarmManager:
         return [a for a in self.alarms if a.state != CLEARED and a.matches(prefix)]
 
     def snapshots(self, prefix: str = "") -> list[pb.ActiveAlarmSnapshot]:
-        return [a.snapshot() for a in self.active(prefix)]
+        return [a.snapshot(self.wire) for a in self.active(prefix)]
 
     def provider_status(self) -> pb.AlarmProviderStatus:
-        status = pb.AlarmProviderStatus(mode=pb.ALARM_PROVIDER_MODE_ALARMMGR,
-                                        degraded=self.degraded, reason=self.degraded_reason)
+        status = self._pb.AlarmProviderStatus(
+            mode=self._pb.ALARM_PROVIDER_MODE_ALARMMGR, degraded=self.degraded,
+            reason=self.degraded_reason)
         status.since.FromDatetime(self.provider_since)
         return status
 
@@ -195,17 +205,18 @@ class AlarmManager:
         """A change of the provider's health: `since` restarts and every feed is told."""
         self.degraded, self.degraded_reason = degraded, reason if degraded else ""
         self.provider_since = utc_now()
-        message = pb.AlarmFeedMessage(provider_status=self.provider_status())
+        message = self._pb.AlarmFeedMessage(provider_status=self.provider_status())
         for _, queue in list(self._feeds):
             self._offer(queue, message)
 
     def subscribe(self, prefix: str) -> asyncio.Queue[pb.AlarmFeedMessage | None]:
         """A feed queue: snapshot, snapshot_complete, provider_status already in it."""
         queue: asyncio.Queue[pb.AlarmFeedMessage | None] = asyncio.Queue()
+        feed = self._pb.AlarmFeedMessage
         for snap in self.snapshots(prefix):
-            queue.put_nowait(pb.AlarmFeedMessage(active_alarm=snap))
-        queue.put_nowait(pb.AlarmFeedMessage(snapshot_complete=pb.SnapshotComplete()))
-        queue.put_nowait(pb.AlarmFeedMessage(provider_status=self.provider_status()))
+            queue.put_nowait(feed(active_alarm=snap))
+        queue.put_nowait(feed(snapshot_complete=self._pb.SnapshotComplete()))
+        queue.put_nowait(feed(provider_status=self.provider_status()))
         self._feeds.append((prefix, queue))
         return queue
 

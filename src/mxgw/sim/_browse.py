@@ -15,12 +15,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from mxgw._proto import galaxy_pb2 as gpb
+from typing import TYPE_CHECKING, Any
 
 from ._galaxy import Galaxy, GObject
 from ._rpc import invalid, not_found
+
+if TYPE_CHECKING:
+    from mxgw._proto import galaxy_pb2 as gpb
 
 DISCOVER_PAGE, BROWSE_PAGE, MAX_PAGE = 1000, 500, 5000
 
@@ -130,8 +131,9 @@ class Page:
     sequence: int
     with_attributes: bool
 
-    def messages(self) -> list[gpb.GalaxyObject]:
-        return [to_message(o, self.with_attributes) for o in self.objects]
+    def messages(self, messages: Any) -> list[gpb.GalaxyObject]:
+        """The page's objects as `messages.GalaxyObject` (the contract's galaxy_pb2)."""
+        return [to_message(messages, o, self.with_attributes) for o in self.objects]
 
 
 def paginate(request: Any, candidates: Iterable[GObject], default_size: int, sequence: int
@@ -147,8 +149,8 @@ def paginate(request: Any, candidates: Iterable[GObject], default_size: int, seq
                 len(matches), sequence, keep.attributes)
 
 
-def to_message(obj: GObject, with_attributes: bool) -> gpb.GalaxyObject:
-    message = gpb.GalaxyObject(
+def to_message(messages: Any, obj: GObject, with_attributes: bool) -> gpb.GalaxyObject:
+    message = messages.GalaxyObject(
         gobject_id=obj.gobject_id, tag_name=obj.tag_name, contained_name=obj.tag_name,
         browse_name=obj.tag_name, parent_gobject_id=obj.parent_id, is_area=obj.is_area,
         category_id=obj.category_id, template_chain=obj.template_chain,

@@ -2,9 +2,11 @@
 logging, error mapping.
 
 Servicers describe their rpcs as `Rpc` entries; `generic_handler` wraps each one so that
-state objects can simply raise `RpcError` and never touch the gRPC context. The wrappers
-serialize replies themselves, so that a message over the limit ends the call as the real
-gateway ends it (see `_limits`), not with grpc's own wording.
+state objects can simply raise `RpcError` and never touch the gRPC context. The methods
+served, and the class each request is parsed with, come from the contract's service
+descriptor (`mxgw sim --contract`). The wrappers serialize replies themselves, so that a
+message over the limit ends the call as the real gateway ends it (see `_limits`), not with
+grpc's own wording.
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
+from google.protobuf import message_factory
 
 from ._auth import AuthError, KeyStore
 from ._faults import Faults
 from ._limits import checked
 from ._rpc import RpcError
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import ServiceDescriptor
 
 log = logging.getLogger("mxgw.sim")
 Scope = str | Callable[[Any], str]
@@ -32,10 +38,9 @@ Scope = str | Callable[[Any], str]
 class Rpc:
     name: str
     handler: Callable[..., Any]  # async fn(request, context) or async generator
-    request_type: Any
     scope: Scope
     streaming: bool = False
-    serializer: Callable[[Any], bytes] | None = None  # None: the handler yields bytes
+    raw: bool = False  # the handler yields bytes, not messages (the event stream)
     own_latency: bool = False  # the handler applies latency itself (Invoke: while pending)
 
 
@@ -86,12 +91,12 @@ def _log(rpc: Rpc, request: Any, started: float, outcome: str) -> None:
         log.info("%s %s -> %s (%.1f ms)", rpc.name, _describe(request), outcome, took)
 
 
-def _identity(message: bytes) -> bytes:
-    return message
+def _serialize(message: Any) -> bytes:
+    return message.SerializeToString()
 
 
 def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[bytes]]:
-    serialize = rpc.serializer or _identity
+    serialize = _serialize
 
     async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
         started = time.perf_counter()
@@ -108,7 +113,7 @@ def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[bytes]]
 
 
 def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]:
-    serialize = rpc.serializer
+    serialize = None if rpc.raw else _serialize
 
     # A coroutine that writes, rather than a generator that re-yields: one layer less per
     # message on the event path.
@@ -137,14 +142,21 @@ def _wrap_stream(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[None]]
     return handle
 
 
-def generic_handler(service: str, rpcs: list[Rpc], calls: CallContext
+def generic_handler(service: ServiceDescriptor, rpcs: list[Rpc], calls: CallContext
                     ) -> grpc.GenericRpcHandler:
+    """The contract's methods of `service`, each served by the `Rpc` of its name (the
+    contract was checked to have them all, with the shapes these have)."""
+    by_name = {rpc.name: rpc for rpc in rpcs}
     handlers: dict[str, grpc.RpcMethodHandler[Any, bytes]] = {}
-    for rpc in rpcs:
+    for method in service.methods:
+        rpc = by_name.get(method.name)
+        if rpc is None:
+            continue  # a method the simulator does not serve: UNIMPLEMENTED
+        parse = message_factory.GetMessageClass(method.input_type).FromString
         if rpc.streaming:
             handlers[rpc.name] = grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(calls, rpc), rpc.request_type.FromString)
+                _wrap_stream(calls, rpc), parse)
         else:
             handlers[rpc.name] = grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(calls, rpc), rpc.request_type.FromString)
-    return grpc.method_handlers_generic_handler(service, handlers)
+                _wrap_unary(calls, rpc), parse)
+    return grpc.method_handlers_generic_handler(service.full_name, handlers)

@@ -9,70 +9,62 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mxgw._proto import gateway_pb2 as pb
-
-from . import _events
 from ._alarms import AlarmManager
 from ._auth import EVENTS_READ, INVOKE_READ, INVOKE_SECURE, INVOKE_WRITE
+from ._events import WRITE_COMPLETE
 from ._galaxy import parse_address
 from ._limits import Budget
 from ._reads import read_bulk
 from ._rpc import invalid
 from ._sessions import Item, Server, Session
-from ._status import E_ACCESSDENIED, E_INVALIDARG, mx_failure, ok, ok_status
+from ._status import E_ACCESSDENIED, E_INVALIDARG
 from ._users import Users
 from ._writes import WriteRequest, check_write
 
-K = pb.MxCommandKind
-# Command kind -> (payload field, scope). Kinds not listed need `admin` (fail closed).
-COMMANDS: dict[int, tuple[str, str]] = {
-    K.MX_COMMAND_KIND_REGISTER: ("register_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_UNREGISTER: ("unregister_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_ADD_ITEM: ("add_item_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_ADD_ITEM2: ("add_item2_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_REMOVE_ITEM: ("remove_item_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_ADVISE: ("advise_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_ADVISE_SUPERVISORY: ("advise_supervisory_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_UN_ADVISE: ("un_advise_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_WRITE: ("write_command", INVOKE_WRITE),
-    K.MX_COMMAND_KIND_WRITE2: ("write2_command", INVOKE_WRITE),
-    K.MX_COMMAND_KIND_WRITE_SECURED: ("write_secured_command", INVOKE_SECURE),
-    K.MX_COMMAND_KIND_WRITE_SECURED2: ("write_secured2_command", INVOKE_SECURE),
-    K.MX_COMMAND_KIND_AUTHENTICATE_USER: ("authenticate_user_command", INVOKE_SECURE),
-    K.MX_COMMAND_KIND_ARCHESTRA_USER_TO_ID: ("archestra_user_to_id_command", INVOKE_SECURE),
-    K.MX_COMMAND_KIND_SUSPEND: ("suspend_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_ACTIVATE: ("activate_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_DRAIN_EVENTS: ("drain_events_command", EVENTS_READ),
-    K.MX_COMMAND_KIND_ADD_ITEM_BULK: ("add_item_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_ADVISE_ITEM_BULK: ("advise_item_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_REMOVE_ITEM_BULK: ("remove_item_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_UN_ADVISE_ITEM_BULK: ("un_advise_item_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_SUBSCRIBE_BULK: ("subscribe_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_UNSUBSCRIBE_BULK: ("unsubscribe_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_SUBSCRIBE_ALARMS: ("subscribe_alarms_command", EVENTS_READ),
-    K.MX_COMMAND_KIND_UNSUBSCRIBE_ALARMS: ("unsubscribe_alarms_command", EVENTS_READ),
-    K.MX_COMMAND_KIND_ACKNOWLEDGE_ALARM: ("acknowledge_alarm_command", INVOKE_WRITE),
-    K.MX_COMMAND_KIND_QUERY_ACTIVE_ALARMS: ("query_active_alarms_command", EVENTS_READ),
-    K.MX_COMMAND_KIND_ACKNOWLEDGE_ALARM_BY_NAME: ("acknowledge_alarm_by_name_command",
-                                                  INVOKE_WRITE),
-    K.MX_COMMAND_KIND_READ_BULK: ("read_bulk_command", INVOKE_READ),
-    K.MX_COMMAND_KIND_WRITE_BULK: ("write_bulk_command", INVOKE_WRITE),
-    K.MX_COMMAND_KIND_WRITE2_BULK: ("write2_bulk_command", INVOKE_WRITE),
-    K.MX_COMMAND_KIND_WRITE_SECURED_BULK: ("write_secured_bulk_command", INVOKE_SECURE),
-    K.MX_COMMAND_KIND_WRITE_SECURED2_BULK: ("write_secured2_bulk_command", INVOKE_SECURE),
+if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
+
+    from ._wire import Wire
+
+# Command kind (MxCommandKind without its prefix) -> (payload field, scope). Kinds not
+# listed need `admin` (fail closed).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "REGISTER": ("register_command", INVOKE_READ),
+    "UNREGISTER": ("unregister_command", INVOKE_READ),
+    "ADD_ITEM": ("add_item_command", INVOKE_READ),
+    "ADD_ITEM2": ("add_item2_command", INVOKE_READ),
+    "REMOVE_ITEM": ("remove_item_command", INVOKE_READ),
+    "ADVISE": ("advise_command", INVOKE_READ),
+    "ADVISE_SUPERVISORY": ("advise_supervisory_command", INVOKE_READ),
+    "UN_ADVISE": ("un_advise_command", INVOKE_READ),
+    "WRITE": ("write_command", INVOKE_WRITE),
+    "WRITE2": ("write2_command", INVOKE_WRITE),
+    "WRITE_SECURED": ("write_secured_command", INVOKE_SECURE),
+    "WRITE_SECURED2": ("write_secured2_command", INVOKE_SECURE),
+    "AUTHENTICATE_USER": ("authenticate_user_command", INVOKE_SECURE),
+    "ARCHESTRA_USER_TO_ID": ("archestra_user_to_id_command", INVOKE_SECURE),
+    "SUSPEND": ("suspend_command", INVOKE_READ),
+    "ACTIVATE": ("activate_command", INVOKE_READ),
+    "DRAIN_EVENTS": ("drain_events_command", EVENTS_READ),
+    "ADD_ITEM_BULK": ("add_item_bulk_command", INVOKE_READ),
+    "ADVISE_ITEM_BULK": ("advise_item_bulk_command", INVOKE_READ),
+    "REMOVE_ITEM_BULK": ("remove_item_bulk_command", INVOKE_READ),
+    "UN_ADVISE_ITEM_BULK": ("un_advise_item_bulk_command", INVOKE_READ),
+    "SUBSCRIBE_BULK": ("subscribe_bulk_command", INVOKE_READ),
+    "UNSUBSCRIBE_BULK": ("unsubscribe_bulk_command", INVOKE_READ),
+    "SUBSCRIBE_ALARMS": ("subscribe_alarms_command", EVENTS_READ),
+    "UNSUBSCRIBE_ALARMS": ("unsubscribe_alarms_command", EVENTS_READ),
+    "ACKNOWLEDGE_ALARM": ("acknowledge_alarm_command", INVOKE_WRITE),
+    "QUERY_ACTIVE_ALARMS": ("query_active_alarms_command", EVENTS_READ),
+    "ACKNOWLEDGE_ALARM_BY_NAME": ("acknowledge_alarm_by_name_command", INVOKE_WRITE),
+    "READ_BULK": ("read_bulk_command", INVOKE_READ),
+    "WRITE_BULK": ("write_bulk_command", INVOKE_WRITE),
+    "WRITE2_BULK": ("write2_bulk_command", INVOKE_WRITE),
+    "WRITE_SECURED_BULK": ("write_secured_bulk_command", INVOKE_SECURE),
+    "WRITE_SECURED2_BULK": ("write_secured2_bulk_command", INVOKE_SECURE),
 }
-
-
-def command_scope(command: pb.MxCommand) -> str:
-    """The scope a command needs; a kind that does not match its payload is malformed."""
-    entry = COMMANDS.get(command.kind)
-    if entry is None:
-        raise invalid(f"unsupported command kind {command.kind}")
-    if command.WhichOneof("payload") != entry[0]:
-        raise invalid(f"command kind {K.Name(command.kind)} needs payload {entry[0]}")
-    return entry[1]
 
 
 class _Failure(Exception):
@@ -86,21 +78,39 @@ class _Failure(Exception):
 class CommandRunner:
     """Runs commands against one session's state."""
 
-    def __init__(self, users: Users, alarms: AlarmManager) -> None:
+    def __init__(self, users: Users, alarms: AlarmManager, wire: Wire) -> None:
         self.users = users
         self.alarms = alarms
+        self.wire = wire
+        self._pb = wire.pb
+        self._status = wire.status
+        kinds = wire.pb.MxCommandKind
+        # The contract's kind numbers -> (kind name, payload field, scope).
+        self._kinds = {kinds.Value(f"MX_COMMAND_KIND_{name}"): (name, *entry)
+                       for name, entry in COMMANDS.items()}
+
+    def scope(self, command: pb.MxCommand) -> str:
+        """The scope a command needs; a kind that does not match its payload is
+        malformed."""
+        entry = self._kinds.get(command.kind)
+        if entry is None:
+            raise invalid(f"unsupported command kind {command.kind}")
+        name, field, scope = entry
+        if command.WhichOneof("payload") != field:
+            raise invalid(f"command kind MX_COMMAND_KIND_{name} needs payload {field}")
+        return scope
 
     def run(self, session: Session, command: pb.MxCommand) -> pb.MxCommandReply:
-        field = COMMANDS[command.kind][0]
+        field = self._kinds[command.kind][1]
         payload = getattr(command, field)
-        reply = pb.MxCommandReply(session_id=session.session_id, kind=command.kind)
+        reply = self._pb.MxCommandReply(session_id=session.session_id, kind=command.kind)
         handler: Callable[[Session, Any, pb.MxCommandReply], None] = getattr(
             self, "_" + field.removesuffix("_command"))
         try:
             handler(session, payload, reply)
         except _Failure as failure:  # the payload keeps what the command filled (native_status)
-            return mx_failure(reply, failure.hresult, str(failure))
-        return ok(reply)
+            return self._status.mx_failure(reply, failure.hresult, str(failure))
+        return self._status.ok(reply)
 
     # -- lookups
     @staticmethod
@@ -154,7 +164,7 @@ class CommandRunner:
 
     def _suspend(self, s: Session, p: pb.SuspendCommand, r: pb.MxCommandReply) -> None:
         self._item(s, p.server_handle, p.item_handle).suspended = True
-        r.suspend.status.CopyFrom(ok_status())
+        r.suspend.status.CopyFrom(self._status.ok_status())
 
     def _activate(self, s: Session, p: pb.ActivateCommand, r: pb.MxCommandReply) -> None:
         item = self._item(s, p.server_handle, p.item_handle)
@@ -162,13 +172,13 @@ class CommandRunner:
             item.suspended = False
             if item.advised:
                 s.push_data_change(item)
-        r.activate.status.CopyFrom(ok_status())
+        r.activate.status.CopyFrom(self._status.ok_status())
 
     def _drain_events(self, s: Session, p: pb.DrainEventsCommand, r: pb.MxCommandReply) -> None:
         if p.max_events < 0:
             raise invalid("max_events must be >= 0")
         events = s.take(p.max_events, Budget())
-        r.drain_events.events.extend(pb.MxEvent.FromString(e) for e in events)
+        r.drain_events.events.extend(s.events.decode(e) for e in events)
 
     # -- writes and users
     def _write_one(self, s: Session, server_handle: int, req: WriteRequest) -> None:
@@ -181,8 +191,7 @@ class CommandRunner:
 
     def _complete_write(self, s: Session, item: Item, req: WriteRequest) -> None:
         status, apply = check_write(item, req, self.users, s)
-        s.push(pb.MX_EVENT_FAMILY_ON_WRITE_COMPLETE,
-               item.handle_bytes + _events.write_complete_fragment(status, 0))
+        s.push(WRITE_COMPLETE, item.handle_bytes + s.events.write_complete_fragment(status, 0))
         if apply is not None:
             apply()
 
@@ -251,7 +260,7 @@ class CommandRunner:
     # -- bulk commands (in input order, failures per item)
     def _results(self, s: Session, server_handle: int, keys: list[Any],
                  one: Callable[[Any], Item]) -> pb.BulkSubscribeReply:
-        reply = pb.BulkSubscribeReply()
+        reply = self._pb.BulkSubscribeReply()
         self._server(s, server_handle)
         for key in keys:
             result = reply.results.add(server_handle=server_handle)

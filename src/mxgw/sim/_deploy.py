@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-
-from mxgw._proto import galaxy_pb2 as gpb
+from typing import TYPE_CHECKING, Any
 
 from ._values import utc_now
+
+if TYPE_CHECKING:
+    from mxgw._proto import galaxy_pb2 as gpb
 
 _WATCHER_BACKLOG = 256
 
 
 class DeployState:
-    def __init__(self) -> None:
+    def __init__(self, messages: Any) -> None:
+        self._gpb = messages  # the contract's galaxy_pb2
         self.deploy_time: datetime = utc_now()
         self.sequence = 1  # DeployEvent.sequence and the cache sequence move together
         self._watchers: list[asyncio.Queue[gpb.DeployEvent | None]] = []
 
     def event(self) -> gpb.DeployEvent:
-        event = gpb.DeployEvent(sequence=self.sequence)
+        event = self._gpb.DeployEvent(sequence=self.sequence)
         event.time_of_last_deploy.FromDatetime(self.deploy_time)
         event.observed_at.FromDatetime(utc_now())
         return event

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mxgw._rpc._contract import Contract
 
 MAX_LEASE_SECONDS = 365 * 24 * 3600.0  # as the client's longest requested lease
 
@@ -36,6 +41,10 @@ class SimOptions:
     max_pending_commands: int = 128
     deploy_period: float | None = None
     verbose: bool = False
+    reflection: bool = True  # serve gRPC server reflection (v1 and v1alpha)
+    # The contract it speaks: None for the built-in one, else a descriptor set file (as
+    # `protoc --include_imports --descriptor_set_out` writes it) or a loaded mxgw.Contract.
+    contract: str | os.PathLike[str] | Contract | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mxgw._proto import gateway_pb2 as pb
-
-from ._events import value_of
 from ._galaxy import parse_address
 from ._limits import Budget
-from ._status import INVALID_REFERENCE, failure_status
+from ._status import INVALID_REFERENCE
 
 if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
+
     from ._sessions import Server, Session
 
 
@@ -26,14 +25,16 @@ def read_bulk(session: Session, server: Server, tags: list[str]) -> list[pb.Bulk
     advised = {
         item.address.text.lower(): item for item in server.items.values() if item.advised
     }
+    wire = session.manager.wire
+    result_class, status = wire.pb.BulkReadResult, wire.status
     results = []
     budget = Budget()
     for tag in tags:
-        result = pb.BulkReadResult(server_handle=server.handle, tag_address=tag)
+        result = result_class(server_handle=server.handle, tag_address=tag)
         address = parse_address(tag)
         if address is None:
             result.error_message = f"invalid tag address syntax: {tag!r}"
-            result.statuses.append(failure_status(INVALID_REFERENCE))
+            result.statuses.append(status.failure_status(INVALID_REFERENCE))
             budget.add(result.ByteSize())
             results.append(result)
             continue
@@ -42,13 +43,13 @@ def read_bulk(session: Session, server: Server, tags: list[str]) -> list[pb.Bulk
         if item is not None:
             result.was_cached = True
             result.item_handle = item.handle
-        value, quality, statuses = value_of(attr, address.index)
+        value, quality, statuses = wire.events.value_of(attr, address.index)
         result.value.CopyFrom(value)
         result.quality = quality
         result.statuses.extend(statuses)
         if attr is not None:
             result.source_timestamp.FromDatetime(attr.timestamp)
-        result.was_successful = all(st.category == pb.MX_STATUS_CATEGORY_OK for st in statuses)
+        result.was_successful = all(st.category == status.ok_category for st in statuses)
         if not result.was_successful:
             result.error_message = statuses[0].diagnostic_text if statuses else "bad quality"
         budget.add(result.ByteSize())

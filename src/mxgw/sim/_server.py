@@ -26,6 +26,7 @@ from ._servicer_gateway import SERVICE as GATEWAY_SERVICE
 from ._servicer_gateway import GatewayServicer
 from ._sessions import SessionManager
 from ._users import Users
+from ._wire import load_wire
 
 
 def _host_port(host: str, port: int) -> str:
@@ -44,6 +45,8 @@ class Simulator:
 
     def __init__(self, options: SimOptions) -> None:
         self.options = options
+        # First: a contract that cannot be loaded or lacks a name refuses the start.
+        self.wire = wire = load_wire(options.contract)
         self._clock_offset = 0.0
         self.galaxy = load_galaxy(options)
         self.keys = KeyStore(enabled=options.auth)
@@ -51,14 +54,15 @@ class Simulator:
         self.read_only_api_key = self.keys.make_key(READ_ONLY_SCOPES)
         self.users = Users()
         self.faults = Faults()
-        self.alarms = AlarmManager(self.galaxy)
-        self.sessions = SessionManager(options, self.galaxy, self.clock)
+        self.alarms = AlarmManager(self.galaxy, wire)
+        self.sessions = SessionManager(options, self.galaxy, self.clock, wire)
         self.alarms.listeners.append(self.sessions.on_alarm)
-        self.deploys = DeployState()
+        self.deploys = DeployState(wire.gpb)
         self.calls = CallContext(self.keys, self.faults)
-        self.gateway = GatewayServicer(self.sessions, CommandRunner(self.users, self.alarms),
-                                       self.alarms, self.faults)
-        self.galaxy_service = GalaxyServicer(self.galaxy, self.deploys)
+        self.gateway = GatewayServicer(
+            self.sessions, CommandRunner(self.users, self.alarms, wire), self.alarms,
+            self.faults, wire)
+        self.galaxy_service = GalaxyServicer(self.galaxy, self.deploys, wire)
         self.port = 0
         self.ca_pem: bytes | None = None
         self._server: grpc.aio.Server | None = None
@@ -91,10 +95,17 @@ class Simulator:
             ("grpc.http2.min_recv_ping_interval_without_data_ms", 1000),
             ("grpc.keepalive_permit_without_calls", 1),
         ])
+        wire = self.wire
         server.add_generic_rpc_handlers((
-            generic_handler(GATEWAY_SERVICE, self.gateway.rpcs(), self.calls),
-            generic_handler(GALAXY_SERVICE, self.galaxy_service.rpcs(), self.calls),
+            generic_handler(wire.service(GATEWAY_SERVICE), self.gateway.rpcs(), self.calls),
+            generic_handler(wire.service(GALAXY_SERVICE), self.galaxy_service.rpcs(),
+                            self.calls),
         ))
+        if self.options.reflection:
+            from ._reflection import reflection_handlers
+
+            server.add_generic_rpc_handlers(reflection_handlers(
+                (GATEWAY_SERVICE, GALAXY_SERVICE), wire.pool))
         address = _host_port(self.options.host, self.options.port)
         try:
             if self.options.tls:

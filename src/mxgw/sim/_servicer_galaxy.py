@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
-
-from mxgw._proto import galaxy_pb2 as gpb
 
 from ._auth import METADATA_READ
 from ._browse import BROWSE_PAGE, DISCOVER_PAGE, Tree, paginate
@@ -16,12 +14,18 @@ from ._deploy import DeployState
 from ._galaxy import Galaxy, GObject
 from ._rpc import RpcError, invalid
 
+if TYPE_CHECKING:
+    from mxgw._proto import galaxy_pb2 as gpb
+
+    from ._wire import Wire
+
 SERVICE = "galaxy_repository.v1.GalaxyRepository"
 HEALTHY = "Galaxy Repository cache is healthy"
 
 
 class GalaxyServicer:
-    def __init__(self, galaxy: Galaxy, deploys: DeployState) -> None:
+    def __init__(self, galaxy: Galaxy, deploys: DeployState, wire: Wire) -> None:
+        self.gpb = wire.gpb
         self.tree = Tree(galaxy)
         self.deploys = deploys
         # What TestConnection answers (control.set_galaxy_connection).
@@ -29,16 +33,11 @@ class GalaxyServicer:
 
     def rpcs(self) -> list[Rpc]:
         return [
-            Rpc("TestConnection", self.test_connection, gpb.TestConnectionRequest,
-                METADATA_READ, serializer=gpb.TestConnectionReply.SerializeToString),
-            Rpc("GetLastDeployTime", self.get_last_deploy_time, gpb.GetLastDeployTimeRequest,
-                METADATA_READ, serializer=gpb.GetLastDeployTimeReply.SerializeToString),
-            Rpc("DiscoverHierarchy", self.discover_hierarchy, gpb.DiscoverHierarchyRequest,
-                METADATA_READ, serializer=gpb.DiscoverHierarchyReply.SerializeToString),
-            Rpc("WatchDeployEvents", self.watch_deploy_events, gpb.WatchDeployEventsRequest,
-                METADATA_READ, streaming=True, serializer=gpb.DeployEvent.SerializeToString),
-            Rpc("BrowseChildren", self.browse_children, gpb.BrowseChildrenRequest,
-                METADATA_READ, serializer=gpb.BrowseChildrenReply.SerializeToString),
+            Rpc("TestConnection", self.test_connection, METADATA_READ),
+            Rpc("GetLastDeployTime", self.get_last_deploy_time, METADATA_READ),
+            Rpc("DiscoverHierarchy", self.discover_hierarchy, METADATA_READ),
+            Rpc("WatchDeployEvents", self.watch_deploy_events, METADATA_READ, streaming=True),
+            Rpc("BrowseChildren", self.browse_children, METADATA_READ),
         ]
 
     def _locate(self, request: Any, which: str) -> GObject:
@@ -52,11 +51,11 @@ class GalaxyServicer:
 
     async def test_connection(self, request: Any, context: Any) -> gpb.TestConnectionReply:
         ok, message = self.connection
-        return gpb.TestConnectionReply(ok=ok, message=message)
+        return self.gpb.TestConnectionReply(ok=ok, message=message)
 
     async def get_last_deploy_time(self, request: Any, context: Any
                                    ) -> gpb.GetLastDeployTimeReply:
-        reply = gpb.GetLastDeployTimeReply(cache_state="Healthy")
+        reply = self.gpb.GetLastDeployTimeReply(cache_state="Healthy")
         reply.time_of_last_deploy.FromDatetime(self.deploys.deploy_time)
         return reply
 
@@ -69,8 +68,8 @@ class GalaxyServicer:
             raise invalid("max_depth must not be negative")
         page = paginate(request, self.tree.walk(root, max_depth), DISCOVER_PAGE,
                         self.deploys.sequence)
-        return gpb.DiscoverHierarchyReply(
-            objects=page.messages(), next_page_token=page.next_token,
+        return self.gpb.DiscoverHierarchyReply(
+            objects=page.messages(self.gpb), next_page_token=page.next_token,
             total_object_count=page.total, cache_sequence=page.sequence)
 
     async def browse_children(self, request: gpb.BrowseChildrenRequest, context: Any
@@ -79,8 +78,8 @@ class GalaxyServicer:
         parent_id = self._locate(request, which).gobject_id if which is not None else 0
         page = paginate(request, self.tree.children.get(parent_id, []), BROWSE_PAGE,
                         self.deploys.sequence)
-        return gpb.BrowseChildrenReply(
-            children=page.messages(), next_page_token=page.next_token,
+        return self.gpb.BrowseChildrenReply(
+            children=page.messages(self.gpb), next_page_token=page.next_token,
             child_has_children=[bool(self.tree.children.get(o.gobject_id))
                                 for o in page.objects],
             cache_sequence=page.sequence)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
-
-from mxgw._proto import gateway_pb2 as pb
 
 from ._alarms import ACK_OK, AlarmManager
 from ._auth import EVENTS_READ, INVOKE_WRITE, SESSION_CLOSE, SESSION_OPEN
 from ._calls import Rpc
-from ._commands import CommandRunner, command_scope
+from ._commands import CommandRunner
 from ._faults import Faults
+from ._options import MAX_LEASE_SECONDS
 from ._rpc import RpcError, invalid
-from ._sessions import READY, SessionManager
+from ._sessions import FAULTED, READY, SessionManager
 from ._status import E_INVALIDARG
 from ._values import utc_now
+
+if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
+
+    from ._wire import Wire
 
 SERVICE = "mxaccess_gateway.v1.MxAccessGateway"
 GATEWAY_PROTOCOL_VERSION = 1
@@ -27,52 +31,51 @@ CAPABILITIES = ["bulk", "read-bulk", "write-secured", "alarms", "event-replay"]
 _STREAM_BATCH = 512
 
 
-def _invoke_scope(request: pb.MxCommandRequest) -> str:
-    if not request.HasField("command"):
-        raise invalid("command is required")
-    return command_scope(request.command)
-
-
 class GatewayServicer:
     def __init__(self, sessions: SessionManager, runner: CommandRunner, alarms: AlarmManager,
-                 faults: Faults) -> None:
+                 faults: Faults, wire: Wire) -> None:
         self.sessions = sessions
         self.runner = runner
         self.alarms = alarms
         self.faults = faults
+        self.wire = wire
+        self.pb = wire.pb
+        self._ok = wire.pb.PROTOCOL_STATUS_CODE_OK
 
     def rpcs(self) -> list[Rpc]:
         return [
-            Rpc("OpenSession", self.open_session, pb.OpenSessionRequest, SESSION_OPEN,
-                serializer=pb.OpenSessionReply.SerializeToString),
-            Rpc("CloseSession", self.close_session, pb.CloseSessionRequest, SESSION_CLOSE,
-                serializer=pb.CloseSessionReply.SerializeToString),
-            Rpc("Invoke", self.invoke, pb.MxCommandRequest, _invoke_scope,
-                serializer=pb.MxCommandReply.SerializeToString, own_latency=True),
-            Rpc("StreamEvents", self.stream_events, pb.StreamEventsRequest, EVENTS_READ,
-                streaming=True),  # yields prebuilt bytes (see _events)
-            Rpc("AcknowledgeAlarm", self.acknowledge_alarm, pb.AcknowledgeAlarmRequest,
-                INVOKE_WRITE, serializer=pb.AcknowledgeAlarmReply.SerializeToString),
-            Rpc("StreamAlarms", self.stream_alarms, pb.StreamAlarmsRequest, EVENTS_READ,
-                streaming=True, serializer=pb.AlarmFeedMessage.SerializeToString),
-            Rpc("QueryActiveAlarms", self.query_active_alarms, pb.QueryActiveAlarmsRequest,
-                EVENTS_READ, streaming=True,
-                serializer=pb.ActiveAlarmSnapshot.SerializeToString),
+            Rpc("OpenSession", self.open_session, SESSION_OPEN),
+            Rpc("CloseSession", self.close_session, SESSION_CLOSE),
+            Rpc("Invoke", self.invoke, self._invoke_scope, own_latency=True),
+            Rpc("StreamEvents", self.stream_events, EVENTS_READ, streaming=True,
+                raw=True),  # yields prebuilt bytes (see _events)
+            Rpc("AcknowledgeAlarm", self.acknowledge_alarm, INVOKE_WRITE),
+            Rpc("StreamAlarms", self.stream_alarms, EVENTS_READ, streaming=True),
+            Rpc("QueryActiveAlarms", self.query_active_alarms, EVENTS_READ, streaming=True),
         ]
+
+    def _invoke_scope(self, request: pb.MxCommandRequest) -> str:
+        if not request.HasField("command"):
+            raise invalid("command is required")
+        return self.runner.scope(request.command)
 
     async def open_session(self, request: pb.OpenSessionRequest, context: Any
                            ) -> pb.OpenSessionReply:
         lease = None
         if request.HasField("requested_lease"):
-            lease = request.requested_lease.ToTimedelta().total_seconds()
+            # Not ToTimedelta(): a peer may send any int64 of seconds (OverflowError).
+            asked = request.requested_lease
+            lease = asked.seconds + asked.nanos / 1e9
             if lease < 0:
                 raise invalid("requested_lease must not be negative")
+            # Granted, not refused, as leases go: the reply's lease_expires_at says how long.
+            lease = min(lease, MAX_LEASE_SECONDS)
         session = self.sessions.open(request.client_session_name, lease or None)
-        reply = pb.OpenSessionReply(
+        reply = self.pb.OpenSessionReply(
             session_id=session.session_id, backend_name="mxaccess-worker",
             gateway_protocol_version=GATEWAY_PROTOCOL_VERSION,
             worker_protocol_version=WORKER_PROTOCOL_VERSION, capabilities=CAPABILITIES,
-            protocol_status=pb.ProtocolStatus(code=pb.PROTOCOL_STATUS_CODE_OK),
+            protocol_status=self.pb.ProtocolStatus(code=self._ok),
         )
         reply.lease_expires_at.FromDatetime(utc_now() + timedelta(seconds=session.lease))
         return reply
@@ -80,9 +83,9 @@ class GatewayServicer:
     async def close_session(self, request: pb.CloseSessionRequest, context: Any
                             ) -> pb.CloseSessionReply:
         state = self.sessions.close(request.session_id)
-        return pb.CloseSessionReply(
-            session_id=request.session_id, final_state=state,
-            protocol_status=pb.ProtocolStatus(code=pb.PROTOCOL_STATUS_CODE_OK))
+        return self.pb.CloseSessionReply(
+            session_id=request.session_id, final_state=self.wire.number("SessionState", state),
+            protocol_status=self.pb.ProtocolStatus(code=self._ok))
 
     async def invoke(self, request: pb.MxCommandRequest, context: Any) -> pb.MxCommandReply:
         session = self.sessions.get(request.session_id)
@@ -119,7 +122,7 @@ class GatewayServicer:
                     return  # a reconnect took over from this (cancelled) stream
                 if session.dropped:
                     raise RpcError(grpc.StatusCode.UNAVAILABLE, "event stream dropped")
-                if session.state == pb.SESSION_STATE_FAULTED:  # ends at once, queue or not
+                if session.state == FAULTED:  # ends at once, queue or not
                     raise RpcError(session.fault_code, f"session faulted: {session.fault_reason}")
                 if session.queue:
                     # Skip what the client says it has (events it got before a reconnect).
@@ -141,11 +144,11 @@ class GatewayServicer:
             raise invalid("alarm_full_reference is required")
         status = self.alarms.acknowledge(request.alarm_full_reference, request.comment,
                                          request.operator_user)
-        reply = pb.AcknowledgeAlarmReply(native_status=status)
+        reply = self.pb.AcknowledgeAlarmReply(native_status=status)
         if status == ACK_OK:
-            reply.protocol_status.code = pb.PROTOCOL_STATUS_CODE_OK
+            reply.protocol_status.code = self._ok
         else:
-            reply.protocol_status.code = pb.PROTOCOL_STATUS_CODE_MXACCESS_FAILURE
+            reply.protocol_status.code = self.pb.PROTOCOL_STATUS_CODE_MXACCESS_FAILURE
             reply.protocol_status.message = reply.diagnostic_message = (
                 f"no active alarm {request.alarm_full_reference!r}")
             reply.hresult = E_INVALIDARG

@@ -13,20 +13,24 @@ import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 
-from mxgw._proto import gateway_pb2 as pb
-
-from . import _events
 from ._alarms import Alarm
+from ._events import ALARM_TRANSITION, DATA_CHANGE, FAMILIES, varint
 from ._galaxy import Address, Attribute, Galaxy
 from ._limits import Budget
 from ._options import SimOptions
 from ._rpc import RpcError, invalid, not_found
 
-READY, CLOSED, FAULTED = pb.SESSION_STATE_READY, pb.SESSION_STATE_CLOSED, pb.SESSION_STATE_FAULTED
+if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
+
+    from ._wire import Wire
+
+# Session states, by their SessionState names (the contract's numbers are the servicer's).
+READY, CLOSED, FAULTED = "READY", "CLOSED", "FAULTED"
 _TOMBSTONES = 4096  # closed session ids remembered, so CloseSession stays idempotent
 TAKEOVER_GRACE = 1.0  # seconds a new event subscriber waits for the attached one to end
 
@@ -105,11 +109,10 @@ class Session:
         self.ring: deque[tuple[int, float, bytes]] = deque(maxlen=manager.options.replay_ring)
         self._clock = manager.clock
         self._queue_limit = manager.options.event_queue_limit
-        self._prefix = {
-            family: _events.session_prefix(session_id, family)
-            for family in (pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, pb.MX_EVENT_FAMILY_ON_WRITE_COMPLETE,
-                           pb.MX_EVENT_FAMILY_ON_ALARM_TRANSITION)
-        }
+        self.events = events = manager.wire.events
+        # Each family's prefix with the sequence's key: an event is prefix, number, body.
+        self._prefix = {family: events.session_prefix(session_id, family) + events.sequence_tag
+                        for family in FAMILIES}
 
     @property
     def subscribed(self) -> bool:
@@ -194,7 +197,7 @@ class Session:
     def add_item(self, server: Server, address: Address, context: str = "") -> Item:
         handle = server.item_handles.take()
         item = Item(self, server.handle, handle, address, context,
-                    handle_bytes=_events.handles(server.handle, handle))
+                    handle_bytes=self.events.handles(server.handle, handle))
         server.items[handle] = item
         return item
 
@@ -225,16 +228,16 @@ class Session:
     def push_data_change(self, item: Item, fresh: bool = False) -> None:
         if item.suspended:
             return
-        fragment = _events.data_change_fragment(item.attr, item.address.index, fresh)
-        self.push(pb.MX_EVENT_FAMILY_ON_DATA_CHANGE, item.handle_bytes + fragment)
+        fragment = self.events.data_change_fragment(item.attr, item.address.index, fresh)
+        self.push(DATA_CHANGE, item.handle_bytes + fragment)
 
-    def push(self, family: pb.MxEventFamily, body: bytes) -> None:
+    def push(self, family: str, body: bytes) -> None:
         """Queue one event; past the queue bound the session faults (EventQueueOverflow)."""
         if self.state != READY:
             return
         seq = self.next_seq
         self.next_seq = seq + 1
-        data = self._prefix[family] + _events.SEQUENCE_TAG + _events.varint(seq) + body
+        data = self._prefix[family] + varint(seq) + body
         queue = self.queue
         queue.append(data)
         self.ring.append((seq, self._clock(), data))
@@ -265,7 +268,7 @@ class Session:
                 if when >= horizon and after < seq < self.queue_first]
         oldest = kept[0][0] if kept else self.queue_first
         if oldest > after + 1:
-            yield _events.replay_gap(self.session_id, after, oldest)
+            yield self.events.replay_gap(self.session_id, after, oldest)
         for _, data in kept:
             yield data
 
@@ -280,17 +283,19 @@ class SessionInfo:
 class SessionManager:
     """Every session; the galaxy listener that turns changes into queued events."""
 
-    def __init__(self, options: SimOptions, galaxy: Galaxy, clock: Callable[[], float]) -> None:
+    def __init__(self, options: SimOptions, galaxy: Galaxy, clock: Callable[[], float],
+                 wire: Wire) -> None:
         self.options = options
+        self.wire = wire
         self.galaxy = galaxy
         self.clock = clock
         self.sessions: dict[str, Session] = {}
-        self._closed: OrderedDict[str, int] = OrderedDict()
+        self._closed: OrderedDict[str, str] = OrderedDict()
         galaxy.listeners.append(self.on_changes)
 
     def on_changes(self, changed: list[Attribute]) -> None:
-        fragment = _events.data_change_fragment
-        family = pb.MX_EVENT_FAMILY_ON_DATA_CHANGE
+        fragment = self.wire.events.data_change_fragment
+        family = DATA_CHANGE
         for attr in changed:
             if attr.subscribers:
                 # A copy: an overflowing session faults and detaches its items mid-loop.
@@ -304,8 +309,8 @@ class SessionManager:
         fragment = b""
         for session in self.sessions.values():
             if session.alarm_filter is not None and alarm.matches(session.alarm_filter):
-                fragment = fragment or _events.alarm_fragment(event)
-                session.push(pb.MX_EVENT_FAMILY_ON_ALARM_TRANSITION, fragment)
+                fragment = fragment or self.wire.events.alarm_fragment(event)
+                session.push(ALARM_TRANSITION, fragment)
 
     def drop_streams(self, session_id: str | None = None) -> int:
         dropped = 0
@@ -333,7 +338,7 @@ class SessionManager:
             raise not_found(f"session not found: {session_id}")
         return session
 
-    def close(self, session_id: str) -> pb.SessionState:
+    def close(self, session_id: str) -> str:
         """Idempotent: a session closed before answers CLOSED again."""
         if not session_id:
             raise invalid("session_id is required")
@@ -358,8 +363,8 @@ class SessionManager:
                 self.close(session.session_id)
 
     def info(self) -> list[SessionInfo]:
-        return [SessionInfo(s.session_id, pb.SessionState.Name(s.state).removeprefix(
-            "SESSION_STATE_"), s.client_name) for s in self.sessions.values()]
+        return [SessionInfo(s.session_id, s.state, s.client_name)
+                for s in self.sessions.values()]
 
     def close_all(self) -> None:
         for session_id in list(self.sessions):

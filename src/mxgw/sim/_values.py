@@ -1,16 +1,18 @@
 """Attribute data types and conversions between Python values and `MxValue`.
 
 Attributes keep plain Python values (bool, int, float, str, datetime, timedelta, or a
-list of one of those for arrays); the wire form is built from them here and nowhere else.
+list of one of those for arrays); the wire form is built from them here and nowhere else,
+by the `Values` of the simulator's contract (its MxDataType numbers, its MxValue class).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mxgw._proto import gateway_pb2 as pb
+if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
 
 
 class WriteTypeError(ValueError):
@@ -20,63 +22,70 @@ class WriteTypeError(ValueError):
 @dataclass(frozen=True)
 class DataType:
     name: str  # the name used in galaxy files: "int", "double", ...
-    proto: pb.MxDataType
+    enum: str  # its MxDataType value without the prefix: "INTEGER"
+    native: int  # the MXAccess number (raw_data_type, GalaxyAttribute.mx_data_type)
     variant: str
     field: str  # MxValue oneof member
     type_name: str  # GalaxyAttribute.data_type_name
 
-    @property
-    def native(self) -> int:
-        return self.proto - 2  # contract: proto number = native number + 2
 
-
+# Native numbers are MXAccess's own (Unknown -1, NoData 0, Boolean 1, ...): they do not
+# follow the contract's MxDataType numbers.
 _TYPES = [
-    DataType("bool", pb.MX_DATA_TYPE_BOOLEAN, "VT_BOOL", "bool_value", "MxBoolean"),
-    DataType("int", pb.MX_DATA_TYPE_INTEGER, "VT_I4", "int32_value", "MxInteger"),
-    DataType("float", pb.MX_DATA_TYPE_FLOAT, "VT_R4", "float_value", "MxFloat"),
-    DataType("double", pb.MX_DATA_TYPE_DOUBLE, "VT_R8", "double_value", "MxDouble"),
-    DataType("string", pb.MX_DATA_TYPE_STRING, "VT_BSTR", "string_value", "MxString"),
-    DataType("time", pb.MX_DATA_TYPE_TIME, "VT_DATE", "time_value", "MxTime"),
-    DataType("elapsed", pb.MX_DATA_TYPE_ELAPSED_TIME, "VT_I8", "elapsed_value", "MxElapsedTime"),
+    DataType("bool", "BOOLEAN", 1, "VT_BOOL", "bool_value", "MxBoolean"),
+    DataType("int", "INTEGER", 2, "VT_I4", "int32_value", "MxInteger"),
+    DataType("float", "FLOAT", 3, "VT_R4", "float_value", "MxFloat"),
+    DataType("double", "DOUBLE", 4, "VT_R8", "double_value", "MxDouble"),
+    DataType("string", "STRING", 5, "VT_BSTR", "string_value", "MxString"),
+    DataType("time", "TIME", 6, "VT_DATE", "time_value", "MxTime"),
+    DataType("elapsed", "ELAPSED_TIME", 7, "VT_I8", "elapsed_value", "MxElapsedTime"),
 ]
 TYPES: dict[str, DataType] = {t.name: t for t in _TYPES}
+_NATIVE_UNKNOWN = -1
 _INT32 = (-(2**31), 2**31 - 1)
 _EXACT_KINDS: dict[str, type] = {"bool": bool, "string": str, "time": datetime,
                                  "elapsed": timedelta}
 
 
+class Values:
+    """MxValue messages in one contract: its classes and MxDataType numbers."""
+
+    def __init__(self, messages: Any) -> None:
+        self._pb = messages
+        self.numbers = {t.name: getattr(messages, f"MX_DATA_TYPE_{t.enum}") for t in _TYPES}
+        self._unknown = messages.MX_DATA_TYPE_UNKNOWN
+
+    def to_mx(self, value: Any, dtype: DataType, is_array: bool = False) -> pb.MxValue:
+        """The wire form of an attribute value (`None` is a null of the attribute's type)."""
+        pb, number = self._pb, self.numbers[dtype.name]
+        if is_array:
+            items = [self.to_mx(v, dtype) for v in (value or [])]
+            return pb.MxValue(
+                data_type=number,
+                variant_type=f"VT_ARRAY|{dtype.variant}",
+                raw_data_type=dtype.native,
+                array_value=pb.MxArray(
+                    element_data_type=number, element_variant_type=dtype.variant,
+                    values=items),
+            )
+        mx = pb.MxValue(data_type=number, variant_type=dtype.variant, raw_data_type=dtype.native)
+        if value is None:
+            mx.is_null = True
+        elif dtype.field == "time_value":
+            mx.time_value.FromDatetime(value)
+        elif dtype.field == "elapsed_value":
+            mx.elapsed_value.FromTimedelta(value)
+        else:
+            setattr(mx, dtype.field, value)
+        return mx
+
+    def null_value(self) -> pb.MxValue:
+        return self._pb.MxValue(data_type=self._unknown, variant_type="VT_EMPTY",
+                                is_null=True, raw_data_type=_NATIVE_UNKNOWN)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def to_mx(value: Any, dtype: DataType, is_array: bool = False) -> pb.MxValue:
-    """The wire form of an attribute value (`None` is a null of the attribute's type)."""
-    if is_array:
-        items = [to_mx(v, dtype) for v in (value or [])]
-        return pb.MxValue(
-            data_type=dtype.proto,
-            variant_type=f"VT_ARRAY|{dtype.variant}",
-            raw_data_type=dtype.native,
-            array_value=pb.MxArray(
-                element_data_type=dtype.proto, element_variant_type=dtype.variant, values=items
-            ),
-        )
-    mx = pb.MxValue(data_type=dtype.proto, variant_type=dtype.variant, raw_data_type=dtype.native)
-    if value is None:
-        mx.is_null = True
-    elif dtype.field == "time_value":
-        mx.time_value.FromDatetime(value)
-    elif dtype.field == "elapsed_value":
-        mx.elapsed_value.FromTimedelta(value)
-    else:
-        setattr(mx, dtype.field, value)
-    return mx
-
-
-def null_value() -> pb.MxValue:
-    return pb.MxValue(
-        data_type=pb.MX_DATA_TYPE_UNKNOWN, variant_type="VT_EMPTY", is_null=True, raw_data_type=-1
-    )
 
 
 def from_mx(mx: pb.MxValue) -> Any:

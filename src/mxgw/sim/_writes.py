@@ -12,22 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mxgw._proto import gateway_pb2 as pb
-
 from ._galaxy import GOOD, SECURED_WRITE, VERIFIED_WRITE
 from ._status import (
     INCORRECT_DATA_TYPE,
     INDEX_OUT_OF_RANGE,
     INVALID_REFERENCE,
     NOT_WRITEABLE,
-    failure_status,
-    ok_status,
 )
 from ._status import SECURED_WRITE as SECURED_WRITE_DETAIL
 from ._status import VERIFIED_WRITE as VERIFIED_WRITE_DETAIL
 from ._values import WriteTypeError, coerce, from_mx
 
 if TYPE_CHECKING:
+    from mxgw._proto import gateway_pb2 as pb
+
     from ._sessions import Item, Session
     from ._users import Users
 
@@ -53,6 +51,7 @@ def check_write(
     item: Item, req: WriteRequest, users: Users, session: Session
 ) -> tuple[pb.MxStatusProxy, Callable[[], None] | None]:
     """(status for OnWriteComplete, the action that stores the value or None)."""
+    failure_status = session.manager.wire.status.failure_status
     attr = item.attr
     if attr is None:
         return failure_status(INVALID_REFERENCE), None
@@ -96,4 +95,4 @@ def check_write(
         attr.store(new_value, GOOD, when)
         galaxy.notify([attr])
 
-    return ok_status(), apply
+    return session.manager.wire.status.ok_status(), apply

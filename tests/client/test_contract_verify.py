@@ -1,0 +1,191 @@
+"""Before the first call on a channel the contract in use is compared with the gateway's
+(server reflection); a disagreement refuses every call, naming each name, and nothing
+reaches the gateway. Against a stand-in gateway (tests/client/gatewayhalf.py) that
+records every call of the tool's services."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from contractkit import variant
+from gatewayhalf import serve
+
+import mxgw
+from mxgw import ClientOptions, Contract, GatewayClient, MxGatewayContractError
+
+# The built-in contract against the variant's reflection: two of the names it lists.
+KIND = "mxaccess_gateway.v1.MxCommandKind.MX_COMMAND_KIND_WRITE"
+RENUMBERED = ("mxaccess_gateway.v1.MxValue.int32_value: number 11 here, 111 at the gateway",
+              f"{KIND}: number 9 here, 29 at the gateway")
+
+
+def builtin_set(tmp_path: Path) -> Path:
+    return variant(tmp_path, renumber=False, name="builtin.protoset")
+
+
+def renumbered(tmp_path: Path) -> Path:
+    return variant(tmp_path)
+
+
+def options(endpoint: str, **extra: object) -> ClientOptions:
+    return ClientOptions(endpoint, plaintext=True, known_gateways=None, timeout=10,
+                         **extra)  # type: ignore[arg-type]
+
+
+@pytest.mark.asyncio
+async def test_an_agreeing_gateway_is_verified_by_reflection_and_then_called(tmp_path: Path) -> None:
+    async with serve(builtin_set(tmp_path)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            assert client.contract_verification is None  # nothing asked yet
+            with pytest.raises(mxgw.MxGatewayError):
+                await client.open_session()  # the stand-in answers UNIMPLEMENTED
+            verification = client.contract_verification
+            assert verification is not None and verification.verified
+            assert verification.how == "reflection"
+            assert verification.reflection == "grpc.reflection.v1alpha.ServerReflection"
+    assert half.calls == ["/mxaccess_gateway.v1.MxAccessGateway/OpenSession"]
+
+
+@pytest.mark.asyncio
+async def test_a_disagreeing_gateway_gets_no_call_at_all(tmp_path: Path) -> None:
+    async with serve(renumbered(tmp_path)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            with pytest.raises(MxGatewayContractError) as caught:
+                await client.open_session()
+            problems = caught.value.problems
+            assert set(RENUMBERED) <= set(problems), problems
+            assert "nothing was sent" in caught.value.message
+            # Every later call, writes first, is refused the same, without asking again.
+            asked = half.reflection_calls
+            session = client.attach_session("session-x")
+            with pytest.raises(MxGatewayContractError):
+                await session.write(1, 2, 42)
+            with pytest.raises(MxGatewayContractError):
+                await client.acknowledge_alarm("Provider!Group.Tag")
+            with pytest.raises(MxGatewayContractError):
+                async for _ in client.stream_alarms():
+                    pass
+            with pytest.raises(MxGatewayContractError):
+                await client.galaxy.test_connection()
+            assert half.reflection_calls == asked
+            assert client.contract_verification is None
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_a_stream_as_first_call_is_checked_before_it_is_sent(tmp_path: Path) -> None:
+    async with serve(renumbered(tmp_path)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            with pytest.raises(MxGatewayContractError):
+                async for _ in client.query_active_alarms():
+                    pass
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_the_gateways_contract_as_the_contract_in_use_agrees(tmp_path: Path) -> None:
+    path = renumbered(tmp_path)
+    async with serve(path) as half:
+        async with await GatewayClient.connect(options(half.endpoint,
+                                                       contract=str(path))) as client:
+            assert client.contract.describe()["source"] == "file"
+            verification = await client.verify_contract()
+            assert verification.verified
+            session = client.attach_session("session-x")
+            with pytest.raises(mxgw.MxGatewayError):
+                await session.write(1, 2, 42)  # reaches the stand-in, which refuses it
+    assert half.calls == ["/mxaccess_gateway.v1.MxAccessGateway/Invoke"]
+
+
+@pytest.mark.asyncio
+async def test_a_renamed_field_at_the_gateway_is_named_as_missing_there(
+        tmp_path: Path) -> None:
+    renamed = variant(tmp_path, renumber=False, rename="mxaccess_gateway.v1.WriteCommand.value")
+    async with serve(renamed) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            with pytest.raises(MxGatewayContractError) as caught:
+                await client.verify_contract()
+    assert caught.value.problems == (
+        "mxaccess_gateway.v1.WriteCommand.value: missing at the gateway",)
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_without_reflection_calls_go_on_unverified() -> None:
+    async with serve(None) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            verification = await client.verify_contract()
+            assert not verification.verified and verification.how == "not offered"
+            assert verification.describe() == {"verified": False, "how": "not offered"}
+
+
+@pytest.mark.asyncio
+async def test_concurrent_first_calls_share_one_reflection_exchange(tmp_path: Path) -> None:
+    async with serve(builtin_set(tmp_path)) as half:
+        async with await GatewayClient.connect(options(half.endpoint)) as client:
+            results = await asyncio.gather(
+                *(client.close_session(f"s{i}") for i in range(5)), return_exceptions=True)
+            assert all(isinstance(r, mxgw.MxGatewayError) for r in results)
+            assert client.contract_verification is not None
+    # v1 (UNIMPLEMENTED at grpcio-reflection), then v1alpha for each of the two services
+    assert half.reflection_calls == 3
+    assert len(half.calls) == 5
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_that_is_down_fails_as_the_call_would(free_port: int) -> None:
+    async with await GatewayClient.connect(options(f"127.0.0.1:{free_port}")) as client:
+        with pytest.raises(mxgw.MxGatewayTransportError, match="^open session: UNAVAILABLE"):
+            await client.open_session()
+        assert client.contract_verification is None
+
+
+def test_the_builtin_contract_agrees_with_itself() -> None:
+    builtin = Contract.builtin()
+    assert builtin.disagreements(builtin) == []
+
+
+@pytest.mark.asyncio
+async def test_the_doctor_contract_step_fails_naming_the_fields(tmp_path: Path) -> None:
+    from mxgw._endpoint import parse_endpoint
+    from mxgw.cli import _doctor_gateway
+    from mxgw.cli._doctor import Doctor
+    from mxgw.cli._doctor_net import Target
+
+    async with serve(renumbered(tmp_path)) as half:
+        doctor = Doctor(timeout=10)
+        gateway = _doctor_gateway.Gateway(
+            Target(doctor, options(half.endpoint), parse_endpoint(half.endpoint),
+                   "--plaintext"), None)
+        try:
+            await doctor.step("contract", (), lambda: _doctor_gateway.contract(gateway))
+        finally:
+            await gateway.aclose()
+    record = doctor.records["contract"]
+    assert record.status == "fail"
+    assert RENUMBERED[0] in str(record.detail)
+    assert "mxgw contract fetch" in str(record.hint)
+    assert isinstance(doctor.failure, MxGatewayContractError)
+    assert half.calls == []
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_back_with_another_contract_is_checked_again(tmp_path: Path) -> None:
+    # Verified once, then the gateway restarts on the same port, upgraded: grpc reconnects
+    # by itself, so no call fails on the way, and the old check must not stand.
+    async with serve(builtin_set(tmp_path)) as half:
+        port = int(half.endpoint.rsplit(":", 1)[1])
+        client = await GatewayClient.connect(options(half.endpoint))
+        with pytest.raises(mxgw.MxGatewayError):
+            await client.open_session()
+        assert client.contract_verification is not None
+    try:
+        async with serve(renumbered(tmp_path), port=port) as upgraded:
+            with pytest.raises(MxGatewayContractError) as caught:
+                await client.open_session()
+            assert RENUMBERED[0] in caught.value.problems
+            assert upgraded.calls == []
+    finally:
+        await client.close()
