@@ -67,7 +67,8 @@ class Sampled(Message, Protocol):
 def tag_value(contract: Contract, message: Sampled, error: str | None = None) -> TagValue:
     """The value, quality, source timestamp and statuses of an MxEvent or a bulk read."""
     quality = int(message.quality)
-    return TagValue(from_mx_value(message.value), data_type_name(contract, message.value),
+    value = message.value  # each read of a submessage makes its wrapper again
+    return TagValue(from_mx_value(value), data_type_name(contract, value),
                     quality, quality_text(quality),
                     timestamp(message.source_timestamp, message, "source_timestamp"),
                     statuses(contract, message.statuses), error or None)
