@@ -78,7 +78,8 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
 
     def printer_of(cls: type) -> Callable[[Any], str]:
         if hasattr(cls, "__dataclass_fields__"):
-            return _Record(cls, plan, text, fallback).printer()
+            return _Record(cls, plan, text, fallback,
+                           lambda layout: printers.__setitem__(cls, layout))
         if is_message_type(cls):
             return message_printer()
         return fallback
@@ -113,30 +114,36 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
 class _Record:
     """The printer of one record class. Its keys depend on the types of its inlined
     fields (a DataChange's TagValue), so there is one layout per combination of them,
-    made on first sight: one f-string of the sorted keys and their values' printers."""
+    made on first sight: one f-string of the sorted keys and their values' printers.
+    Without inlined fields the layout replaces this object as the class's printer
+    (`install`).
+
+    Each value is printed by the printer of the type the first record had there, inline
+    and behind a check of the exact type (`_esc(v) if type(v) is str else text(v)`), so
+    a record of another mix of types prints right, only not as fast."""
 
     def __init__(self, cls: type, plan: Callable[[type], list[tuple[str, str, bool]]],
-                 text: Callable[[Any], str], fallback: Callable[[Any], str]) -> None:
+                 text: Callable[[Any], str], fallback: Callable[[Any], str],
+                 install: Callable[[Callable[[Any], str]], None]) -> None:
         self.name = cls.__qualname__
         self.plan = plan
         self.text = text
         self.fallback = fallback
+        self.install = install
         self.fields = plan(cls)
         self.inline = [attrgetter(name) for _, name, inline in self.fields if inline]
         self.layouts: dict[tuple[type, ...], Callable[[Any], str]] = {}
-
-    def printer(self) -> Callable[[Any], str]:
-        """What prints the class: its one layout, when no field is inlined."""
-        return self if self.inline else self._layout(())
 
     def __call__(self, obj: Any) -> str:
         kinds = tuple([type(get(obj)) for get in self.inline])
         layout = self.layouts.get(kinds)
         if layout is None:
-            layout = self.layouts[kinds] = self._layout(kinds)
+            layout = self.layouts[kinds] = self._layout(kinds, obj)
+            if not self.inline:
+                self.install(layout)
         return layout(obj)
 
-    def _layout(self, kinds: tuple[type, ...]) -> Callable[[Any], str]:
+    def _layout(self, kinds: tuple[type, ...], sample: Any) -> Callable[[Any], str]:
         entries = self._entries(self.fields, (), list(kinds))
         if entries is None:
             return self.fallback  # an inlined value that is not a record: to_jsonable decides
@@ -146,7 +153,7 @@ class _Record:
             value: ast.expr = ast.Name("o", ast.Load())
             for name in path:
                 value = ast.Attribute(value, name, ast.Load())
-            parts.append(ast.Call(ast.Name("text", ast.Load()), [value], []))
+            parts.append(_value(value, type(attrgetter(".".join(path))(sample))))
         parts.append("}")
         return _compile(f"print_{self.name}", parts, self.text)
 
@@ -171,6 +178,34 @@ class _Record:
         return found
 
 
+# Printers inlined for a value of exactly this type (name in the compiled namespace).
+_INLINED = {str: "_esc", int: "_int", float: "_float", _dt.datetime: "_datetime"}
+
+
+def _name(name: str) -> ast.expr:
+    return ast.Name(name, ast.Load())
+
+
+def _value(value: ast.expr, kind: type) -> ast.expr:
+    """The printed `value`, fast for a value of type `kind`, right for any."""
+    held = ast.NamedExpr(ast.Name("_v", ast.Store()), value)
+    other = ast.Call(_name("text"), [_name("_v")], [])
+    if kind is bool:
+        false = ast.IfExp(ast.Compare(_name("_v"), [ast.Is()], [ast.Constant(False)]),
+                          ast.Constant("false"), other)
+        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(True)]),
+                         ast.Constant("true"), false)
+    if kind is type(None):
+        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(None)]),
+                         ast.Constant("null"), other)
+    printer = _INLINED.get(kind)
+    if printer is None:
+        return ast.Call(_name("text"), [value], [])
+    test = ast.Compare(ast.Call(_name("type"), [held], []), [ast.Is()],
+                       [_name("_" + kind.__name__ + "_type")])
+    return ast.IfExp(test, ast.Call(_name(printer), [_name("_v")], []), other)
+
+
 def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
              ) -> Callable[[Any], str]:
     """`def name(o): return f"..."` of literal text and text-valued expressions."""
@@ -189,7 +224,9 @@ def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
     arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
     function = ast.FunctionDef("_", arguments, [ast.Return(ast.JoinedStr(values))], [], None)
     module = ast.fix_missing_locations(ast.Module([function], []))
-    namespace: dict[str, Any] = {"text": text}
+    namespace: dict[str, Any] = {
+        "text": text, "_esc": _esc, "_int": int.__repr__, "_float": _float,
+        "_datetime": _datetime, **{f"_{kind.__name__}_type": kind for kind in _INLINED}}
     exec(compile(module, f"<mxgw._jsontext {name}>", "exec"), namespace)  # noqa: S102 - built here
     printer: Callable[[Any], str] = namespace["_"]
     return printer
