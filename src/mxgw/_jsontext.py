@@ -206,9 +206,9 @@ def _value(value: ast.expr, kind: type) -> ast.expr:
     return ast.IfExp(test, ast.Call(_name(printer), [_name("_v")], []), other)
 
 
-def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
-             ) -> Callable[[Any], str]:
-    """`def name(o): return f"..."` of literal text and text-valued expressions."""
+def fstring(parts: list[str | ast.expr]) -> ast.expr:
+    """An f-string of literal text and text-valued expressions (the message encoders'
+    generator builds its f-strings with it too)."""
     values: list[ast.expr] = []
     literal = ""
     for part in parts:
@@ -218,11 +218,20 @@ def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
         if literal:
             values.append(ast.Constant(literal))
             literal = ""
-        values.append(ast.FormattedValue(part, -1, None))
+        values.append(part if isinstance(part, ast.FormattedValue)
+                      else ast.FormattedValue(part, -1, None))
+    if not values:
+        return ast.Constant(literal)
     if literal:
         values.append(ast.Constant(literal))
+    return ast.JoinedStr(values)
+
+
+def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
+             ) -> Callable[[Any], str]:
+    """`def _(o): return f"..."` of `parts`, compiled with the printers it names."""
     arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
-    function = ast.FunctionDef("_", arguments, [ast.Return(ast.JoinedStr(values))], [], None)
+    function = ast.FunctionDef("_", arguments, [ast.Return(fstring(parts))], [], None)
     module = ast.fix_missing_locations(ast.Module([function], []))
     namespace: dict[str, Any] = {
         "text": text, "_esc": _esc, "_int": int.__repr__, "_float": _float,
