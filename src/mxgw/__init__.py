@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "ClientOptions": "._options",
     "Condition": "._until",
     "ConditionError": "._until",
+    "Contract": "._rpc._contract",
     "DataChange": "._values",
     "DeployEvent": "._galaxy_records",
     "DeployInfo": "._galaxy_records",
@@ -45,6 +46,7 @@ _EXPORTS: dict[str, str] = {
     "MxGatewayCommandError": "._errors",
     "MxGatewayConditionTimeoutError": "._errors",
     "MxGatewayConfigError": "._errors",
+    "MxGatewayContractError": "._errors",
     "MxGatewayError": "._errors",
     "MxGatewayReadOnlyError": "._errors",
     "MxGatewaySessionError": "._errors",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
         MxGatewayCommandError,
         MxGatewayConditionTimeoutError,
         MxGatewayConfigError,
+        MxGatewayContractError,
         MxGatewayError,
         MxGatewayReadOnlyError,
         MxGatewaySessionError,
@@ -108,6 +111,9 @@ if TYPE_CHECKING:
     )
     from ._rpc._alarms import (
         alarm_feed_kind,
+    )
+    from ._rpc._contract import (
+        Contract,
     )
     from ._rpc._values import (
         from_mx_value,
@@ -141,6 +147,7 @@ __all__ = [
     "ClientOptions",
     "Condition",
     "ConditionError",
+    "Contract",
     "DataChange",
     "DeployEvent",
     "DeployInfo",
@@ -156,6 +163,7 @@ __all__ = [
     "MxGatewayCommandError",
     "MxGatewayConditionTimeoutError",
     "MxGatewayConfigError",
+    "MxGatewayContractError",
     "MxGatewayError",
     "MxGatewayReadOnlyError",
     "MxGatewaySessionError",

@@ -170,6 +170,22 @@ def read_only_refusal(operation: str, profile: str | None = None) -> MxGatewayRe
     return MxGatewayReadOnlyError(f"{operation}: refused, the options are read-only ({where})")
 
 
+class MxGatewayContractError(MxGatewayError):
+    """The contract in use disagrees with what the tool needs, or with the gateway's.
+
+    Raised before anything is sent: at load time, when a message, field, enum value or rpc
+    that the tool uses is missing from a descriptor set or has another type or label; and,
+    when the gateway offers server reflection, when the gateway's contract numbers or types
+    the tool's fields differently. `problems` lists each, by full name
+    (`mxaccess_gateway.v1.MxValue.int32_value: missing`). Renumbered fields are not a
+    problem of a loaded contract: using the gateway's numbers is its point. The CLI exits 6.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.problems = tuple(problems)
+
+
 class MxGatewayConditionTimeoutError(MxGatewayError, TimeoutError):
     """`session.wait_for(...)` (and `mxgw watch --until`): the condition did not hold
     within the timeout or the number of changes allowed. `changes` is how many data changes

@@ -234,10 +234,11 @@ def dumps(obj: Any, pretty: bool = False) -> str:
 
 
 def error_fields(exc: BaseException, exit_code: int, *, message: str | None = None,
-                 secrets: Iterable[str] = (), warnings: Iterable[str] = ()) -> dict[str, Any]:
+                 secrets: Iterable[str] = (), warnings: Iterable[str] = (),
+                 notices: Iterable[Any] = ()) -> dict[str, Any]:
     """The fields of the one-line JSON error: type, message (scrubbed), exitCode,
-    grpcCode, protocolStatus, hresult (None unless the gateway said), and `warnings`
-    only when there are any."""
+    grpcCode, protocolStatus, hresult (None unless the gateway said), and `warnings` and
+    `notices` (the CLI's first-contact notices, as objects) only when there are any."""
     known = tuple(secrets)
     text = message if message is not None else (str(exc) or type(exc).__name__)
     fields: dict[str, Any] = {
@@ -251,6 +252,9 @@ def error_fields(exc: BaseException, exit_code: int, *, message: str | None = No
     found = [redact(w, known) for w in warnings]
     if found:
         fields["warnings"] = found
+    told = list(notices)
+    if told:
+        fields["notices"] = told
     return fields
 
 

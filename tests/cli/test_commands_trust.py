@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import pytest
 from cli_harness import Cli, Result
@@ -49,6 +50,34 @@ def test_first_contact_says_so_once_then_the_gateway_is_known(tcli: Cli) -> None
     assert trust_records(tcli) == [("first-contact", sha(tcli), None)]
     record = next(r for r in tcli.audit() if r["action"] == "trust")
     assert record["endpoint"] == tcli.sim.endpoint and tcli.sim.api_key not in json.dumps(record)
+
+
+def test_a_command_that_fails_after_first_contact_has_one_stderr_line(tcli: Cli) -> None:
+    # The certificate is stored before the key is sent; the key is then refused. The
+    # notice rides in the error line (it was a second line before it).
+    failed = tcli("get", "TestChildObject.TestInt", "--endpoint", tcli.sim.endpoint, "--tls",
+                  "--api-key", "not-the-key", "--timeout", "10")
+    assert failed.code == 4, failed.err
+    lines = failed.err.splitlines()
+    assert len(lines) == 1, failed.err
+    error = json.loads(lines[0])["error"]
+    assert error["notices"] == [{
+        "notice": "trusting new gateway certificate", "endpoint": tcli.sim.endpoint,
+        "sha256": sha(tcli), "file": str(tcli.home / "known_gateways.json")}]
+    assert "not-the-key" not in failed.err
+    assert known(tcli)[tcli.sim.endpoint]["sha256"] == sha(tcli)  # stored all the same
+
+
+def test_a_stream_says_so_before_its_first_line(tcli: Cli) -> None:
+    tcli.capsys.readouterr()
+    tcli.monkeypatch.setattr("sys.stderr", sys.stdout)  # one stream: the order shows
+    done = tcli("watch", "TestChildObject.TestInt", "--count", "1", "--endpoint",
+                tcli.sim.endpoint, "--tls", "--timeout", "10")
+    assert done.code == 0, done.out
+    lines = [json.loads(line) for line in done.out.splitlines()]
+    assert [line.get("notice") for line in lines] == [
+        "trusting new gateway certificate", None]
+    assert lines[1]["tag"] == "TestChildObject.TestInt"
 
 
 def test_quiet_drops_the_notice_but_not_the_trust_or_the_audit(tcli: Cli) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import grpc
 import pytest
 from simkit import WAIT, Gw, code_of, connected, mx, pb, take, until
+
+from mxgw.sim._options import MAX_LEASE_SECONDS
 
 
 @pytest.mark.asyncio
@@ -164,6 +167,19 @@ async def test_requested_lease_is_honoured(gw: Gw) -> None:
     assert reply.protocol_status.code == pb.PROTOCOL_STATUS_CODE_OK
     gw.control.advance_time(6)
     assert gw.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("seconds", [10**12, 2**62])
+async def test_a_huge_requested_lease_is_granted_as_the_longest_lease(gw: Gw, seconds: int
+                                                                       ) -> None:
+    # Any peer may send these (grpc-js does): they were OverflowError, OpenSession UNKNOWN.
+    before = time.time()
+    reply = await gw.stub.OpenSession(pb.OpenSessionRequest(
+        requested_lease={"seconds": seconds}), metadata=gw.metadata)
+    assert reply.protocol_status.code == pb.PROTOCOL_STATUS_CODE_OK
+    granted = reply.lease_expires_at.ToSeconds() - before
+    assert MAX_LEASE_SECONDS - 60 < granted < MAX_LEASE_SECONDS + 60
 
 
 @pytest.mark.asyncio

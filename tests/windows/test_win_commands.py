@@ -161,3 +161,6 @@ def test_sim_stops_on_ctrl_c_with_exit_0(sim: WinSim) -> None:
     assert sim.running.wait() == 0
     assert "simulator stopped" not in " ".join(sim.running.stdout)  # stdout: the start line
     assert sim.running.stdout[0].startswith("{")
+    assert len(sim.running.stdout) == 1, sim.running.stdout
+    # ... and the --verbose log on stderr ends with the clean stop (sessions closed first).
+    assert "simulator stopped" in sim.running.stderr[-1], sim.running.stderr[-5:]

@@ -15,12 +15,17 @@ reflection) is another pool behind the same methods; `problems()` is its load-ti
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import types
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from google.protobuf import message_factory
 from google.protobuf.descriptor import FieldDescriptor
 
+from .._errors import MxGatewayConfigError, MxGatewayContractError
 from ._table import ENUMS, MESSAGES, METHODS, ONEOFS, Enum, Message, Method, fields, named
 
 if TYPE_CHECKING:
@@ -55,11 +60,16 @@ class Contract:
     """Message classes, enum values and rpcs of one contract, for the table's names."""
 
     def __init__(self, pool: DescriptorPool, files: Sequence[FileDescriptor], *,
-                 source: str, python_names: dict[str, Any] | None = None) -> None:
-        self.source = source  # "built-in" (issue 12: "file ...", "fetched ...")
+                 source: str, python_names: dict[str, Any] | None = None,
+                 details: dict[str, str] | None = None) -> None:
+        self.source = source  # "built-in", "file" or "fetched"
+        # Where it came from, for `version`, `ping` and the banner: path and sha256 of a
+        # file; endpoint and time of a fetch.
+        self.details = dict(details or {})
         self._pool = pool
         self._files = tuple(files)
-        self._python_names = dict(python_names or {})
+        # None: built from the files when the REPL first asks (it costs a few ms).
+        self._python_names = None if python_names is None else dict(python_names)
         self._classes: dict[type[Any], type[Any]] = {}
         self._numbers: dict[str, dict[str, int]] = {}
         self._short: dict[str, dict[int, str]] = {}
@@ -77,8 +87,92 @@ class Contract:
         return cls(descriptor_pool.Default(), [gateway_pb2.DESCRIPTOR, galaxy_pb2.DESCRIPTOR],
                    source="built-in", python_names=modules)
 
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, check: bool = True) -> Contract:
+        """A descriptor set file, as `protoc --include_imports --descriptor_set_out` writes
+        it (the gateway repository's `mxaccessgw-client-v1.protoset`, say).
+
+        An unreadable file, or one that is not a descriptor set, is MxGatewayConfigError;
+        with `check`, names the tool uses that the set lacks or types differently are one
+        MxGatewayContractError listing each (see `problems()`).
+        """
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise MxGatewayConfigError(
+                f"contract {os.fspath(path)}: cannot read it ({exc.strerror or exc})") from None
+        details = {"path": os.fspath(path), "sha256": hashlib.sha256(data).hexdigest()}
+        return cls.from_descriptor_set(data, source="file", details=details, check=check)
+
+    @classmethod
+    def from_descriptor_set(cls, data: bytes, *, source: str = "file",
+                            details: dict[str, str] | None = None,
+                            check: bool = True) -> Contract:
+        """A serialized FileDescriptorSet (what `load` reads, what reflection sends)."""
+        from google.protobuf import descriptor_pb2
+        from google.protobuf.message import DecodeError
+
+        where = _where(source, details)
+        found = descriptor_pb2.FileDescriptorSet()
+        try:
+            found.ParseFromString(data)
+        except DecodeError:
+            found.Clear()
+        if not found.file:
+            raise MxGatewayConfigError(
+                f"contract {where}: not a descriptor set (make one with protoc "
+                "--include_imports --descriptor_set_out=FILE)")
+        return cls.from_files(list(found.file), source=source, details=details, check=check)
+
+    @classmethod
+    def from_files(cls, protos: Sequence[descriptor_pb2.FileDescriptorProto], *,
+                   source: str, details: dict[str, str] | None = None,
+                   check: bool = True) -> Contract:
+        """Proto files (FileDescriptorProto) in a fresh pool; imports the set does not
+        carry are taken from protobuf's own well-known types, else refused."""
+        from google.protobuf import descriptor_pool
+
+        where = _where(source, details)
+        pool = descriptor_pool.DescriptorPool()
+        by_name = {proto.name: proto for proto in protos}
+        added: set[str] = set()
+
+        def add(name: str, chain: tuple[str, ...]) -> None:
+            if name in added:
+                return
+            if name in chain:
+                raise MxGatewayConfigError(f"contract {where}: {name} imports itself")
+            proto = by_name.get(name) or _well_known(name)
+            if proto is None:
+                raise MxGatewayConfigError(
+                    f"contract {where}: {chain[-1] if chain else name} imports {name}, "
+                    "which the set does not include (make it with protoc --include_imports)")
+            for dependency in proto.dependency:
+                add(dependency, (*chain, name))
+            try:
+                pool.Add(proto)
+            except (TypeError, ValueError) as exc:  # a duplicate or unresolvable name
+                raise MxGatewayConfigError(f"contract {where}: {name}: {exc}") from None
+            added.add(name)
+
+        for proto in protos:
+            add(proto.name, ())
+        files = [pool.FindFileByName(proto.name) for proto in protos]
+        contract = cls(pool, files, source=source, details=details)
+        problems = contract.problems() if check else []
+        if problems:
+            raise MxGatewayContractError(
+                f"contract {where} disagrees with the tool in {len(problems)} "
+                f"name{'s' if len(problems) > 1 else ''}: {'; '.join(problems)}",
+                problems=problems)
+        return contract
+
+    def describe(self) -> dict[str, str]:
+        """`{"source": "file", "path": ..., "sha256": ...}`: what `version` prints."""
+        return {"source": self.source, **self.details}
+
     def __repr__(self) -> str:
-        return f"<Contract {self.source}>"
+        return f"<Contract {_where(self.source, self.details)}>"
 
     # ------------------------------------------------------------ messages
 
@@ -141,6 +235,8 @@ class Contract:
 
     def python_names(self) -> dict[str, Any]:
         """Modules (or namespaces) of message classes, for the REPL's namespace."""
+        if self._python_names is None:
+            self._python_names = _namespaces(self._files)
         return dict(self._python_names)
 
     # ------------------------------------------------------------ the table's check
@@ -194,6 +290,56 @@ class Contract:
             return f"({request}) -> {'stream ' if stream else ''}{response}"
 
         return [f"{name}: is {shape(*actual[:3])}, the tool needs {shape(*wanted[:3])}"]
+
+
+def _where(source: str, details: dict[str, str] | None) -> str:
+    details = details or {}
+    return details.get("path") or details.get("endpoint") or source
+
+
+def _well_known(name: str) -> descriptor_pb2.FileDescriptorProto | None:
+    """`google/protobuf/timestamp.proto` and the like, from protobuf itself."""
+    if not name.startswith("google/protobuf/"):
+        return None
+    import importlib
+
+    from google.protobuf import descriptor_pb2, descriptor_pool
+
+    module = "google.protobuf." + name.removeprefix("google/protobuf/").removesuffix(
+        ".proto").replace("/", ".") + "_pb2"
+    try:
+        importlib.import_module(module)
+        file = descriptor_pool.Default().FindFileByName(name)
+    except (ImportError, KeyError):
+        return None
+    proto = descriptor_pb2.FileDescriptorProto()
+    file.CopyToProto(proto)
+    return proto
+
+
+# The built-in contract's module names (mxgw._proto's), by package.
+_MODULES = {"mxaccess_gateway.v1": "gateway_pb2", "galaxy_repository.v1": "galaxy_pb2"}
+
+
+def _namespaces(files: Sequence[FileDescriptor]) -> dict[str, Any]:
+    """A loaded contract's files as the REPL sees the generated modules: `gateway_pb2`
+    with its message classes, enum wrappers and enum values (the built-in contract's
+    module names, whatever the gateway's files are called)."""
+    from google.protobuf.internal import enum_type_wrapper
+
+    found: dict[str, Any] = {}
+    for file in files:
+        if file.package.startswith("google.protobuf"):
+            continue
+        space = types.SimpleNamespace(DESCRIPTOR=file)
+        for name, message in file.message_types_by_name.items():
+            setattr(space, name, message_factory.GetMessageClass(message))
+        for name, enum in file.enum_types_by_name.items():
+            setattr(space, name, enum_type_wrapper.EnumTypeWrapper(enum))
+            for value in enum.values:
+                setattr(space, value.name, value.number)
+        found[_MODULES.get(file.package, Path(file.name).stem + "_pb2")] = space
+    return found
 
 
 def _mismatch(field: FieldDescriptor, annotation: str) -> str:

@@ -71,13 +71,16 @@ class Runtime:
     """Connections and simulators shared by the commands of one process (or one batch)."""
 
     def __init__(self, secrets: set[str] | None = None,
-                 warnings: list[str] | None = None) -> None:
+                 warnings: list[str] | None = None,
+                 notices: list[Any] | None = None) -> None:
         self.stack = AsyncExitStack()
         self.in_batch = False
         self._clients: dict[Any, GatewayClient] = {}
         self._sim: RunningSimulator | None = None
         self.secrets: set[str] = set() if secrets is None else secrets
         self.warnings: list[str] = [] if warnings is None else warnings
+        # held back until the command goes on (see _output.flush_notices)
+        self.notices: list[Any] = [] if notices is None else notices
         # batch: connection options given to `batch` itself, the default of every line
         self.defaults: dict[str, Any] = {}
 
@@ -227,10 +230,9 @@ class CommandContext:
                              "sha256": trust.sha256, "previous": None, "file": trust.file},
                    always=True)
         if not getattr(self.args, "quiet", False):
-            from ._output import notice
-
-            notice({"notice": "trusting new gateway certificate", "endpoint": trust.endpoint,
-                    "sha256": trust.sha256, "file": trust.file})
+            self.runtime.notices.append(
+                {"notice": "trusting new gateway certificate", "endpoint": trust.endpoint,
+                 "sha256": trust.sha256, "file": trust.file})
 
     def session_id(self) -> str:
         sid = getattr(self.args, "session_id", None) or os.environ.get(SESSION_ENV)

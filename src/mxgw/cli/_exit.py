@@ -87,6 +87,7 @@ _TABLE: tuple[tuple[type[BaseException], int], ...] = (
     (StrictFailureError, MXACCESS),
     (_errors.MxAccessError, MXACCESS),
     (_errors.MxGatewayCommandError, REFUSED),
+    (_errors.MxGatewayContractError, REFUSED),
     (_errors.MxGatewayTransportError, TRANSPORT),
     (_errors.MxGatewayAuthenticationError, AUTH),
     (_errors.MxGatewayAuthorizationError, AUTH),
@@ -110,7 +111,8 @@ def exit_code_for(exc: BaseException) -> int:
 
 
 def error_fields(exc: BaseException, secrets: Iterable[str] = (),
-                 warnings: Iterable[str] = (), *, message: str | None = None) -> dict[str, Any]:
+                 warnings: Iterable[str] = (), *, message: str | None = None,
+                 notices: Iterable[Any] = ()) -> dict[str, Any]:
     """The fields of the JSON error: type, message, exitCode, grpcCode, protocolStatus,
     hresult, and `warnings` (only when there are any: e.g. a session close that failed
     after the error, which is secondary to it). A bug (exit 1) says so in its message;
@@ -119,4 +121,5 @@ def error_fields(exc: BaseException, secrets: Iterable[str] = (),
     if message is None and code == INTERNAL and not isinstance(exc, UnavailableError):
         message = (f"internal error: {type(exc).__name__}: {str(exc) or type(exc).__name__}"
                    " (run with --debug)")
-    return _json.error_fields(exc, code, message=message, secrets=secrets, warnings=warnings)
+    return _json.error_fields(exc, code, message=message, secrets=secrets, warnings=warnings,
+                              notices=notices)

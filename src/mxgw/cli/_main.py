@@ -107,6 +107,7 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     if spec.kind == "offline":
         return _run_offline(spec, rest, runtime.in_batch)
     entry, args, out = _parse(spec, rest, runtime.in_batch)
+    out.pending = runtime.notices
     ctx = CommandContext(spec, args, runtime, out)
     await ctx.prepare()
     if spec.write:
@@ -119,14 +120,14 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
 
 
 async def _run_main(argv: Sequence[str], spec: CommandSpec, secrets: set[str],
-                    warnings: list[str]) -> int:
+                    warnings: list[str], notices: list[Any]) -> int:
     from .._signals import until_terminated
     from ._context import Runtime
 
     # One set: keys and passwords learnt while running are scrubbed from the error line
     # and the debug log as well. One list: warnings (an unconfirmed session close, an
     # audit log that could not be written) reach stderr after the command.
-    runtime = Runtime(secrets, warnings)
+    runtime = Runtime(secrets, warnings, notices)
 
     async def run() -> int:
         try:
@@ -142,16 +143,17 @@ async def _run_main(argv: Sequence[str], spec: CommandSpec, secrets: set[str],
 
 
 def report(exc: BaseException, *, debug: bool, secrets: set[str],
-           warnings: Sequence[str] = ()) -> int:
+           warnings: Sequence[str] = (), notices: Sequence[Any] = ()) -> int:
     """Write the one-line JSON error (and the traceback with --debug) to stderr.
 
-    Warnings of the same run (a cleanup that failed after the error) are a field of that
-    line, so stderr still holds exactly one line without --debug."""
+    Warnings of the same run (a cleanup that failed after the error) and notices not yet
+    printed (a first contact) are fields of that line, so stderr still holds exactly one
+    line without --debug."""
     if debug:
         import traceback
 
         sys.stderr.write(redact("".join(traceback.format_exception(exc)), secrets))
-    return write_error(_exit.error_fields(exc, secrets, warnings))
+    return write_error(_exit.error_fields(exc, secrets, warnings, notices=notices))
 
 
 def write_error(fields: dict[str, Any]) -> int:
@@ -162,9 +164,13 @@ def write_error(fields: dict[str, Any]) -> int:
     return code
 
 
-def report_warnings(warnings: list[str]) -> None:
-    """One JSON line per warning on stderr (after a command that succeeded or was
-    interrupted); the list is emptied."""
+def report_warnings(warnings: list[str], notices: list[Any] | None = None) -> None:
+    """The notices held back, then one JSON line per warning, on stderr (after a command
+    that succeeded or was interrupted); the lists are emptied."""
+    if notices:
+        from ._output import flush_notices
+
+        flush_notices(notices)
     if not warnings:
         return
     for warning in warnings:
@@ -244,6 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
     warnings: list[str] = []
+    notices: list[Any] = []
     try:
         spec, rest = resolve_spec(argv)
         if spec is None and "--version" in rest:
@@ -260,16 +267,16 @@ def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
             return _run_offline(spec, rest)
         import asyncio
 
-        code = asyncio.run(_run_main(argv, spec, secrets, warnings))
-        report_warnings(warnings)
+        code = asyncio.run(_run_main(argv, spec, secrets, warnings, notices))
+        report_warnings(warnings, notices)
         return code
     except SystemExit as exc:  # --help of a command
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        report_warnings(warnings)
+        report_warnings(warnings, notices)
         return _exit.INTERRUPTED
     except BrokenPipeError:
         _silence_stdout()
         return _exit.OK
     except Exception as exc:  # noqa: BLE001 - the one wrapper: every failure becomes an exit code
-        return report(exc, debug=debug, secrets=secrets, warnings=warnings)
+        return report(exc, debug=debug, secrets=secrets, warnings=warnings, notices=notices)

@@ -36,6 +36,17 @@ def notice(doc: Any) -> None:
     sys.stderr.flush()
 
 
+def flush_notices(pending: list[Any]) -> None:
+    """Print the notices held back so far (the list is emptied).
+
+    A notice waits until the command is known to go on (its first output, or its end):
+    a command that fails before that carries them in its error line, so stderr holds one
+    line, as every failure's does."""
+    for doc in pending:
+        notice(doc)
+    pending.clear()
+
+
 class Output:
     """Writes JSON to stdout. `emit` one document; `item` per stream element; `finish`."""
 
@@ -48,6 +59,7 @@ class Output:
         self.collect_limit = COLLECT_LIMIT if collect_limit is None else collect_limit
         self.bounds = bounds  # the command's own flags that bound or narrow its stream
         self._collected: list[Any] = []
+        self.pending: list[Any] = []  # notices held back until the first output
         self._flush_timer: TimerHandle | None = None
         self._flush_error: OSError | None = None
 
@@ -63,7 +75,10 @@ class Output:
         return bool(isatty and isatty())
 
     def _write(self, text: str) -> None:
-        """Put a line in the stream's buffer (flushing is the callers' business)."""
+        """Put a line in the stream's buffer (flushing is the callers' business), after
+        the notices held back."""
+        if self.pending:
+            flush_notices(self.pending)
         self.stream.write(text + "\n")
 
     def flush(self) -> None:

@@ -103,8 +103,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
             code = await run_line(split_line(decode_line(data, number)), runtime)
         except Exception as exc:  # noqa: BLE001 - the batch protocol reports and goes on
             code = _report(ctx, exc)
-        else:
-            report_warnings(runtime.warnings)
+        report_warnings(runtime.warnings, runtime.notices)
         worst = code or worst
         ctx.out.raw(END_OF_RECORD)
     return worst

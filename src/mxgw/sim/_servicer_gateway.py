@@ -15,6 +15,7 @@ from ._auth import EVENTS_READ, INVOKE_WRITE, SESSION_CLOSE, SESSION_OPEN
 from ._calls import Rpc
 from ._commands import CommandRunner, command_scope
 from ._faults import Faults
+from ._options import MAX_LEASE_SECONDS
 from ._rpc import RpcError, invalid
 from ._sessions import READY, SessionManager
 from ._status import E_INVALIDARG
@@ -64,9 +65,13 @@ class GatewayServicer:
                            ) -> pb.OpenSessionReply:
         lease = None
         if request.HasField("requested_lease"):
-            lease = request.requested_lease.ToTimedelta().total_seconds()
+            # Not ToTimedelta(): a peer may send any int64 of seconds (OverflowError).
+            asked = request.requested_lease
+            lease = asked.seconds + asked.nanos / 1e9
             if lease < 0:
                 raise invalid("requested_lease must not be negative")
+            # Granted, not refused, as leases go: the reply's lease_expires_at says how long.
+            lease = min(lease, MAX_LEASE_SECONDS)
         session = self.sessions.open(request.client_session_name, lease or None)
         reply = pb.OpenSessionReply(
             session_id=session.session_id, backend_name="mxaccess-worker",
