@@ -18,10 +18,13 @@ threads, or the child), bare CPU / its CPU:
                   `galaxy-watch`, each a child process writing to a file; "steady" takes
                   out the start-up: (N - 1) / (time for N - time for 1)
   cli one-shots   `galaxy-discover` (10,000 objects), `read-bulk` and `get` (1,000 tags),
-                  run in this process (stdout to a file), so start-up is not counted
-  encoders        CPU per message: json_format.MessageToDict + json.dumps (what the CLI
-                  does today) against mxgw._protojson, on the messages streamed; and per
-                  item each command prints today, making it (library) and dumping it (CLI)
+                  run in this process (stdout to a file), so start-up is not counted;
+                  besides the bare replay, a second floor: the same replay printing
+                  each reply with mxgw._protojson.to_json_text to a file ("bare+print"),
+                  what any Python consumer printing the data as JSON pays at least
+  encoders        CPU per message: json_format.MessageToDict + json.dumps (the reference)
+                  against mxgw._protojson, on the messages streamed; and per item each
+                  command prints, making it (library) and `mxgw._json.dumps` (CLI)
 
 Prints a table per round and one JSON document at the end (min, median, max per row).
 Run it on a quiet machine (see `uptime`): other processes share the 2 cores.
@@ -281,19 +284,26 @@ async def bare_stream(endpoint: str, route: str, request: bytes, count: int) -> 
     return elapsed
 
 
-async def bare_calls(endpoint: str, calls: list[Call]) -> float:
-    """Seconds to replay `calls` (what one command sent) on a fresh channel, replies parsed."""
-    start = time.perf_counter()
-    async with grpc.aio.insecure_channel(endpoint) as channel:
-        for call in calls:
-            if METHODS[call.path].server_streaming:
-                stream = channel.unary_stream(call.path, response_deserializer=_parser(call.path))
-                async for _ in stream(call.request):
-                    pass
-            else:
-                unary = channel.unary_unary(call.path, response_deserializer=_parser(call.path))
-                await unary(call.request)
-    return time.perf_counter() - start
+async def bare_calls(endpoint: str, calls: list[Call], printed: bool = False) -> float:
+    """Seconds to replay `calls` (what one command sent) on a fresh channel, replies
+    parsed; with `printed`, each reply written to a file as compact JSON as well."""
+    with tempfile.TemporaryFile("w") as out:
+        start = time.perf_counter()
+        async with grpc.aio.insecure_channel(endpoint) as channel:
+            for call in calls:
+                parse = _parser(call.path)
+                if METHODS[call.path].server_streaming:
+                    stream = channel.unary_stream(call.path, response_deserializer=parse)
+                    async for message in stream(call.request):
+                        if printed:
+                            out.write(_protojson.to_json_text(message) + "\n")
+                else:
+                    unary = channel.unary_unary(call.path, response_deserializer=parse)
+                    reply = await unary(call.request)
+                    if printed:
+                        out.write(_protojson.to_json_text(reply) + "\n")
+            out.flush()
+        return time.perf_counter() - start
 
 
 # ------------------------------------------------------------------ consumers
@@ -498,9 +508,14 @@ def measure_one_shots(gateway: ReplayGateway, repeat: int = 5) -> list[Row]:
                        key=lambda t: t.wall)
             bare = min((run(bare_calls(endpoint, calls)) for _ in range(repeat)),
                        key=lambda t: t.wall)
+            printed = min((run(bare_calls(endpoint, calls, True)) for _ in range(repeat)),
+                          key=lambda t: t.wall)
             bare_row = Row(f"bare {name[5:]} calls", items, bare,
                            note=f"{len(calls)} calls replayed")
-            rows += [bare_row, Row(name, items, ours, bare_row, "in process")]
+            printed_row = Row(f"bare+print {name[5:]} calls", items, printed, bare_row,
+                              "replies printed with to_json_text")
+            rows += [bare_row, printed_row, Row(name, items, ours, bare_row, "in process"),
+                     Row(name + " (to bare+print)", items, ours, printed_row, "in process")]
     return rows
 
 
@@ -516,7 +531,7 @@ def _cpu_per_item(fn: Callable[[Any], Any], items: list[Any], rounds: int = 3) -
 
 
 def _reference(message: Message) -> str:
-    # What cli/_output.py does today for a message.
+    # json_format's answer (the reference the fast encoders match).
     return json.dumps(json_format.MessageToDict(message, always_print_fields_with_no_presence=True),
                       sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
@@ -543,7 +558,7 @@ def encoder_samples(count: int = 5000) -> dict[str, tuple[Callable[[bytes], Mess
 
 
 def measure_encoders(count: int = 5000) -> dict[str, dict[str, float]]:
-    """CPU µs per message: parsing it, today's JSON, and mxgw._protojson's (each message
+    """CPU µs per message: parsing it, json_format's JSON, and mxgw._protojson's (each message
     parsed once, so caches see a stream's mix, not one message over and over)."""
     out = {}
     for name, (parse, data) in encoder_samples(count).items():
@@ -552,7 +567,7 @@ def measure_encoders(count: int = 5000) -> dict[str, dict[str, float]]:
             raise AssertionError(f"{name}: to_json_text differs from json_format")
         costs = {
             "parse": _cpu_per_item(parse, data),
-            "MessageToDict+dumps (today)": _cpu_per_item(_reference, messages),
+            "MessageToDict+dumps (reference)": _cpu_per_item(_reference, messages),
             "to_json_text": _cpu_per_item(_protojson.to_json_text, messages),
             "to_jsonable+dumps": _cpu_per_item(lambda m: _compact(_protojson.to_jsonable(m)),
                                                messages),
@@ -563,15 +578,16 @@ def measure_encoders(count: int = 5000) -> dict[str, dict[str, float]]:
 
 
 def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
-    """CPU µs per item each command prints today: making the item from its message (the
+    """CPU µs per item each command prints: making the item from its message (the
     library's part, in the seam; 0 where the message itself is printed) and
     `mxgw._json.dumps` (the CLI's part; read-bulk and get print one document of such
     items)."""
-    from mxgw._json import dumps, to_jsonable
+    from mxgw._json import dumps
     from mxgw._rpc._contract import Contract
     from mxgw._rpc._galaxy import deploy_event, galaxy_object
     from mxgw._rpc._records import read_result, tag_value
     from mxgw._values import DataChange
+    from mxgw.cli.cmd_tasks import Reading
 
     contract = Contract.builtin()
     samples = encoder_samples(count)
@@ -591,8 +607,8 @@ def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
         "galaxy-watch (DeployEvent)": (parsed("DeployEvent"), lambda m: deploy_event(m, 0)),
         "galaxy-discover (GalaxyObject)": (parsed("GalaxyObject"), galaxy_object),
         "read-bulk (BulkReadResult)": (rows, lambda r: read_result(contract, r)),
-        "get (a value row)": (rows, lambda r: {
-            "tag": r.tag_address, **to_jsonable(read_result(contract, r).value)}),
+        "get (a value row)": (rows, lambda r: Reading(r.tag_address,
+                                                        read_result(contract, r).value)),
     }
     out = {}
     for name, (sources, make) in makers.items():
@@ -656,9 +672,9 @@ def main() -> int:
     report: dict[str, Any] = {"load_average_start": os.getloadavg(), "events": args.events}
     if "encoders" in only:
         report["encoders_us_per_message"] = measure_encoders()
-        report["printed_today_us_per_item"] = measure_printed()
+        report["printed_us_per_item"] = measure_printed()
         print(json.dumps({k: report[k] for k in ("encoders_us_per_message",
-                                                 "printed_today_us_per_item")}, indent=2),
+                                                 "printed_us_per_item")}, indent=2),
               file=sys.stderr)
     rounds: list[list[Row]] = []
     with producer(args.events) as gateway:

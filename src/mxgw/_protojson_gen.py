@@ -9,8 +9,8 @@ first always-printed field, so no piece needs to know which others were printed.
 
 Anything whose printed form is not obvious comes from json_format itself and is cached:
 enum names (an unknown number prints as the number), 32-bit floats (json_format rounds
-them to the shortest repr), timestamps and durations (per (seconds, nanos): the events of
-one tick share their times). The other well-known types json_format prints its own way
+them to the shortest repr), timestamps and durations (their own ToJsonString, which is
+what json_format calls, per (seconds, nanos): the events of one tick share their times). The other well-known types json_format prints its own way
 (Any, Struct, Value, ListValue, FieldMask) and messages with extensions go through
 json_format whole. Doubles, int64 (quoted), bytes (base64), strings (json's own C
 escaper), repeated and map fields are written here; the tests compare every message type
@@ -30,6 +30,8 @@ from typing import Any
 
 from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
+
+from ._jsontext import fstring
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -160,26 +162,6 @@ def _method(obj: ast.expr, name: str, *args: ast.expr) -> ast.expr:
     return _call(ast.Attribute(obj, name, ast.Load()), *args)
 
 
-def _joined(parts: list[str | ast.expr]) -> ast.expr:
-    """An f-string of literal text and text-valued expressions."""
-    values: list[ast.expr] = []
-    text = ""
-    for part in parts:
-        if isinstance(part, str):
-            text += part
-            continue
-        if text:
-            values.append(ast.Constant(text))
-            text = ""
-        values.append(part if isinstance(part, ast.FormattedValue)
-                      else ast.FormattedValue(part, -1, None))
-    if not values:
-        return ast.Constant(text)
-    if text:
-        values.append(ast.Constant(text))
-    return ast.JoinedStr(values)
-
-
 def _str(value: ast.expr) -> ast.expr:
     """`{value!s}`: for an int, cheaper than `{value}` (no format spec to apply)."""
     return ast.FormattedValue(value, ord("s"), None)
@@ -261,10 +243,12 @@ class _Generator:
 
     def _time_type(self, descriptor: Descriptor, suffix: str) -> None:
         cls = message_factory.GetMessageClass(descriptor)
-        reference_json = self.reference_json
 
         def render_json(key: tuple[int, int]) -> Any:
-            return reference_json(cls(seconds=key[0], nanos=key[1]))
+            # What json_format prints for both (its _GenericMessageToJsonObject), without
+            # its machinery around: a stream's source timestamps are mostly new.
+            stamp: Any = cls(seconds=key[0], nanos=key[1])
+            return stamp.ToJsonString()
 
         text = _Rendered(lambda key: _dumps(render_json(key)), _always)
         as_json = _Rendered(render_json, _always)
@@ -282,7 +266,7 @@ class _Generator:
     def _functions(self, descriptor: Descriptor, suffix: str) -> list[ast.stmt]:
         if descriptor.file.name == _WRAPPERS_FILE:
             value = descriptor.fields_by_name["value"]
-            return [self._def("text_" + suffix, [], _joined(self._text(value, _field(value)))),
+            return [self._def("text_" + suffix, [], fstring(self._text(value, _field(value)))),
                     self._def("json_" + suffix, [], self._json(value, _field(value)))]
         fields = sorted(descriptor.fields, key=lambda f: f.json_name)
         prologue, gates = _gates(fields)
@@ -296,10 +280,10 @@ class _Generator:
         anchor = next((i for i, (gate, _) in enumerate(pieces) if gate is None), None)
         if anchor is None:
             # Every field has presence: each piece leads with a comma, and the first goes.
-            body = _joined([_piece(gate, [",", *piece]) for gate, piece in pieces])
+            body = fstring([_piece(gate, [",", *piece]) for gate, piece in pieces])
             if not pieces:
                 return ast.Constant("{}")
-            return _joined(["{", ast.Subscript(body, ast.Slice(ast.Constant(1)), ast.Load()),
+            return fstring(["{", ast.Subscript(body, ast.Slice(ast.Constant(1)), ast.Load()),
                             "}"])
         parts: list[str | ast.expr] = ["{"]
         for i, (gate, piece) in enumerate(pieces):
@@ -311,7 +295,7 @@ class _Generator:
                 parts += [",", *piece]
             else:
                 parts.append(_piece(gate, [",", *piece]))
-        return _joined([*parts, "}"])
+        return fstring([*parts, "}"])
 
     def _def_json(self, name: str, prologue: list[ast.stmt], fields: list[FieldDescriptor],
                   gates: dict[FieldDescriptor, ast.expr]) -> ast.stmt:
@@ -492,7 +476,7 @@ def _time_key(cache: ast.expr, value: ast.expr) -> ast.expr:
 def _piece(gate: ast.expr | None, parts: list[str | ast.expr]) -> ast.expr:
     """Text printed only when the field is present."""
     assert gate is not None
-    return _if(gate, _joined(parts), ast.Constant(""))
+    return _if(gate, fstring(parts), ast.Constant(""))
 
 
 def _gates(fields: list[FieldDescriptor]) -> tuple[list[ast.stmt],

@@ -9,6 +9,7 @@ the calls it still has open; their iterators then end quietly.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ._log import log
 from ._rpc._calls import Rpc
 from ._rpc._contract import Contract
 from ._rpc._errors import RETRYABLE_STREAM_CODES
-from ._rpc._events import EventInfo, event_info
+from ._rpc._events import EventInfo, event_info, replay_gap
 
 
 class CallRegistry:
@@ -133,24 +134,25 @@ async def events(
         try:
             async with contextlib.aclosing(stream):
                 async for event in stream:
-                    info = event_info(rpc.contract, event)
                     attempt = 0
+                    sequence = event.worker_sequence
+                    sentinel = replay_gap(event)
                     gap: StreamGap | None = None
-                    if info.replay_gap is not None:
-                        requested, oldest = info.replay_gap
+                    if sentinel is not None:
+                        requested, oldest = sentinel
                         gap = StreamGap(requested + 1, oldest, "replay")
                         last = max(last, oldest - 1)
-                    elif last and info.sequence and info.sequence <= last:
+                    elif last and sequence and sequence <= last:
                         continue  # replayed again after a reconnect: already delivered
-                    elif last and info.sequence > last + 1:
-                        gap = StreamGap(last + 1, info.sequence, "sequence")
+                    elif last and sequence > last + 1:
+                        gap = StreamGap(last + 1, sequence, "sequence")
                     if gap is not None:
                         if on_gap == "raise":
                             raise gap.error()
                         yield gap
-                        if info.replay_gap is not None:
+                        if sentinel is not None:
                             continue
-                    last = info.sequence or last
+                    last = sequence or last
                     yield event
         except _errors.MxGatewayStreamGapError:
             raise
@@ -172,26 +174,41 @@ async def events(
 
 
 class Listener:
-    """A queue of (EventInfo, MxEvent) the hub fills for events `accept` wants."""
+    """The events `accept` wants, queued by the hub for one consumer (a deque and one
+    waiter: cheaper per event than asyncio.Queue, and the consumer takes every queued
+    event without waiting again)."""
 
     def __init__(self, accept: Callable[[EventInfo], bool]) -> None:
         self.accept = accept
-        self._queue: asyncio.Queue[tuple[EventInfo, Any] | BaseException | None] = (
-            asyncio.Queue())
+        self._items: collections.deque[tuple[EventInfo, Any] | BaseException | None] = (
+            collections.deque())
+        self._waiter: asyncio.Future[None] | None = None
+
+    def _put(self, item: tuple[EventInfo, Any] | BaseException | None) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def offer(self, info: EventInfo, event: Any) -> None:
         if self.accept(info):
-            self._queue.put_nowait((info, event))
+            self._put((info, event))
 
     def fail(self, error: BaseException) -> None:
-        self._queue.put_nowait(error)
+        self._put(error)
 
     def end(self) -> None:
-        self._queue.put_nowait(None)
+        self._put(None)
 
     async def get(self) -> tuple[EventInfo, Any] | None:
         """The next accepted event; None once the session is closed."""
-        item = await self._queue.get()
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        item = self._items.popleft()
         if isinstance(item, BaseException):
             raise item
         return item

@@ -45,9 +45,13 @@ def test_sigint_exits_130_quietly(tmp_path: object) -> None:
     assert err == ""
 
 
-def test_closed_pipe_exits_quietly(tmp_path: object) -> None:
-    proc = subprocess.Popen(WATCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=_env(tmp_path))
+@pytest.mark.parametrize("unbuffered", [True, False])
+def test_closed_pipe_exits_quietly(tmp_path: object, unbuffered: bool) -> None:
+    # Buffered, the closed pipe is found by a timed flush, and the next line raises it.
+    env = _env(tmp_path)
+    if not unbuffered:
+        del env["PYTHONUNBUFFERED"]
+    proc = subprocess.Popen(WATCH, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         assert proc.stdout is not None
         assert _first_line(proc.stdout)
@@ -57,3 +61,21 @@ def test_closed_pipe_exits_quietly(tmp_path: object) -> None:
         proc.kill()
     assert proc.returncode == 0
     assert err == b""
+
+
+def test_a_stream_line_reaches_a_pipe_while_the_stream_is_idle(tmp_path: object) -> None:
+    # stdout to a pipe is block-buffered and stream lines are not flushed one by one: the
+    # timed flush must still deliver the current value while no further change comes
+    # (TestInt never changes), as `mxgw watch TAG | tool` needs. Without it the line
+    # would come out only when --duration ends the process, ten minutes later.
+    env = {k: v for k, v in _env(tmp_path).items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen([sys.executable, "-m", "mxgw", "watch", "--endpoint", "sim",
+                             "TestChildObject.TestInt", "--duration", "600"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        first = _first_line(proc.stdout)
+        assert b'"tag":"TestChildObject.TestInt"' in first
+        assert proc.poll() is None  # still watching: the line came while it waited
+    finally:
+        proc.kill()
+        proc.communicate()

@@ -1,6 +1,7 @@
 """MxEvent: what streams and listeners read of it.
 
     info = event_info(contract, event)   # sequence, family, handles, hresult, replay gap
+    replay_gap(event)                    # just the replay gap (what a stream checks)
     tag_value(contract, event)           # (in _records) the value of a data change
 
 Events themselves reach callers as messages (printed with the proto3 JSON mapping).
@@ -26,14 +27,20 @@ class EventInfo(NamedTuple):
 
 
 def event_info(contract: Contract, event: n.MxEvent) -> EventInfo:
-    gap = None
-    if event.HasField("replay_gap"):
-        gap = (int(event.replay_gap.requested_after_sequence),
-               int(event.replay_gap.oldest_available_sequence))
+    """What listeners filter on (the hub builds it once per event)."""
     return EventInfo(
         int(event.worker_sequence), contract.short_name(n.EVENT_FAMILY, event.family),
         int(event.server_handle), int(event.item_handle),
-        int(event.hresult) if event.HasField("hresult") else None, gap)
+        int(event.hresult) if event.HasField("hresult") else None, replay_gap(event))
+
+
+def replay_gap(event: n.MxEvent) -> tuple[int, int] | None:
+    """(requested_after_sequence, oldest_available_sequence) of the gateway's replay_gap
+    sentinel; None for any other event. With `worker_sequence`, all a stream checks."""
+    if not event.HasField("replay_gap"):
+        return None
+    return (int(event.replay_gap.requested_after_sequence),
+            int(event.replay_gap.oldest_available_sequence))
 
 
 def received_at(event: Any) -> datetime | None:

@@ -70,6 +70,9 @@ AlarmProviderMode = int
 
 @message(WELL_KNOWN)
 class Timestamp(Message, Protocol):
+    seconds: Int64  # read as the key of mxgw._rpc._records' cache of datetimes
+    nanos: Int32
+
     def ToDatetime(self, tzinfo: TzInfo | None = None) -> datetime: ...
     def FromDatetime(self, dt: datetime) -> None: ...
 

@@ -17,21 +17,42 @@ from ._contract import Contract
 from ._table import Message, Protocol, Repeated
 from ._values import data_type_name, from_mx_value
 
+# Records are frozen, so equal ones are shared: a stream's events repeat a handful of
+# statuses and, within a tick, their timestamps. Bounded: cleared when full.
+_CACHE_LIMIT = 65536
+_statuses: dict[tuple[str, str, int, str], StatusInfo] = {}
+_stamps: dict[tuple[int, int], datetime] = {}
+
 
 def statuses(contract: Contract, proxies: Iterable[n.MxStatusProxy]) -> tuple[StatusInfo, ...]:
     """Repeated MxStatusProxy as StatusInfo records (category and source by name)."""
     categories = contract.short_names(n.STATUS_CATEGORY)
     sources = contract.short_names(n.STATUS_SOURCE)
-    return tuple(
-        StatusInfo.from_parts(categories.get(p.category) or str(p.category),
-                              sources.get(p.detected_by) or str(p.detected_by),
-                              p.detail, p.diagnostic_text)
-        for p in proxies)
+    found = []
+    for p in proxies:
+        key = (categories.get(p.category) or str(p.category),
+               sources.get(p.detected_by) or str(p.detected_by), p.detail, p.diagnostic_text)
+        info = _statuses.get(key)
+        if info is None:
+            if len(_statuses) >= _CACHE_LIMIT:
+                _statuses.clear()
+            info = _statuses[key] = StatusInfo.from_parts(*key)
+        found.append(info)
+    return tuple(found)
 
 
 def timestamp(stamp: n.Timestamp, message: Message, name: str) -> datetime | None:
     """`stamp` (the field `name` of `message`) as an aware datetime; None when unset."""
-    return stamp.ToDatetime(tzinfo=UTC) if message.HasField(name) else None
+    if not message.HasField(name):
+        return None
+    key = (stamp.seconds, stamp.nanos)
+    found = _stamps.get(key)
+    if found is None:
+        found = stamp.ToDatetime(tzinfo=UTC)  # out of range: its ValueError, not cached
+        if len(_stamps) >= _CACHE_LIMIT:
+            _stamps.clear()
+        _stamps[key] = found
+    return found
 
 
 class Sampled(Message, Protocol):
@@ -46,7 +67,8 @@ class Sampled(Message, Protocol):
 def tag_value(contract: Contract, message: Sampled, error: str | None = None) -> TagValue:
     """The value, quality, source timestamp and statuses of an MxEvent or a bulk read."""
     quality = int(message.quality)
-    return TagValue(from_mx_value(message.value), data_type_name(contract, message.value),
+    value = message.value  # each read of a submessage makes its wrapper again
+    return TagValue(from_mx_value(value), data_type_name(contract, value),
                     quality, quality_text(quality),
                     timestamp(message.source_timestamp, message, "source_timestamp"),
                     statuses(contract, message.statuses), error or None)

@@ -1,5 +1,5 @@
 """Pieces several command families share: handle and value options, credentials, the
-write wrapper (--dry-run, audit), and bounded stream loops."""
+write wrapper (--dry-run, audit), and the one bounded stream loop (`drain`)."""
 
 from __future__ import annotations
 
@@ -143,31 +143,26 @@ async def guarded_write(ctx: CommandContext, action: str, details: dict[str, Any
 # ------------------------------------------------------------------ streams
 
 
-async def bounded(source: AsyncIterator[T], count: int = 0,
-                  duration: float | None = None) -> AsyncIterator[T]:
-    """Items of `source` until `count` items (0 = all) or `duration` seconds have passed.
+async def drain(source: AsyncIterator[T], each: Callable[[T], object], count: int = 0,
+                duration: float | None = None) -> None:
+    """Hand the items of `source` to `each` until `count` items (0 = all) or `duration`
+    seconds have passed (None: no limit), or the source ends.
 
     The source is closed on the way out (so the gRPC stream is cancelled) whatever happens.
+    One loop, with no generator of its own between the stream and the printer.
     """
-    loop = asyncio.get_running_loop()
-    deadline = None if duration is None else loop.time() + duration
     seen = 0
+    window = asyncio.timeout(duration)
     try:
-        while count == 0 or seen < count:
-            if deadline is None:
-                item = await anext(source)
-            else:
-                remaining = deadline - loop.time()
-                if remaining <= 0:
+        async with window:
+            async for item in source:
+                each(item)
+                seen += 1
+                if seen == count:
                     break
-                try:
-                    item = await asyncio.wait_for(anext(source), remaining)
-                except TimeoutError:
-                    break
-            seen += 1
-            yield item
-    except StopAsyncIteration:
-        return
+    except TimeoutError:
+        if not window.expired():
+            raise  # the source's own, not the end of --duration
     finally:
         aclose = getattr(source, "aclose", None)
         if aclose is not None:
@@ -176,9 +171,8 @@ async def bounded(source: AsyncIterator[T], count: int = 0,
 
 async def print_stream(ctx: CommandContext, source: AsyncIterator[Any], count: int = 0,
                        duration: float | None = None) -> int:
-    """Print the items of `bounded(source, count, duration)`: JSON Lines, or the
+    """Print the items of `source` (bounded as `drain` bounds them): JSON Lines, or the
     --collect array at the end. A stream that ends at its own limit is success (0)."""
-    async for item in bounded(source, count, duration):
-        ctx.out.item(item)
+    await drain(source, ctx.out.item, count, duration)
     ctx.out.finish()
     return 0

@@ -120,7 +120,10 @@ async def run_line(argv: Sequence[str], runtime: Runtime) -> int:
     await ctx.prepare()
     if spec.write:
         ctx.check_writable()  # the CLI's one read-only refusal: before connecting
-    code = await entry.run(ctx, args)
+    try:
+        code = await entry.run(ctx, args)
+    finally:
+        out.close()  # the stream lines still in the buffer, before any error line
     return code
 
 

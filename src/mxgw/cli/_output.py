@@ -3,7 +3,14 @@
 Every document is a result as JSON by mxgw._json (`dumps`: sorted keys, ASCII escapes,
 since Windows consoles and pipes may use a legacy code page). Pretty when stdout is a
 terminal, compact otherwise; `--pretty` / `--compact` override. Streams print JSON Lines,
-one object per line, flushed per line, unless `--collect` asks for one array (capped).
+one object per line, unless `--collect` asks for one array (capped).
+
+Flushing: a document, a batch record and a REPL line are flushed at once. Stream lines
+are flushed `FLUSH_AFTER` seconds after the first line not yet flushed, by the event
+loop: a busy stream costs a write per 50 ms instead of one per line, and a line printed
+before the stream goes quiet still reaches a pipe within 50 ms (`mxgw watch ... | tool`
+sees each change). A flush that fails there (a closed pipe) is raised by the next line
+or by `finish`/`close`.
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ from ._exit import CollectLimitError
 # typing is not imported at run time: this module is on `mxgw version`'s start-up path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from asyncio import TimerHandle
     from typing import Any, TextIO
 
 COLLECT_LIMIT = 10_000
+FLUSH_AFTER = 0.05  # seconds a stream line may wait in the buffer
 
 
 def notice(doc: Any) -> None:
@@ -51,6 +60,8 @@ class Output:
         self.bounds = bounds  # the command's own flags that bound or narrow its stream
         self._collected: list[Any] = []
         self.pending: list[Any] = []  # notices held back until the first output
+        self._flush_timer: TimerHandle | None = None
+        self._flush_error: OSError | None = None
 
     @property
     def stream(self) -> TextIO:
@@ -64,23 +75,64 @@ class Output:
         return bool(isatty and isatty())
 
     def _write(self, text: str) -> None:
+        """Put a line in the stream's buffer (flushing is the callers' business), after
+        the notices held back."""
         if self.pending:
             flush_notices(self.pending)
         self.stream.write(text + "\n")
+
+    def flush(self) -> None:
+        """Flush now (and drop a pending timed flush); raise a timed flush's failure."""
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        self._raise_flush_error()
         self.stream.flush()
+
+    def _raise_flush_error(self) -> None:
+        error, self._flush_error = self._flush_error, None
+        if error is not None:
+            raise error
+
+    def _flush_soon(self) -> None:
+        """Flush FLUSH_AFTER seconds from now, unless a flush is due already; at once
+        outside an event loop."""
+        if self._flush_timer is not None:
+            return
+        # asyncio is not imported for this: no loop runs unless asyncio is loaded.
+        asyncio = sys.modules.get("asyncio")
+        try:
+            loop = asyncio.get_running_loop() if asyncio is not None else None
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self.flush()
+            return
+        self._flush_timer = loop.call_later(FLUSH_AFTER, self._timed_flush)
+
+    def _timed_flush(self) -> None:
+        self._flush_timer = None
+        try:
+            self.stream.flush()
+        except OSError as exc:  # BrokenPipeError: the next line or finish raises it
+            self._flush_error = exc
 
     def emit(self, doc: Any) -> None:
         """Print one JSON document (a command's whole result)."""
         self._write(dumps(doc, self._pretty()))
+        self.flush()
 
     def line(self, obj: Any) -> None:
         """Print one JSON Lines record, compact, flushed at once."""
         self._write(dumps(obj, False))
+        self.flush()
 
     def item(self, obj: Any) -> None:
-        """One stream element: a JSON line now, or kept for the --collect array."""
+        """One stream element: a JSON line (flushed soon), or kept for --collect."""
         if not self.collect:
-            self.line(obj)
+            self._raise_flush_error()
+            self._write(dumps(obj, False))
+            self._flush_soon()
             return
         if len(self._collected) >= self.collect_limit:
             narrow = f", or narrow it with {', '.join(self.bounds)}" if self.bounds else ""
@@ -94,7 +146,15 @@ class Output:
         if self.collect:
             items, self._collected = self._collected, []
             self.emit(items)
+        else:
+            self.flush()
+
+    def close(self) -> None:
+        """The command is over, however it ended: flush what its stream printed."""
+        if self._flush_timer is not None:
+            self.flush()
 
     def raw(self, text: str) -> None:
         """A line that is not JSON (only the batch end-of-record marker uses this)."""
         self._write(text)
+        self.flush()

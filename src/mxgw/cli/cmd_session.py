@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
-from ._common import bounded
+from ._common import drain
 from ._context import Command, CommandContext, no_arguments
 from ._parser import positive_float
 
@@ -65,10 +66,9 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
         server = await session.register("mxgw-smoke")
         item = await session.add_item(server, args.item)
         await session.advise(server, item)
-        first = None
-        async for first in bounded(session.stream_events(), 1, args.wait):
-            pass
-        if first is None:
+        events: list[Any] = []
+        await drain(session.stream_events(), events.append, 1, args.wait)
+        if not events:
             from .._errors import MxGatewayTransportError
 
             raise MxGatewayTransportError(f"smoke: no event for {args.item} within {args.wait} s")
@@ -79,7 +79,7 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
             "sessionId": session.session_id,
             "serverHandle": server,
             "itemHandle": item,
-            "firstEvent": first,
+            "firstEvent": events[0],
         })
     return 0
 

@@ -4,14 +4,14 @@ get, put, watch, browse, alarms, ack."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import Any
 
-from .._json import to_jsonable
-from .._values import TYPE_NAMES, normalize_type, parse_value
+from .._values import TYPE_NAMES, TagValue, normalize_type, parse_value
 from ._common import (
     add_bounds,
     add_credentials,
-    bounded,
+    drain,
     guarded_write,
     password,
     print_stream,
@@ -31,6 +31,14 @@ _WRITABILITY = {0: "yes", 1: "yes", 2: "secured", 3: "verified", 4: "tune",
 def _tags_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tags", nargs="+", metavar="TAG",
                         help="tags, @FILE (one per line) or - (stdin)")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One row of `get`'s document: the tag, and its TagValue's keys beside it."""
+
+    tag: str
+    value: TagValue
 
 
 def _get_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,7 +63,7 @@ async def get(ctx: CommandContext, args: argparse.Namespace) -> int:
     bad = {tag: tv for tag, tv in values.items() if not tv.ok}
     if bad and not args.allow_bad:
         raise _bad_tags_error(bad)
-    ctx.out.emit({"values": [{"tag": tag, **to_jsonable(values[tag])} for tag in tags]})
+    ctx.out.emit({"values": [Reading(tag, values[tag]) for tag in tags]})
     return 0
 
 
@@ -167,8 +175,7 @@ async def watch(ctx: CommandContext, args: argparse.Namespace) -> int:
             raise UsageError(f"--until: {exc}") from None
     async with ctx.transient_session() as session:
         if args.until is None:
-            async for change in bounded(session.subscribe(tags), args.count, args.duration):
-                ctx.out.item(change)
+            await drain(session.subscribe(tags), ctx.out.item, args.count, args.duration)
         else:
             # The library's own wait: the CLI only prints every change on the way.
             await session.wait_for(tags, args.until, timeout=args.duration,
@@ -208,7 +215,9 @@ async def browse(ctx: CommandContext, args: argparse.Namespace) -> int:
         # The object itself (depth 0) carries the attributes; its children are listed below.
         source = client.galaxy.iter_hierarchy(**located("root", args.path), max_depth=0,
                                               include_attributes=True)
-        async for obj in bounded(source, 1):
+        found: list[Any] = []
+        await drain(source, found.append, 1)
+        for obj in found:
             doc["object"] = {**_summary(obj),
                              "attributes": [_attribute(a) for a in obj.attributes]}
     children = await client.galaxy.browse_children(**located("parent", args.path),

@@ -1,0 +1,241 @@
+"""Compact JSON text of a result, fast: the exact bytes of
+
+    json.dumps(mxgw._json.to_jsonable(obj), sort_keys=True, ensure_ascii=True,
+               separators=(",", ":"))
+
+written straight from the object, without building the JSON types first. Streams print
+every line through here, and one-shot documents are joined from the same fragments.
+
+    text = compact_printer(plan, is_message_type, message_printer, fallback)
+    text(obj)    records, messages, dicts, lists, datetimes, ... -> one line of JSON
+
+mxgw._json makes the one `text` (its `dumps(obj)`), handing in what it owns: the records'
+shapes, what a message is and what prints it, and the fallback. One printer per type,
+found by the exact type (a subclass gets the fallback's, so nothing passes for what it is
+not): str, int, bool, None, float, datetime, timedelta, bytes, list, tuple and dict are
+written here; a message by the compiled encoders; a record (a dataclass) by an f-string
+made once per class from its plan (camel-cased keys, inlined fields, properties), keys
+sorted once; anything else by the fallback, which is by definition what it prints.
+
+Imports no grpc and no protobuf (a message being printed has loaded protobuf already).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+from binascii import b2a_base64
+from json.encoder import encode_basestring_ascii as _esc
+from operator import attrgetter
+
+from ._timefmt import iso_utc
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+_TIME_CACHE_LIMIT = 65536  # printed datetimes kept, then it starts again
+_times: dict[_dt.datetime, str] = {}
+
+
+def _float(value: float) -> str:
+    # to_jsonable prints NaN and the infinities as the strings "nan", "inf", "-inf".
+    return float.__repr__(value) if value - value == 0.0 else f'"{value}"'
+
+
+def _datetime(stamp: _dt.datetime) -> str:
+    # Only UTC and naive stamps are cached: an equal instant in another zone prints its
+    # own offset, so it must not find the UTC text.
+    tz = stamp.tzinfo
+    if tz is not _dt.UTC and tz is not None:
+        return f'"{iso_utc(stamp)}"'
+    found = _times.get(stamp)
+    if found is None:
+        if len(_times) >= _TIME_CACHE_LIMIT:
+            _times.clear()
+        found = _times[stamp] = f'"{iso_utc(stamp)}"'
+    return found
+
+
+def _bytes(value: bytes | bytearray) -> str:
+    return '"' + b2a_base64(value, newline=False).decode("ascii") + '"'
+
+
+def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
+                    is_message_type: Callable[[type], bool],
+                    message_printer: Callable[[], Callable[[Any], str]],
+                    fallback: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`text(obj)`, given what mxgw._json decides: a record class's plan (key, attribute,
+    inlined), what a message is and what prints it, and the fallback (to_jsonable, then
+    json.dumps) for every other type."""
+
+    def text(obj: Any) -> str:
+        printer = printers.get(type(obj))
+        if printer is None:
+            printer = printers[type(obj)] = printer_of(type(obj))
+        return printer(obj)
+
+    def printer_of(cls: type) -> Callable[[Any], str]:
+        if hasattr(cls, "__dataclass_fields__"):
+            return _Record(cls, plan, text, fallback,
+                           lambda layout: printers.__setitem__(cls, layout))
+        if is_message_type(cls):
+            return message_printer()
+        return fallback
+
+    def in_list(items: Any) -> str:
+        return "[" + ",".join([text(item) for item in items]) + "]"
+
+    def in_dict(mapping: dict[Any, Any]) -> str:
+        # Keys as to_jsonable makes them (str(key), a later duplicate winning), sorted.
+        found = {str(key): value for key, value in mapping.items()}
+        return "{" + ",".join([_esc(key) + ":" + text(found[key])
+                               for key in sorted(found)]) + "}"
+
+    # By exact type: a subclass (an IntEnum, a str enum) gets the fallback's answer.
+    printers: dict[type, Callable[[Any], str]] = {
+        str: _esc,
+        int: int.__repr__,
+        bool: {False: "false", True: "true"}.__getitem__,
+        type(None): lambda _: "null",
+        float: _float,
+        _dt.datetime: _datetime,
+        _dt.timedelta: lambda delta: float.__repr__(delta.total_seconds()),
+        bytes: _bytes,
+        bytearray: _bytes,
+        list: in_list,
+        tuple: in_list,
+        dict: in_dict,
+    }
+    return text
+
+
+class _Record:
+    """The printer of one record class. Its keys depend on the types of its inlined
+    fields (a DataChange's TagValue), so there is one layout per combination of them,
+    made on first sight: one f-string of the sorted keys and their values' printers.
+    Without inlined fields the layout replaces this object as the class's printer
+    (`install`).
+
+    Each value is printed by the printer of the type the first record had there, inline
+    and behind a check of the exact type (`_esc(v) if type(v) is str else text(v)`), so
+    a record of another mix of types prints right, only not as fast."""
+
+    def __init__(self, cls: type, plan: Callable[[type], list[tuple[str, str, bool]]],
+                 text: Callable[[Any], str], fallback: Callable[[Any], str],
+                 install: Callable[[Callable[[Any], str]], None]) -> None:
+        self.name = cls.__qualname__
+        self.plan = plan
+        self.text = text
+        self.fallback = fallback
+        self.install = install
+        self.fields = plan(cls)
+        self.inline = [attrgetter(name) for _, name, inline in self.fields if inline]
+        self.layouts: dict[tuple[type, ...], Callable[[Any], str]] = {}
+
+    def __call__(self, obj: Any) -> str:
+        kinds = tuple([type(get(obj)) for get in self.inline])
+        layout = self.layouts.get(kinds)
+        if layout is None:
+            layout = self.layouts[kinds] = self._layout(kinds, obj)
+            if not self.inline:
+                self.install(layout)
+        return layout(obj)
+
+    def _layout(self, kinds: tuple[type, ...], sample: Any) -> Callable[[Any], str]:
+        entries = self._entries(self.fields, (), list(kinds))
+        if entries is None:
+            return self.fallback  # an inlined value that is not a record: to_jsonable decides
+        parts: list[str | ast.expr] = ["{"]
+        for i, (key, path) in enumerate(sorted(entries.items())):
+            parts.append(("," if i else "") + _esc(key) + ":")
+            value: ast.expr = ast.Name("o", ast.Load())
+            for name in path:
+                value = ast.Attribute(value, name, ast.Load())
+            parts.append(_value(value, type(attrgetter(".".join(path))(sample))))
+        parts.append("}")
+        return _compile(f"print_{self.name}", parts, self.text)
+
+    def _entries(self, fields: list[tuple[str, str, bool]], path: tuple[str, ...],
+                 kinds: list[type]) -> dict[str, tuple[str, ...]] | None:
+        """Key -> attribute path, merged as to_jsonable merges (a later key wins); None
+        when an inlined value is not a record without inlined fields of its own."""
+        found: dict[str, tuple[str, ...]] = {}
+        for key, name, inline in fields:
+            if not inline:
+                found[key] = (*path, name)
+                continue
+            kind = kinds.pop(0)
+            if not hasattr(kind, "__dataclass_fields__"):
+                return None
+            inner = self.plan(kind)
+            if any(nested for _, _, nested in inner):
+                return None
+            merged = self._entries(inner, (*path, name), [])
+            assert merged is not None
+            found.update(merged)
+        return found
+
+
+# Printers inlined for a value of exactly this type (name in the compiled namespace).
+_INLINED = {str: "_esc", int: "_int", float: "_float", _dt.datetime: "_datetime"}
+
+
+def _name(name: str) -> ast.expr:
+    return ast.Name(name, ast.Load())
+
+
+def _value(value: ast.expr, kind: type) -> ast.expr:
+    """The printed `value`, fast for a value of type `kind`, right for any."""
+    held = ast.NamedExpr(ast.Name("_v", ast.Store()), value)
+    other = ast.Call(_name("text"), [_name("_v")], [])
+    if kind is bool:
+        false = ast.IfExp(ast.Compare(_name("_v"), [ast.Is()], [ast.Constant(False)]),
+                          ast.Constant("false"), other)
+        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(True)]),
+                         ast.Constant("true"), false)
+    if kind is type(None):
+        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(None)]),
+                         ast.Constant("null"), other)
+    printer = _INLINED.get(kind)
+    if printer is None:
+        return ast.Call(_name("text"), [value], [])
+    test = ast.Compare(ast.Call(_name("type"), [held], []), [ast.Is()],
+                       [_name("_" + kind.__name__ + "_type")])
+    return ast.IfExp(test, ast.Call(_name(printer), [_name("_v")], []), other)
+
+
+def fstring(parts: list[str | ast.expr]) -> ast.expr:
+    """An f-string of literal text and text-valued expressions (the message encoders'
+    generator builds its f-strings with it too)."""
+    values: list[ast.expr] = []
+    literal = ""
+    for part in parts:
+        if isinstance(part, str):
+            literal += part
+            continue
+        if literal:
+            values.append(ast.Constant(literal))
+            literal = ""
+        values.append(part if isinstance(part, ast.FormattedValue)
+                      else ast.FormattedValue(part, -1, None))
+    if not values:
+        return ast.Constant(literal)
+    if literal:
+        values.append(ast.Constant(literal))
+    return ast.JoinedStr(values)
+
+
+def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
+             ) -> Callable[[Any], str]:
+    """`def _(o): return f"..."` of `parts`, compiled with the printers it names."""
+    arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
+    function = ast.FunctionDef("_", arguments, [ast.Return(fstring(parts))], [], None)
+    module = ast.fix_missing_locations(ast.Module([function], []))
+    namespace: dict[str, Any] = {
+        "text": text, "_esc": _esc, "_int": int.__repr__, "_float": _float,
+        "_datetime": _datetime, **{f"_{kind.__name__}_type": kind for kind in _INLINED}}
+    exec(compile(module, f"<mxgw._jsontext {name}>", "exec"), namespace)  # noqa: S102 - built here
+    printer: Callable[[Any], str] = namespace["_"]
+    return printer
