@@ -154,3 +154,11 @@ class Cli:
         return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+
+
+def checked_cli(sim: SimThread, capsys: pytest.CaptureFixture[str],
+                monkeypatch: pytest.MonkeyPatch, home: Path) -> Iterator[Cli]:
+    """A fixture's body: a Cli on `sim`; whatever the test did, no command may leave a
+    session open behind it."""
+    yield Cli(sim, capsys, monkeypatch, home)
+    assert sim.open_sessions() == 0

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, SimThread
+from cli_harness import Cli, SimThread, checked_cli
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +31,11 @@ def tls_sim() -> Iterator[SimThread]:
 @pytest.fixture
 def cli(sim: SimThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> Iterator[Cli]:
-    runner = Cli(sim, capsys, monkeypatch, tmp_path)
-    yield runner
-    # Whatever a test did, no command may leave a session open behind it.
-    assert sim.open_sessions() == 0
+    yield from checked_cli(sim, capsys, monkeypatch, tmp_path)
 
 
 @pytest.fixture
 def tcli(tls_sim: SimThread, capsys: pytest.CaptureFixture[str],
          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
     """Like `cli`, against the TLS simulator."""
-    runner = Cli(tls_sim, capsys, monkeypatch, tmp_path)
-    yield runner
-    assert tls_sim.open_sessions() == 0
+    yield from checked_cli(tls_sim, capsys, monkeypatch, tmp_path)

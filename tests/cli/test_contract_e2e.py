@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, SimThread
+from cli_harness import Cli, SimThread, checked_cli
 from contractkit import variant
 
 import mxgw
@@ -41,9 +41,7 @@ def variant_sim(variant_path: Path) -> Iterator[SimThread]:
 @pytest.fixture
 def vcli(variant_sim: SimThread, capsys: pytest.CaptureFixture[str],
          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cli]:
-    runner = Cli(variant_sim, capsys, monkeypatch, tmp_path)
-    yield runner
-    assert variant_sim.open_sessions() == 0
+    yield from checked_cli(variant_sim, capsys, monkeypatch, tmp_path)
 
 
 def test_the_variant_contract_reads_and_writes_the_right_values(
