@@ -89,11 +89,12 @@ async def test_timeout_raises_and_unsubscribes(session: mxgw.Session,
                                                sim: RunningSimulator) -> None:
     sim.control.set_value(INT, 7)
     with pytest.raises(mxgw.MxGatewayConditionTimeoutError) as caught:
-        await session.wait_for(INT, "value == 8", timeout=0.2)
+        # Long enough for the current value to arrive on a loaded machine (0.2 s was not).
+        await session.wait_for(INT, "value == 8", timeout=2)
     error = caught.value
     assert isinstance(error, TimeoutError) and isinstance(error, mxgw.MxGatewayError)
     assert error.changes == 1 and error.last is not None and error.last.value.value == 7
-    assert str(error) == (f"value == 8 did not hold within 0.2 s "
+    assert str(error) == (f"value == 8 did not hold within 2 s "
                           f"(1 change, last {INT} = 7 (Good))")
     assert not await _advised(session, INT)
     # The session is fine afterwards.
