@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import re
 import signal
@@ -209,3 +210,22 @@ def test_bad_tls_files_exit_2_naming_the_file(capsys: pytest.CaptureFixture[str]
         err = capsys.readouterr().err
         assert code == 2, (message, err)
         assert err.count("\n") == 1 and err.startswith("mxgw sim: ") and message in err, err
+
+
+@pytest.mark.asyncio
+async def test_the_verbose_log_of_a_kind_the_contract_does_not_name(
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A client speaking another contract sends kind numbers this one lacks: the call is
+    # INVALID_ARGUMENT and the log line names the kind by its digits. Before: the log's
+    # description raised KeyError, so under --verbose the call failed UNKNOWN instead.
+    from simkit import code_of, connected
+
+    caplog.set_level(logging.INFO, logger="mxgw.sim")
+    async with connected() as gw:
+        session_id = await gw.open()
+        request = pb.MxCommandRequest(session_id=session_id, command=pb.MxCommand(
+            kind=999, write_command=pb.WriteCommand()))
+        code = await code_of(gw.stub.Invoke(request, metadata=gw.metadata))
+    assert code == grpc.StatusCode.INVALID_ARGUMENT
+    assert any(m.startswith(f"Invoke {session_id} 999 -> INVALID_ARGUMENT")
+               for m in caplog.messages), caplog.messages

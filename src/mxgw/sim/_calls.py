@@ -80,8 +80,10 @@ def _describe(request: Any) -> str:
         parts.append(session_id)
     command = getattr(request, "command", None)
     if command is not None and command.kind:
-        parts.append(type(command).DESCRIPTOR.fields_by_name["kind"].enum_type
-                     .values_by_number[command.kind].name.removeprefix("MX_COMMAND_KIND_"))
+        # A kind the contract does not name (a client speaking another one): its digits.
+        kind = type(command).DESCRIPTOR.fields_by_name["kind"].enum_type.values_by_number.get(
+            command.kind)
+        parts.append(kind.name.removeprefix("MX_COMMAND_KIND_") if kind else str(command.kind))
     return " ".join(parts)
 
 
