@@ -98,13 +98,11 @@ def _serialize(message: Any) -> bytes:
 
 
 def _wrap_unary(calls: CallContext, rpc: Rpc) -> Callable[..., Awaitable[bytes]]:
-    serialize = _serialize
-
     async def handle(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> bytes:
         started = time.perf_counter()
         try:
             await calls.prologue(rpc, request, context)
-            reply = checked(serialize(await rpc.handler(request, context)))
+            reply = checked(_serialize(await rpc.handler(request, context)))
         except RpcError as exc:
             _log(rpc, request, started, exc.code.name)
             await context.abort(exc.code, exc.details)

@@ -81,7 +81,6 @@ class CommandRunner:
     def __init__(self, users: Users, alarms: AlarmManager, wire: Wire) -> None:
         self.users = users
         self.alarms = alarms
-        self.wire = wire
         self._pb = wire.pb
         self._status = wire.status
         kinds = wire.pb.MxCommandKind
