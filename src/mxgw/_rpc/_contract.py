@@ -162,10 +162,7 @@ class Contract:
         contract = cls(pool, files, source=source, details=details)
         problems = contract.problems() if check else []
         if problems:
-            raise MxGatewayContractError(
-                f"contract {where} disagrees with the tool in {len(problems)} "
-                f"name{'s' if len(problems) > 1 else ''}: {'; '.join(problems)}",
-                problems=problems)
+            raise refusal(f"contract {where} disagrees with the tool", problems)
         return contract
 
     def describe(self) -> dict[str, str]:
@@ -352,10 +349,29 @@ class Contract:
                   found.server_streaming, found.client_streaming)
         if wanted == actual:
             return []
-        def shape(request: str, response: str, stream: bool) -> str:
-            return f"({request}) -> {'stream ' if stream else ''}{response}"
+        return [f"{name}: is {rpc_shape(*actual)}, the tool needs {rpc_shape(*wanted)}"]
 
-        return [f"{name}: is {shape(*actual[:3])}, the tool needs {shape(*wanted[:3])}"]
+
+def refusal(subject: str, problems: Sequence[str], *, then: str = "",
+            hint: str = "") -> MxGatewayContractError:
+    """The one wording of a contract disagreement: `SUBJECT in N names[THEN]: a; b[ HINT]`
+    (the load check, the simulator's check, the gateway's reflection)."""
+    count = f"{len(problems)} name{'s' if len(problems) > 1 else ''}"
+    return MxGatewayContractError(
+        f"{subject} in {count}{then}: {'; '.join(problems)}{' ' + hint if hint else ''}",
+        problems=problems)
+
+
+def rpc_shape(request: str, response: str, server_streaming: bool,
+              client_streaming: bool = False) -> str:
+    """`(pkg.Request) -> stream pkg.Reply`: how a disagreeing rpc is named."""
+    return (f"({'stream ' if client_streaming else ''}{request}) -> "
+            f"{'stream ' if server_streaming else ''}{response}")
+
+
+def where_of(contract: Contract) -> str:
+    """How messages name a contract: its file's path, a fetch's endpoint, else its kind."""
+    return _where(contract.source, contract.details)
 
 
 def _where(source: str, details: dict[str, str] | None) -> str:

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 
 import grpc
 
-from .._errors import MxGatewayContractError
-from ._contract import Contract, services
+from ._contract import Contract, refusal, services
 
 if TYPE_CHECKING:
     from .._reflection import Errors
@@ -90,10 +89,9 @@ async def verify(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
     packages = [name.rsplit(".", 1)[0] for name in services() if name not in undescribed]
     problems = contract.disagreements(gateway, packages) if packages else []
     if problems:
-        raise MxGatewayContractError(
+        raise refusal(
             f"the contract in use ({contract.describe()['source']}) disagrees with the "
-            f"gateway's in {len(problems)} name{'s' if len(problems) > 1 else ''}, so "
-            f"nothing was sent: {'; '.join(problems)} (speak the gateway's with `mxgw "
-            "contract fetch`, or --contract FILE)", problems=problems)
+            "gateway's", problems, then=", so nothing was sent",
+            hint="(speak the gateway's with `mxgw contract fetch`, or --contract FILE)")
     return ContractVerification(bool(packages), "reflection" if packages else "not described",
                                 reflection, tuple(undescribed), gateway)

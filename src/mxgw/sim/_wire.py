@@ -22,8 +22,7 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mxgw._errors import MxGatewayContractError
-from mxgw._rpc._contract import Contract
+from mxgw._rpc._contract import Contract, refusal, rpc_shape, where_of
 from mxgw._rpc._table import Enum as _EnumRow
 
 from ._events import EventCodec
@@ -83,10 +82,7 @@ def load_wire(source: ContractSource | None) -> Wire:
     contract = source if isinstance(source, Contract) else Contract.load(source, check=False)
     found = problems(contract)
     if found:
-        where = contract.details.get("path") or contract.source
-        raise MxGatewayContractError(
-            f"contract {where} disagrees with the simulator in {len(found)} "
-            f"name{'s' if len(found) > 1 else ''}: {'; '.join(found)}", problems=found)
+        raise refusal(f"contract {where_of(contract)} disagrees with the simulator", found)
     return Wire(contract)
 
 
@@ -170,10 +166,8 @@ def _shape(field: FieldDescriptor) -> str:
 
 
 def _method_shape(method: Any) -> str:
-    stream = "stream " if method.server_streaming else ""
-    client = "stream " if method.client_streaming else ""
-    return (f"({client}{method.input_type.full_name}) -> "
-            f"{stream}{method.output_type.full_name}")
+    return rpc_shape(method.input_type.full_name, method.output_type.full_name,
+                     method.server_streaming, method.client_streaming)
 
 
 def _prefix(enum: str) -> str:
