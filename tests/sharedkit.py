@@ -46,6 +46,18 @@ class BuildFailed(AssertionError):
         self.output = output
 
 
+def modules_loaded(code: str, *roots: str) -> list[str]:
+    """The modules named `root` or `root.<...>` (for any of `roots`) that running `code`
+    in a fresh interpreter loaded, sorted: the import probe of the start-up tests."""
+    probe = (f"{code}\nimport json, sys\n"
+             f"print(json.dumps(sorted(m for m in sys.modules if any("
+             f"m == r or m.startswith(r + '.') for r in {roots!r}))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 def build(*args: str, timeout: float = BUILD_BOUND) -> subprocess.CompletedProcess[str]:
     """Run build.py with this interpreter (the test .venv has the build's packages)."""
     done = subprocess.run([sys.executable, str(BUILD_PY), *args], cwd=ROOT,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
+
+from sharedkit import modules_loaded
 
 import mxgw
 
@@ -56,6 +56,4 @@ def test_unknown_attribute_raises() -> None:
 
 
 def test_import_mxgw_does_not_import_grpc() -> None:
-    code = "import sys, mxgw; print(sorted(m for m in sys.modules if m.split('.')[0] in ('grpc', 'google', 'ptpython', 'prompt_toolkit')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert modules_loaded("import mxgw", "grpc", "google", "ptpython", "prompt_toolkit") == []

@@ -22,7 +22,6 @@ Imports no grpc and no protobuf (a message being printed has loaded protobuf alr
 
 from __future__ import annotations
 
-import ast
 import datetime as _dt
 from binascii import b2a_base64
 from json.encoder import encode_basestring_ascii as _esc
@@ -114,7 +113,7 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
 class _Record:
     """The printer of one record class. Its keys depend on the types of its inlined
     fields (a DataChange's TagValue), so there is one layout per combination of them,
-    made on first sight: one f-string of the sorted keys and their values' printers.
+    made on first sight (by mxgw._jsontext_gen): one f-string of the sorted keys and their values' printers.
     Without inlined fields the layout replaces this object as the class's printer
     (`install`).
 
@@ -147,15 +146,9 @@ class _Record:
         entries = self._entries(self.fields, (), list(kinds))
         if entries is None:
             return self.fallback  # an inlined value that is not a record: to_jsonable decides
-        parts: list[str | ast.expr] = ["{"]
-        for i, (key, path) in enumerate(sorted(entries.items())):
-            parts.append(("," if i else "") + _esc(key) + ":")
-            value: ast.expr = ast.Name("o", ast.Load())
-            for name in path:
-                value = ast.Attribute(value, name, ast.Load())
-            parts.append(_value(value, type(attrgetter(".".join(path))(sample))))
-        parts.append("}")
-        return _compile(f"print_{self.name}", parts, self.text)
+        from ._jsontext_gen import compile_layout  # ast: off `mxgw version`'s start-up path
+
+        return compile_layout(f"print_{self.name}", sorted(entries.items()), sample, self.text)
 
     def _entries(self, fields: list[tuple[str, str, bool]], path: tuple[str, ...],
                  kinds: list[type]) -> dict[str, tuple[str, ...]] | None:
@@ -176,66 +169,3 @@ class _Record:
             assert merged is not None
             found.update(merged)
         return found
-
-
-# Printers inlined for a value of exactly this type (name in the compiled namespace).
-_INLINED = {str: "_esc", int: "_int", float: "_float", _dt.datetime: "_datetime"}
-
-
-def _name(name: str) -> ast.expr:
-    return ast.Name(name, ast.Load())
-
-
-def _value(value: ast.expr, kind: type) -> ast.expr:
-    """The printed `value`, fast for a value of type `kind`, right for any."""
-    held = ast.NamedExpr(ast.Name("_v", ast.Store()), value)
-    other = ast.Call(_name("text"), [_name("_v")], [])
-    if kind is bool:
-        false = ast.IfExp(ast.Compare(_name("_v"), [ast.Is()], [ast.Constant(False)]),
-                          ast.Constant("false"), other)
-        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(True)]),
-                         ast.Constant("true"), false)
-    if kind is type(None):
-        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(None)]),
-                         ast.Constant("null"), other)
-    printer = _INLINED.get(kind)
-    if printer is None:
-        return ast.Call(_name("text"), [value], [])
-    test = ast.Compare(ast.Call(_name("type"), [held], []), [ast.Is()],
-                       [_name("_" + kind.__name__ + "_type")])
-    return ast.IfExp(test, ast.Call(_name(printer), [_name("_v")], []), other)
-
-
-def fstring(parts: list[str | ast.expr]) -> ast.expr:
-    """An f-string of literal text and text-valued expressions (the message encoders'
-    generator builds its f-strings with it too)."""
-    values: list[ast.expr] = []
-    literal = ""
-    for part in parts:
-        if isinstance(part, str):
-            literal += part
-            continue
-        if literal:
-            values.append(ast.Constant(literal))
-            literal = ""
-        values.append(part if isinstance(part, ast.FormattedValue)
-                      else ast.FormattedValue(part, -1, None))
-    if not values:
-        return ast.Constant(literal)
-    if literal:
-        values.append(ast.Constant(literal))
-    return ast.JoinedStr(values)
-
-
-def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
-             ) -> Callable[[Any], str]:
-    """`def _(o): return f"..."` of `parts`, compiled with the printers it names."""
-    arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
-    function = ast.FunctionDef("_", arguments, [ast.Return(fstring(parts))], [], None)
-    module = ast.fix_missing_locations(ast.Module([function], []))
-    namespace: dict[str, Any] = {
-        "text": text, "_esc": _esc, "_int": int.__repr__, "_float": _float,
-        "_datetime": _datetime, **{f"_{kind.__name__}_type": kind for kind in _INLINED}}
-    exec(compile(module, f"<mxgw._jsontext {name}>", "exec"), namespace)  # noqa: S102 - built here
-    printer: Callable[[Any], str] = namespace["_"]
-    return printer

@@ -31,7 +31,7 @@ from typing import Any
 from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
-from ._jsontext import fstring
+from ._jsontext_gen import fstring, name_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -150,10 +150,6 @@ def _nonzero_number(value: float) -> bool:
 
 # ------------------------------------------------------------------ syntax helpers
 
-def _name(name: str) -> ast.expr:
-    return ast.Name(name, ast.Load())
-
-
 def _call(func: ast.expr, *args: ast.expr) -> ast.expr:
     return ast.Call(func, list(args), [])
 
@@ -177,7 +173,7 @@ def _walrus(value: ast.expr) -> ast.expr:
 
 def _finite(value: ast.expr) -> ast.expr:
     """`(_v := value) - _v == 0.0`: false for infinities and NaN."""
-    return ast.Compare(ast.BinOp(_walrus(value), ast.Sub(), _name("_v")), [ast.Eq()],
+    return ast.Compare(ast.BinOp(_walrus(value), ast.Sub(), name_of("_v")), [ast.Eq()],
                        [ast.Constant(0.0)])
 
 
@@ -307,9 +303,9 @@ class _Generator:
             return self._def(name, prologue, display)
         body: list[ast.stmt] = [ast.Assign([ast.Name("d", ast.Store())], display)]
         for f in present:
-            target = ast.Subscript(_name("d"), ast.Constant(f.json_name), ast.Store())
+            target = ast.Subscript(name_of("d"), ast.Constant(f.json_name), ast.Store())
             body.append(ast.If(gates[f], [ast.Assign([target], self._json(f, _field(f)))], []))
-        return self._def(name, prologue + body, _name("d"))
+        return self._def(name, prologue + body, name_of("d"))
 
     @staticmethod
     def _def(name: str, body: list[ast.stmt], result: ast.expr) -> ast.stmt:
@@ -322,11 +318,11 @@ class _Generator:
         """The field's printed value as f-string parts."""
         if _is_map(field):
             key, item = _type(field).fields_by_name["key"], _map_value(field)
-            key_fn = _name("_bool_key" if key.cpp_type == key.CPPTYPE_BOOL else "str")
-            return [_call(_name("_map_text"), value, key_fn, self._element(item, "text"))]
+            key_fn = name_of("_bool_key" if key.cpp_type == key.CPPTYPE_BOOL else "str")
+            return [_call(name_of("_map_text"), value, key_fn, self._element(item, "text"))]
         if field.is_repeated:
             joined = _method(ast.Constant(","), "join",
-                             _call(_name("map"), self._element(field, "text"), _copy(value)))
+                             _call(name_of("map"), self._element(field, "text"), _copy(value)))
             return ["[", joined, "]"]
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_MESSAGE:
@@ -335,13 +331,13 @@ class _Generator:
                 return ["{}"]  # without reading the field: that costs more than the rest
             suffix = self._message(message)
             if message.full_name in _TIME_TYPES:
-                return [_time_key(_name("text_cache_" + suffix), value)]
-            return [_call(_name("text_" + suffix), value)]
+                return [_time_key(name_of("text_cache_" + suffix), value)]
+            return [_call(name_of("text_" + suffix), value)]
         if cpp == field.CPPTYPE_ENUM:
-            return [ast.Subscript(_name(self._enum(field, "text")), value, ast.Load())]
+            return [ast.Subscript(name_of(self._enum(field, "text")), value, ast.Load())]
         if cpp == field.CPPTYPE_STRING:
             helper = "_bytes_text" if field.type == field.TYPE_BYTES else "_esc"
-            return [_call(_name(helper), value)]
+            return [_call(name_of(helper), value)]
         if cpp == field.CPPTYPE_BOOL:
             return [_if(value, ast.Constant("true"), ast.Constant("false"))]
         if cpp in _INT64:
@@ -349,34 +345,34 @@ class _Generator:
         if cpp in _INT32:
             return [_str(value)]
         if cpp == field.CPPTYPE_DOUBLE:
-            return [_if(_finite(value), _call(_name("_repr"), _name("_v")),
-                        _call(_name("_nonfinite_text"), _name("_v")))]
-        return [ast.Subscript(_name(self._float(field, "text")), value, ast.Load())]
+            return [_if(_finite(value), _call(name_of("_repr"), name_of("_v")),
+                        _call(name_of("_nonfinite_text"), name_of("_v")))]
+        return [ast.Subscript(name_of(self._float(field, "text")), value, ast.Load())]
 
     def _element(self, field: FieldDescriptor, mode: str) -> ast.expr:
         """A function printing one element of the (repeated or map) field, in `mode`
         "text" or "json"."""
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_MESSAGE:
-            return _name(f"{mode}_{self._message(_type(field))}")
+            return name_of(f"{mode}_{self._message(_type(field))}")
         if cpp == field.CPPTYPE_ENUM:
-            return ast.Attribute(_name(self._enum(field, mode)), "__getitem__", ast.Load())
+            return ast.Attribute(name_of(self._enum(field, mode)), "__getitem__", ast.Load())
         if cpp == field.CPPTYPE_FLOAT:
-            return ast.Attribute(_name(self._float(field, mode)), "__getitem__", ast.Load())
+            return ast.Attribute(name_of(self._float(field, mode)), "__getitem__", ast.Load())
         kind = "bytes" if field.type == field.TYPE_BYTES else cpp
-        return _name(_ELEMENTS[kind][mode == "json"])
+        return name_of(_ELEMENTS[kind][mode == "json"])
 
     def _json(self, field: FieldDescriptor, value: ast.expr) -> ast.expr:
         """The field's value as JSON types."""
         if _is_map(field):
             key = _type(field).fields_by_name["key"]
-            key_fn = _name("_bool_key" if key.cpp_type == key.CPPTYPE_BOOL else "str")
-            return _call(_name("_map_json"), value, key_fn, self._element(_map_value(field), "json"))
+            key_fn = name_of("_bool_key" if key.cpp_type == key.CPPTYPE_BOOL else "str")
+            return _call(name_of("_map_json"), value, key_fn, self._element(_map_value(field), "json"))
         if field.is_repeated:
             element = self._element(field, "json")
             if isinstance(element, ast.Name) and element.id == "_same":
                 return _copy(value)
-            return _call(_name("list"), _call(_name("map"), element, _copy(value)))
+            return _call(name_of("list"), _call(name_of("map"), element, _copy(value)))
         cpp = field.cpp_type
         if cpp == field.CPPTYPE_MESSAGE:
             message = _type(field)
@@ -384,18 +380,18 @@ class _Generator:
                 return ast.Dict([], [])
             suffix = self._message(message)
             if message.full_name in _TIME_TYPES:
-                return _time_key(_name("json_cache_" + suffix), value)
-            return _call(_name("json_" + suffix), value)
+                return _time_key(name_of("json_cache_" + suffix), value)
+            return _call(name_of("json_" + suffix), value)
         if cpp == field.CPPTYPE_ENUM:
-            return ast.Subscript(_name(self._enum(field, "json")), value, ast.Load())
+            return ast.Subscript(name_of(self._enum(field, "json")), value, ast.Load())
         if cpp == field.CPPTYPE_STRING and field.type == field.TYPE_BYTES:
-            return _call(_name("_bytes_json"), value)
+            return _call(name_of("_bytes_json"), value)
         if cpp in _INT64:
-            return _call(_name("str"), value)
+            return _call(name_of("str"), value)
         if cpp == field.CPPTYPE_DOUBLE:
-            return _if(_finite(value), _name("_v"), _call(_name("_nonfinite_json"), _name("_v")))
+            return _if(_finite(value), name_of("_v"), _call(name_of("_nonfinite_json"), name_of("_v")))
         if cpp == field.CPPTYPE_FLOAT:
-            return ast.Subscript(_name(self._float(field, "json")), value, ast.Load())
+            return ast.Subscript(name_of(self._float(field, "json")), value, ast.Load())
         return value  # strings, bools and 32-bit integers are themselves
 
     # -------------------------------------------------------- cached printed values
@@ -439,7 +435,7 @@ def _type(field: FieldDescriptor) -> Descriptor:
 
 
 def _field(field: FieldDescriptor) -> ast.expr:
-    return ast.Attribute(_name("m"), field.name, ast.Load())
+    return ast.Attribute(name_of("m"), field.name, ast.Load())
 
 
 def _fieldless(message: Descriptor) -> bool:
@@ -469,7 +465,7 @@ def _map_value(field: FieldDescriptor) -> FieldDescriptor:
 def _time_key(cache: ast.expr, value: ast.expr) -> ast.expr:
     """`cache[((_v := value).seconds, _v.nanos)]`: one read of the field."""
     key = ast.Tuple([ast.Attribute(_walrus(value), "seconds", ast.Load()),
-                     ast.Attribute(_name("_v"), "nanos", ast.Load())], ast.Load())
+                     ast.Attribute(name_of("_v"), "nanos", ast.Load())], ast.Load())
     return ast.Subscript(cache, key, ast.Load())
 
 
@@ -493,12 +489,12 @@ def _gates(fields: list[FieldDescriptor]) -> tuple[list[ast.stmt],
         if oneof is not None and len(oneof.fields) > 1:
             if oneof.name not in which:
                 which[oneof.name] = f"w{len(which)}"
-                call = _method(_name("m"), "WhichOneof", ast.Constant(oneof.name))
+                call = _method(name_of("m"), "WhichOneof", ast.Constant(oneof.name))
                 prologue.append(ast.Assign([ast.Name(which[oneof.name], ast.Store())], call))
-            gates[f] = ast.Compare(_name(which[oneof.name]), [ast.Eq()],
+            gates[f] = ast.Compare(name_of(which[oneof.name]), [ast.Eq()],
                                    [ast.Constant(f.name)])
         else:
-            gates[f] = _method(_name("m"), "HasField", ast.Constant(f.name))
+            gates[f] = _method(name_of("m"), "HasField", ast.Constant(f.name))
     return prologue, gates
 
 

@@ -1,0 +1,97 @@
+"""The code behind mxgw._jsontext's record printers: one f-string per record layout,
+built as an AST and compiled. Loaded when the first record is printed, so `mxgw version`
+and `--help` never import ast. The message encoders' generator builds its f-strings
+with `fstring` and `name_of` too.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+from json.encoder import encode_basestring_ascii as _esc
+from operator import attrgetter
+
+from ._jsontext import _datetime, _float
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+
+def compile_layout(name: str, entries: list[tuple[str, tuple[str, ...]]], sample: Any,
+                   text: Callable[[Any], str]) -> Callable[[Any], str]:
+    """The printer of sorted (key, attribute path) entries, fast for the value types
+    `sample` has there."""
+    parts: list[str | ast.expr] = ["{"]
+    for i, (key, path) in enumerate(entries):
+        parts.append(("," if i else "") + _esc(key) + ":")
+        value: ast.expr = name_of("o")
+        for attribute in path:
+            value = ast.Attribute(value, attribute, ast.Load())
+        parts.append(_value(value, type(attrgetter(".".join(path))(sample))))
+    parts.append("}")
+    return _compile(name, parts, text)
+
+
+# Printers inlined for a value of exactly this type (name in the compiled namespace).
+_INLINED = {str: "_esc", int: "_int", float: "_float", _dt.datetime: "_datetime"}
+
+
+def name_of(name: str) -> ast.expr:
+    return ast.Name(name, ast.Load())
+
+
+def _value(value: ast.expr, kind: type) -> ast.expr:
+    """The printed `value`, fast for a value of type `kind`, right for any."""
+    held = ast.NamedExpr(ast.Name("_v", ast.Store()), value)
+    other = ast.Call(name_of("text"), [name_of("_v")], [])
+    if kind is bool:
+        false = ast.IfExp(ast.Compare(name_of("_v"), [ast.Is()], [ast.Constant(False)]),
+                          ast.Constant("false"), other)
+        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(True)]),
+                         ast.Constant("true"), false)
+    if kind is type(None):
+        return ast.IfExp(ast.Compare(held, [ast.Is()], [ast.Constant(None)]),
+                         ast.Constant("null"), other)
+    printer = _INLINED.get(kind)
+    if printer is None:
+        return ast.Call(name_of("text"), [value], [])
+    test = ast.Compare(ast.Call(name_of("type"), [held], []), [ast.Is()],
+                       [name_of("_" + kind.__name__ + "_type")])
+    return ast.IfExp(test, ast.Call(name_of(printer), [name_of("_v")], []), other)
+
+
+def fstring(parts: list[str | ast.expr]) -> ast.expr:
+    """An f-string of literal text and text-valued expressions (the message encoders'
+    generator builds its f-strings with it too)."""
+    values: list[ast.expr] = []
+    literal = ""
+    for part in parts:
+        if isinstance(part, str):
+            literal += part
+            continue
+        if literal:
+            values.append(ast.Constant(literal))
+            literal = ""
+        values.append(part if isinstance(part, ast.FormattedValue)
+                      else ast.FormattedValue(part, -1, None))
+    if not values:
+        return ast.Constant(literal)
+    if literal:
+        values.append(ast.Constant(literal))
+    return ast.JoinedStr(values)
+
+
+def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
+             ) -> Callable[[Any], str]:
+    """`def _(o): return f"..."` of `parts`, compiled with the printers it names."""
+    arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
+    function = ast.FunctionDef("_", arguments, [ast.Return(fstring(parts))], [], None)
+    module = ast.fix_missing_locations(ast.Module([function], []))
+    namespace: dict[str, Any] = {
+        "text": text, "_esc": _esc, "_int": int.__repr__, "_float": _float,
+        "_datetime": _datetime, **{f"_{kind.__name__}_type": kind for kind in _INLINED}}
+    exec(compile(module, f"<mxgw._jsontext {name}>", "exec"), namespace)  # noqa: S102 - built here
+    printer: Callable[[Any], str] = namespace["_"]
+    return printer
