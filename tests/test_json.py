@@ -120,6 +120,14 @@ def test_the_error_line(error: BaseException, line: str) -> None:
     assert error_line(fields) == line
 
 
+def test_notices_in_the_error_line_are_scrubbed_like_every_field() -> None:
+    notice = {"notice": "trusting new gateway certificate", "file": "C:\\secretvalue\\k.json"}
+    fields = error_fields(MxGatewayTransportError("down"), {"secretvalue"}, notices=[notice])
+    assert fields["notices"] == [{"notice": "trusting new gateway certificate",
+                                  "file": "C:\\<redacted>\\k.json"}]
+    assert "notices" not in error_fields(MxGatewayTransportError("down"))
+
+
 def test_the_repl_and_the_cli_print_a_result_alike() -> None:
     from mxgw.repl._main import json_ready
 

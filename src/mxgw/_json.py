@@ -252,7 +252,7 @@ def error_fields(exc: BaseException, exit_code: int, *, message: str | None = No
     found = [redact(w, known) for w in warnings]
     if found:
         fields["warnings"] = found
-    told = list(notices)
+    told = [scrub(notice, known) for notice in notices]  # as every field of the line
     if told:
         fields["notices"] = told
     return fields
