@@ -21,8 +21,6 @@ from typing import Any
 from ._exit import OK, REFUSED, UsageError
 from ._output import Output
 
-ENV_CONTRACT = "MXGW_CONTRACT"  # the library's ClientOptions reads the same
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._context import CommandContext
@@ -143,6 +141,8 @@ def run_offline(args: argparse.Namespace, out: Output) -> int:
     if args.action == "show":
         if args.protoset:
             raise UsageError("--protoset goes with `contract diff`")
+        from .._options import ENV_CONTRACT  # the variable ClientOptions reads
+
         chosen = args.contract or os.environ.get(ENV_CONTRACT)
         if chosen:
             from .._rpc._contract import Contract
