@@ -141,14 +141,15 @@ def _generate_here(out_dir: Path, proto_dir: Path | None, protoset: Path | None)
             protoset = work / "contract.protoset"
             _protoc(protoc, [f"-I{proto_dir}", f"--descriptor_set_out={protoset}",
                              "--include_imports", *sources])
+        data = Path(protoset).read_bytes()
         fds = descriptor_pb2.FileDescriptorSet()
-        fds.ParseFromString(Path(protoset).read_bytes())
+        fds.ParseFromString(data)
         ours = [f for f in fds.file if not f.name.startswith("google/protobuf/")]
         by_package = {f.package: f.name for f in ours}
         for package in (GATEWAY_PACKAGE, GALAXY_PACKAGE):
             if package not in by_package:
                 raise BuildError(f"the contract has no file for package {package}")
-        problems = _name_problems(out_dir, Path(protoset).read_bytes())
+        problems = _name_problems(out_dir, data)
         if problems:
             raise BuildError(
                 f"the contract disagrees with the tool in {len(problems)} "
@@ -182,7 +183,7 @@ def _name_problems(out_dir: Path, protoset: bytes) -> list[str]:
     finally:
         sys.path.remove(str(src))
     contract = Contract.from_descriptor_set(protoset, source="build", check=False)
-    return list(contract.problems())
+    return contract.problems()
 
 
 def _protoc(protoc: object, args: list[str]) -> None:

@@ -128,6 +128,20 @@ def store(endpoint: str, data: bytes, *, services: Sequence[str], reflection: st
 # ------------------------------------------------------------------ the choice
 
 
+def read_file(path: str | os.PathLike[str]) -> tuple[bytes, dict[str, str]]:
+    """A contract file's bytes and its details (path, sha256): what `Contract.load`
+    parses and what `version` names without parsing. Unreadable: MxGatewayConfigError."""
+    import hashlib
+
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as exc:
+        raise MxGatewayConfigError(
+            f"contract {os.fspath(path)}: cannot read it ({exc.strerror or exc})") from None
+    return data, {"path": os.fspath(path), "sha256": hashlib.sha256(data).hexdigest()}
+
+
 def chosen(contract: Contract | str | os.PathLike[str] | None, endpoint: str,
            env: Mapping[str, str] | None = None) -> Contract:
     """The contract a client for `endpoint` speaks, loaded (and checked) now."""
@@ -149,16 +163,7 @@ def describe_choice(contract: str | os.PathLike[str] | None, endpoint: str | Non
     """What `version` shows of the contract a command would speak, without parsing it
     (protobuf stays unloaded): a file's path and sha256, a fetched one's endpoint and time."""
     if contract is not None:
-        import hashlib
-
-        try:
-            data = Path(contract).read_bytes()
-        except OSError as exc:
-            raise MxGatewayConfigError(
-                f"contract {os.fspath(contract)}: cannot read it ({exc.strerror or exc})"
-            ) from None
-        return {"source": "file", "path": os.fspath(contract),
-                "sha256": hashlib.sha256(data).hexdigest()}
+        return {"source": "file", **read_file(contract)[1]}
     stored = lookup(endpoint, env) if endpoint else None
     if stored is not None:
         return {"source": "fetched", **stored.details()}

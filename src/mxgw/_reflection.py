@@ -158,7 +158,7 @@ async def list_services(channel: grpc.aio.Channel, metadata: Sequence[tuple[str,
 
 
 async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
-                      timeout: float, services: Sequence[str], errors: Errors = _own_errors
+                      timeout: float, services: Sequence[str], errors: Errors | None = None
                       ) -> tuple[str, list[bytes], list[str]] | None:
     """The proto files that define `services`, with their imports: (the reflection
     service that answered, the files as serialized FileDescriptorProtos, the services it
@@ -166,7 +166,9 @@ async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, s
 
     One request per service (the first also finds the reflection version), then one per
     import the answers did not include; protobuf's own well-known files are not asked for.
-    Other failures raise the mapped MxGatewayError, within `timeout` seconds in all."""
+    Other failures raise the mapped MxGatewayError (through `errors`; None: as "server
+    reflection"), within `timeout` seconds in all."""
+    report = errors or _own_errors
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
 
@@ -183,13 +185,13 @@ async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, s
 
     async def ask(service: str, **request: str) -> Any:
         try:
-            return await _ask(channel, service, metadata, left(), errors, **request)
+            return await _ask(channel, service, metadata, left(), report, **request)
         except ReflectionError as exc:
             if exc.code != NOT_FOUND:
                 raise
             return None
 
-    first = await _first_served(channel, metadata, timeout, errors,
+    first = await _first_served(channel, metadata, timeout, report,
                                 file_containing_symbol=services[0])
     if first is None:
         return None

@@ -63,6 +63,10 @@ TYPES: dict[str, ValueType] = {
         "timedelta", "duration")),
     "bytes": ValueType("raw", "UNKNOWN", "VT_ARRAY|VT_UI1", ("raw",)),
 }
+# MXAccess's own data type numbers (MxValue.raw_data_type), by MxDataType value: they do
+# not follow the contract's MxDataType numbers, which a gateway's contract may renumber.
+NATIVE_DATA_TYPES = {"UNKNOWN": -1, "NO_DATA": 0, "BOOLEAN": 1, "INTEGER": 2, "FLOAT": 3,
+                     "DOUBLE": 4, "STRING": 5, "TIME": 6, "ELAPSED_TIME": 7}
 _NAMES = {name: key for key, row in TYPES.items() for name in (key, *row.aliases)}
 TYPE_NAMES = tuple(TYPES) + tuple(f"{key}[]" for key in TYPES)
 """The canonical type names (what `--help` lists)."""

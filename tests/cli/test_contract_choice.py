@@ -61,6 +61,9 @@ def test_the_environment_and_the_profile_choose_it_too(
     assert result.code == 6, result.err
     monkeypatch.setenv("MXGW_CONTRACT", str(same))  # the environment beats the profile
     cli.ok("get", "TestChildObject.TestInt", "--config", str(config), "--profile", "p")
+    # the offline commands read the same variable: `contract` shows it, `version` names it
+    assert cli.ok("contract").doc["path"] == str(same)
+    assert json.loads(cli.ok("version", "--compact").out)["contractInUse"]["path"] == str(same)
 
 
 def test_an_unreadable_contract_file_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:

@@ -110,3 +110,18 @@ def test_a_request_of_the_builtin_classes_is_adopted_by_names(tmp_path: Path) ->
     tag = number(path, "mxaccess_gateway.v1.MxValue.int32_value") << 3  # varint wire type
     assert encoded[:2] == bytes([0x80 | tag & 0x7F, tag >> 7])  # the variant's number
     assert contract.adopt(names.MxCommandRequest, adopted) is adopted
+
+
+def test_raw_data_type_is_the_native_mxaccess_number_whatever_the_contract(
+        tmp_path: Path) -> None:
+    # The variant renumbers MxDataType; MxValue.raw_data_type is MXAccess's own number
+    # (Boolean 1, Integer 2, Double 4, String 5, Unknown -1), as the simulator sends it.
+    from contractkit import variant
+
+    from mxgw import to_mx_value
+    from mxgw._rpc._values import encode
+
+    renumbered = Contract.load(variant(tmp_path))
+    for value, native in ((True, 1), (42, 2), (1.5, 4), ("x", 5), (b"\x00", -1), ([1, 2], 2)):
+        assert encode(renumbered, value).raw_data_type == native, value
+        assert to_mx_value(value).raw_data_type == native, value

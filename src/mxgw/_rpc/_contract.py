@@ -94,15 +94,9 @@ class Contract:
         with `check`, names the tool uses that the set lacks or types differently are one
         MxGatewayContractError listing each (see `problems()`).
         """
-        try:
-            with open(path, "rb") as file:  # not pathlib: it costs a one-shot ~10 ms
-                data = file.read()
-        except OSError as exc:
-            raise MxGatewayConfigError(
-                f"contract {os.fspath(path)}: cannot read it ({exc.strerror or exc})") from None
-        import hashlib
+        from .._contract_store import read_file
 
-        details = {"path": os.fspath(path), "sha256": hashlib.sha256(data).hexdigest()}
+        data, details = read_file(path)
         return cls.from_descriptor_set(data, source="file", details=details, check=check)
 
     @classmethod

@@ -10,7 +10,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from .._errors import MxGatewayConfigError
-from .._values import TYPES, array_type, coerce, infer_type, normalize_type
+from .._values import NATIVE_DATA_TYPES, TYPES, array_type, coerce, infer_type, normalize_type
 from . import _names as n
 from ._contract import Contract
 
@@ -78,10 +78,9 @@ def encode(contract: Contract, value: Any, data_type: str | None = None) -> n.Mx
 
 
 def _new(contract: Contract, data_type: str, variant: str) -> n.MxValue:
-    number = contract.number(n.DATA_TYPE, data_type)
     mx = contract.new(n.MxValue)
-    mx.data_type, mx.variant_type = number, variant
-    mx.raw_data_type = number - 2  # the contract's numbers are the native ones + 2
+    mx.data_type, mx.variant_type = contract.number(n.DATA_TYPE, data_type), variant
+    mx.raw_data_type = NATIVE_DATA_TYPES[data_type]
     return mx
 
 

@@ -65,8 +65,7 @@ async def fetch(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
     from .._reflection import fetch_files
 
     limit = min(timeout or VERIFY_TIMEOUT, VERIFY_TIMEOUT)  # within the call's deadline
-    found = await (fetch_files(channel, metadata, limit, services()) if errors is None
-                   else fetch_files(channel, metadata, limit, services(), errors))
+    found = await fetch_files(channel, metadata, limit, services(), errors)
     if found is None:
         return None
     reflection, files, undescribed = found

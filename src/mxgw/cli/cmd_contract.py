@@ -21,8 +21,6 @@ from typing import Any
 from ._exit import OK, REFUSED, UsageError
 from ._output import Output
 
-ENV_CONTRACT = "MXGW_CONTRACT"  # the library's ClientOptions reads the same
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._context import CommandContext
@@ -143,6 +141,8 @@ def run_offline(args: argparse.Namespace, out: Output) -> int:
     if args.action == "show":
         if args.protoset:
             raise UsageError("--protoset goes with `contract diff`")
+        from .._options import ENV_CONTRACT  # the variable ClientOptions reads
+
         chosen = args.contract or os.environ.get(ENV_CONTRACT)
         if chosen:
             from .._rpc._contract import Contract
@@ -164,9 +164,9 @@ def run_offline(args: argparse.Namespace, out: Output) -> int:
 # ------------------------------------------------------------------ fetch and live diff
 
 
-async def _gateway_contract(ctx: CommandContext) -> tuple[Any, Any, bytes, str, list[str]]:
-    """(the client, the gateway's contract, its descriptor set, the reflection service,
-    services it does not describe), by reflection on a channel of its own options: the
+async def _gateway_contract(ctx: CommandContext) -> tuple[Any, bytes, str, list[str]]:
+    """(the gateway's contract, its descriptor set, the reflection service, services it
+    does not describe), by reflection on a channel of its own options: the
     stored contract (maybe the one being replaced) is not loaded for it."""
     import dataclasses
 
@@ -184,8 +184,7 @@ async def _gateway_contract(ctx: CommandContext) -> tuple[Any, Any, bytes, str, 
             "gateway's descriptor set with --contract FILE (its repository publishes "
             "clients/proto/descriptors/mxaccessgw-client-v1.protoset)",
             grpc_code="UNIMPLEMENTED")
-    gateway, data, reflection, undescribed = found
-    return client, gateway, data, reflection, undescribed
+    return found
 
 
 async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
@@ -201,7 +200,7 @@ async def fetch_contract(ctx: CommandContext) -> int:
     from .. import _contract_store
     from .._rpc._contract import Contract
 
-    _, _, data, reflection, _ = await _gateway_contract(ctx)
+    _, data, reflection, _ = await _gateway_contract(ctx)
     endpoint = ctx.options.endpoint
     Contract.from_descriptor_set(data, source="fetched", details={"endpoint": endpoint})
     stored = _contract_store.store(endpoint, data, services=_services(data),
@@ -223,7 +222,7 @@ async def live_diff(ctx: CommandContext) -> int:
     from .._contract_store import chosen
 
     contract = chosen(ctx.options.contract, ctx.options.endpoint)
-    _, gateway, _, reflection, undescribed = await _gateway_contract(ctx)
+    gateway, _, reflection, undescribed = await _gateway_contract(ctx)
     ours, theirs = (
         [f for f in c.files() if not f.package.startswith("google.protobuf")]
         for c in (contract, gateway))  # the well-known imports are protobuf's, not theirs
