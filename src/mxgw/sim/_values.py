@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from mxgw._values import NATIVE_DATA_TYPES
+
 if TYPE_CHECKING:
     from mxgw._proto import gateway_pb2 as pb
 
@@ -23,25 +25,29 @@ class WriteTypeError(ValueError):
 class DataType:
     name: str  # the name used in galaxy files: "int", "double", ...
     enum: str  # its MxDataType value without the prefix: "INTEGER"
-    native: int  # the MXAccess number (raw_data_type, GalaxyAttribute.mx_data_type)
     variant: str
     field: str  # MxValue oneof member
     type_name: str  # GalaxyAttribute.data_type_name
 
+    @property
+    def native(self) -> int:
+        """The MXAccess number (raw_data_type, GalaxyAttribute.mx_data_type)."""
+        return NATIVE_DATA_TYPES[self.enum]
 
-# Native numbers are MXAccess's own (Unknown -1, NoData 0, Boolean 1, ...): they do not
-# follow the contract's MxDataType numbers.
+
+# Native numbers are MXAccess's own (the library's one table): they do not follow the
+# contract's MxDataType numbers.
 _TYPES = [
-    DataType("bool", "BOOLEAN", 1, "VT_BOOL", "bool_value", "MxBoolean"),
-    DataType("int", "INTEGER", 2, "VT_I4", "int32_value", "MxInteger"),
-    DataType("float", "FLOAT", 3, "VT_R4", "float_value", "MxFloat"),
-    DataType("double", "DOUBLE", 4, "VT_R8", "double_value", "MxDouble"),
-    DataType("string", "STRING", 5, "VT_BSTR", "string_value", "MxString"),
-    DataType("time", "TIME", 6, "VT_DATE", "time_value", "MxTime"),
-    DataType("elapsed", "ELAPSED_TIME", 7, "VT_I8", "elapsed_value", "MxElapsedTime"),
+    DataType("bool", "BOOLEAN", "VT_BOOL", "bool_value", "MxBoolean"),
+    DataType("int", "INTEGER", "VT_I4", "int32_value", "MxInteger"),
+    DataType("float", "FLOAT", "VT_R4", "float_value", "MxFloat"),
+    DataType("double", "DOUBLE", "VT_R8", "double_value", "MxDouble"),
+    DataType("string", "STRING", "VT_BSTR", "string_value", "MxString"),
+    DataType("time", "TIME", "VT_DATE", "time_value", "MxTime"),
+    DataType("elapsed", "ELAPSED_TIME", "VT_I8", "elapsed_value", "MxElapsedTime"),
 ]
 TYPES: dict[str, DataType] = {t.name: t for t in _TYPES}
-_NATIVE_UNKNOWN = -1
+_NATIVE_UNKNOWN = NATIVE_DATA_TYPES["UNKNOWN"]
 _INT32 = (-(2**31), 2**31 - 1)
 _EXACT_KINDS: dict[str, type] = {"bool": bool, "string": str, "time": datetime,
                                  "elapsed": timedelta}
