@@ -252,7 +252,8 @@ def error_fields(exc: BaseException, exit_code: int, *, message: str | None = No
     found = [redact(w, known) for w in warnings]
     if found:
         fields["warnings"] = found
-    told = list(notices)
+    # Scrubbed like the message and the warnings: every string of the error line is.
+    told = scrub(list(notices), known)
     if told:
         fields["notices"] = told
     return fields
