@@ -78,11 +78,16 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 def _report_script_error(ctx: CommandContext, exc: ScriptError) -> int:
     """stderr: the script's traceback (gateway errors: only with --debug), then the
-    one-line JSON error every mxgw command prints, with the script's file and line."""
+    one-line JSON error every mxgw command prints, with the script's file and line; the
+    warnings and the notices held back so far are its fields, as in `_main.report`."""
     from ._main import write_error
 
-    secrets = ctx.runtime.secrets
+    runtime = ctx.runtime
     text = exc.traceback(ctx.debug)
     if text is not None:
-        sys.stderr.write(redact(text, secrets) + "\n")
-    return write_error(_exit.error_fields(exc.error, secrets, message=exc.describe()))
+        sys.stderr.write(redact(text, runtime.secrets) + "\n")
+    fields = _exit.error_fields(exc.error, runtime.secrets, runtime.warnings,
+                                message=exc.describe(), notices=runtime.notices)
+    runtime.warnings.clear()
+    runtime.notices.clear()  # told in the error line: not again after it
+    return write_error(fields)
