@@ -50,6 +50,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
     from ..repl._main import ReplSettings, read_source
     from ..repl._modes import interactive, scripted
     from ..repl._runner import ScriptError
+    from ._output import flush_notices
 
     is_interactive = args.exec_file is None and sys.stdin.isatty()
     settings = ReplSettings(
@@ -58,8 +59,12 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         reconnect=is_interactive and not args.no_reconnect,
     )
     if is_interactive:
-        reason = await interactive(await ctx.client(), settings,
-                                   stdout=lambda: ctx.out.stream, secrets=ctx.runtime.secrets)
+        client = await ctx.client()
+        # The prompt writes to the terminal itself, not through ctx.out: its start is the
+        # command going on, so the notices held back (a first contact) are told now.
+        flush_notices(ctx.out.pending)
+        reason = await interactive(client, settings, stdout=lambda: ctx.out.stream,
+                                   secrets=ctx.runtime.secrets)
         return _exit.INTERRUPTED if reason.startswith("SIG") else _exit.OK
     try:
         settings.script, settings.script_name = read_source(args.exec_file)
