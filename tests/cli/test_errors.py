@@ -301,3 +301,17 @@ def test_debug_log_is_scrubbed(cli: Cli) -> None:
     assert "mxgw" in result.err  # the debug log went to stderr, stdout stayed JSON
     assert result.doc["ok"] is True
     assert "operator-pw" not in result.err and cli.sim.api_key not in result.err
+
+
+def test_every_field_of_the_error_line_is_scrubbed() -> None:
+    # The notices ride in the error line as the warnings do: a known secret (or anything
+    # shaped like a key) in one of them is redacted too, not only in message and warnings.
+    from mxgw.cli._exit import error_fields
+
+    key = "mxgw_0123456789ab_" + "N" * 43
+    fields = error_fields(
+        RuntimeError(f"failed with {key}"), {key, "hunter2"}, [f"close: {key}"],
+        notices=[{"notice": "n", "file": "/home/hunter2/known.json", "endpoint": key}])
+    assert "hunter2" not in repr(fields) and "N" * 43 not in repr(fields)
+    assert fields["notices"] == [{"notice": "n", "file": "/home/<redacted>/known.json",
+                                  "endpoint": "<redacted>"}]

@@ -346,3 +346,22 @@ async def test_no_reconnect_says_the_session_is_lost_and_leaves_it(sim: RunningS
         _assert_closed(sim, session_id)
     finally:
         term.close()
+
+
+@pytest.mark.asyncio
+async def test_first_contact_is_told_before_the_prompt(tmp_path: Path) -> None:
+    # The notice is held back until a command goes on; the prompt starting is that
+    # moment (before: it came only after Ctrl-D, below everything the user did).
+    async with run_simulator(tls=True, tick_interval=None) as tls_sim:
+        term = PtySession.mxgw("repl", "--endpoint", tls_sim.endpoint, "--tls",
+                               env=_env(tmp_path, MXGATEWAY_API_KEY=tls_sim.api_key))
+        try:
+            prompt = await term.expect(PROMPT)
+            notice = re.search(r'"notice": ?"trusting new gateway certificate"', term.screen)
+            assert notice is not None and notice.start() < prompt.start(), term.screen
+            await _ctrl_d(term, prompt.start())
+            assert await term.wait_exit() == 0
+            assert len(re.findall("trusting new gateway certificate", term.screen)) == 1
+        finally:
+            term.close()
+        assert tls_sim.control.open_session_count == 0

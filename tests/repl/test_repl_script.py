@@ -233,3 +233,22 @@ async def test_a_script_whose_session_is_lost_fails_fast_without_reconnecting(
     assert error["message"].startswith("<stdin> line 2: ")
     assert not any("reconnect" in line for line in lines), err
     assert sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_a_script_that_fails_after_first_contact_has_one_stderr_line(
+        tmp_path: Path) -> None:
+    # The first-contact notice is held back until the first output; a script that fails
+    # before any carries it in its error line, as every other command does.
+    async with run_simulator(tls=True, tick_interval=None) as sim:
+        code, out, err = await _mxgw(
+            "repl", "--endpoint", sim.endpoint, "--tls",
+            stdin="await write('Pump001.Model', 'X')\n",
+            env=_env(tmp_path, MXGATEWAY_API_KEY=sim.api_key))
+        assert sim.control.open_session_count == 0
+    assert code == 7, err
+    assert err.count("\n") == 1 and out == "", err
+    error = json.loads(err)["error"]
+    assert error["type"] == "MxAccessError"
+    assert [n["notice"] for n in error["notices"]] == ["trusting new gateway certificate"]
+    assert error["notices"][0]["sha256"] == sim.certificate_sha256

@@ -50,6 +50,7 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
     from ..repl._main import ReplSettings, read_source
     from ..repl._modes import interactive, scripted
     from ..repl._runner import ScriptError
+    from ._output import flush_notices
 
     is_interactive = args.exec_file is None and sys.stdin.isatty()
     settings = ReplSettings(
@@ -58,8 +59,12 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         reconnect=is_interactive and not args.no_reconnect,
     )
     if is_interactive:
-        reason = await interactive(await ctx.client(), settings,
-                                   stdout=lambda: ctx.out.stream, secrets=ctx.runtime.secrets)
+        client = await ctx.client()
+        # The prompt writes to the terminal itself, not through ctx.out: its start is the
+        # command going on, so the notices held back (a first contact) are told now.
+        flush_notices(ctx.out.pending)
+        reason = await interactive(client, settings, stdout=lambda: ctx.out.stream,
+                                   secrets=ctx.runtime.secrets)
         return _exit.INTERRUPTED if reason.startswith("SIG") else _exit.OK
     try:
         settings.script, settings.script_name = read_source(args.exec_file)
@@ -78,11 +83,16 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
 
 def _report_script_error(ctx: CommandContext, exc: ScriptError) -> int:
     """stderr: the script's traceback (gateway errors: only with --debug), then the
-    one-line JSON error every mxgw command prints, with the script's file and line."""
+    one-line JSON error every mxgw command prints, with the script's file and line; the
+    warnings and the notices held back so far are its fields, as in `_main.report`."""
     from ._main import write_error
 
-    secrets = ctx.runtime.secrets
+    runtime = ctx.runtime
     text = exc.traceback(ctx.debug)
     if text is not None:
-        sys.stderr.write(redact(text, secrets) + "\n")
-    return write_error(_exit.error_fields(exc.error, secrets, message=exc.describe()))
+        sys.stderr.write(redact(text, runtime.secrets) + "\n")
+    fields = _exit.error_fields(exc.error, runtime.secrets, runtime.warnings,
+                                message=exc.describe(), notices=runtime.notices)
+    runtime.warnings.clear()
+    runtime.notices.clear()  # told in the error line: not again after it
+    return write_error(fields)
