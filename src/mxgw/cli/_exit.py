@@ -115,7 +115,8 @@ def error_fields(exc: BaseException, secrets: Iterable[str] = (),
                  notices: Iterable[Any] = ()) -> dict[str, Any]:
     """The fields of the JSON error: type, message, exitCode, grpcCode, protocolStatus,
     hresult, and `warnings` (only when there are any: e.g. a session close that failed
-    after the error, which is secondary to it). A bug (exit 1) says so in its message;
+    after the error, which is secondary to it) and `notices` (first-contact notices not yet
+    printed). A bug (exit 1) says so in its message;
     `message` replaces the exception's own."""
     code = exit_code_for(exc)
     if message is None and code == INTERNAL and not isinstance(exc, UnavailableError):
