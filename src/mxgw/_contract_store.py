@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from . import _paths
+from ._contract_file import read_file
 from ._errors import MxGatewayConfigError
 
 TYPE_CHECKING = False
@@ -126,20 +127,6 @@ def store(endpoint: str, data: bytes, *, services: Sequence[str], reflection: st
 
 
 # ------------------------------------------------------------------ the choice
-
-
-def read_file(path: str | os.PathLike[str]) -> tuple[bytes, dict[str, str]]:
-    """A contract file's bytes and its details (path, sha256): what `Contract.load`
-    parses and what `version` names without parsing. Unreadable: MxGatewayConfigError."""
-    import hashlib
-
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as exc:
-        raise MxGatewayConfigError(
-            f"contract {os.fspath(path)}: cannot read it ({exc.strerror or exc})") from None
-    return data, {"path": os.fspath(path), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def chosen(contract: Contract | str | os.PathLike[str] | None, endpoint: str,

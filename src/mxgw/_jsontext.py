@@ -148,7 +148,8 @@ class _Record:
             return self.fallback  # an inlined value that is not a record: to_jsonable decides
         from ._jsontext_gen import compile_layout  # ast: off `mxgw version`'s start-up path
 
-        return compile_layout(f"print_{self.name}", sorted(entries.items()), sample, self.text)
+        return compile_layout(f"print_{self.name}", sorted(entries.items()), sample, self.text,
+                              {"_float": _float, "_datetime": _datetime})
 
     def _entries(self, fields: list[tuple[str, str, bool]], path: tuple[str, ...],
                  kinds: list[type]) -> dict[str, tuple[str, ...]] | None:

@@ -11,18 +11,18 @@ import datetime as _dt
 from json.encoder import encode_basestring_ascii as _esc
 from operator import attrgetter
 
-from ._jsontext import _datetime, _float
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any
 
 
 def compile_layout(name: str, entries: list[tuple[str, tuple[str, ...]]], sample: Any,
-                   text: Callable[[Any], str]) -> Callable[[Any], str]:
+                   text: Callable[[Any], str], scalars: Mapping[str, Callable[[Any], str]]
+                   ) -> Callable[[Any], str]:
     """The printer of sorted (key, attribute path) entries, fast for the value types
-    `sample` has there."""
+    `sample` has there. `text` prints any value; `scalars` are mxgw._jsontext's `_float`
+    and `_datetime` (handed in: this module imports nothing of mxgw)."""
     parts: list[str | ast.expr] = ["{"]
     for i, (key, path) in enumerate(entries):
         parts.append(("," if i else "") + _esc(key) + ":")
@@ -31,7 +31,7 @@ def compile_layout(name: str, entries: list[tuple[str, tuple[str, ...]]], sample
             value = ast.Attribute(value, attribute, ast.Load())
         parts.append(_value(value, type(attrgetter(".".join(path))(sample))))
     parts.append("}")
-    return _compile(name, parts, text)
+    return _compile(name, parts, text, scalars)
 
 
 # Printers inlined for a value of exactly this type (name in the compiled namespace).
@@ -83,15 +83,15 @@ def fstring(parts: list[str | ast.expr]) -> ast.expr:
     return ast.JoinedStr(values)
 
 
-def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str]
-             ) -> Callable[[Any], str]:
+def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str],
+             scalars: Mapping[str, Callable[[Any], str]]) -> Callable[[Any], str]:
     """`def _(o): return f"..."` of `parts`, compiled with the printers it names."""
     arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
     function = ast.FunctionDef("_", arguments, [ast.Return(fstring(parts))], [], None)
     module = ast.fix_missing_locations(ast.Module([function], []))
     namespace: dict[str, Any] = {
-        "text": text, "_esc": _esc, "_int": int.__repr__, "_float": _float,
-        "_datetime": _datetime, **{f"_{kind.__name__}_type": kind for kind in _INLINED}}
+        "text": text, "_esc": _esc, "_int": int.__repr__, **scalars,
+        **{f"_{kind.__name__}_type": kind for kind in _INLINED}}
     exec(compile(module, f"<mxgw._jsontext {name}>", "exec"), namespace)  # noqa: S102 - built here
     printer: Callable[[Any], str] = namespace["_"]
     return printer

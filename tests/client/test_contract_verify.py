@@ -6,6 +6,9 @@ records every call of the tool's services."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -189,3 +192,41 @@ async def test_a_gateway_back_with_another_contract_is_checked_again(tmp_path: P
             assert upgraded.calls == []
     finally:
         await client.close()
+
+
+def test_contract_fetch_from_a_gateway_lacking_a_used_name_stores_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # The simulator cannot speak such a contract (it needs every name), so the stand-in
+    # serves its reflection; `mxgw contract fetch` runs its own event loop meanwhile.
+    from mxgw.cli import main
+
+    renamed = variant(tmp_path, renumber=False, rename="mxaccess_gateway.v1.WriteCommand.value")
+    ready: concurrent.futures.Future[str] = concurrent.futures.Future()
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    async def gateway() -> None:
+        async with serve(renamed) as half:
+            ready.set_result(half.endpoint)
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(gateway(),))
+    thread.start()
+    try:
+        endpoint = ready.result(timeout=30)
+        monkeypatch.setenv("MXGW_HOME", str(tmp_path / "home"))
+        code = main(["contract", "fetch", "--endpoint", endpoint, "--plaintext",
+                     "--timeout", "10"])
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(30)
+        loop.close()
+    captured = capsys.readouterr()
+    assert code == 6 and captured.out == "", captured.err
+    [line] = captured.err.splitlines()
+    error = json.loads(line)["error"]
+    assert error["type"] == "MxGatewayContractError"
+    assert error["message"].startswith(f"contract {endpoint} disagrees with the tool in ")
+    assert "mxaccess_gateway.v1.WriteCommand.value: missing" in error["message"]
+    assert not (tmp_path / "home" / "contracts").exists()

@@ -94,7 +94,7 @@ class Contract:
         with `check`, names the tool uses that the set lacks or types differently are one
         MxGatewayContractError listing each (see `problems()`).
         """
-        from .._contract_store import read_file
+        from .._contract_file import read_file
 
         data, details = read_file(path)
         return cls.from_descriptor_set(data, source="file", details=details, check=check)

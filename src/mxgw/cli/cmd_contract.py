@@ -198,23 +198,18 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
 async def fetch_contract(ctx: CommandContext) -> int:
     """Download, check (the load-time check: exit 6 listing each name), store, audit."""
     from .. import _contract_store
-    from .._rpc._contract import Contract
+    from .._rpc._contract import refusal
 
-    _, data, reflection, _ = await _gateway_contract(ctx)
+    gateway, data, reflection, _ = await _gateway_contract(ctx)
     endpoint = ctx.options.endpoint
-    Contract.from_descriptor_set(data, source="fetched", details={"endpoint": endpoint})
-    stored = _contract_store.store(endpoint, data, services=_services(data),
-                                   reflection=reflection)
+    problems = gateway.problems()  # the load-time check, on the contract as fetched
+    if problems:
+        raise refusal(f"contract {endpoint} disagrees with the tool", problems)
+    services = sorted(f"{f.package}.{s.name}" for f in gateway.files() for s in f.service)
+    stored = _contract_store.store(endpoint, data, services=services, reflection=reflection)
     ctx.audit("contract", {"change": "fetched", **stored.record()}, always=True)
     ctx.out.emit(stored.record())
     return OK
-
-
-def _services(data: bytes) -> list[str]:
-    from google.protobuf import descriptor_pb2
-
-    found = descriptor_pb2.FileDescriptorSet.FromString(data)
-    return sorted(f"{f.package}.{s.name}" for f in found.file for s in f.service)
 
 
 async def live_diff(ctx: CommandContext) -> int:
