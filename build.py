@@ -286,11 +286,32 @@ def test_workers(cpus: int | None = None) -> int:
     return max(2, min(8, 2 * cpus))
 
 
+# pytest's short options that take a value: in a cluster (`-xs`, `-vk expr`) the letters
+# after one of these are its value, not options.
+_VALUE_LETTERS = frozenset("kmpcorWn")
+
+
+def _short_flags(arg: str) -> set[str]:
+    """The single-letter options of a cluster such as `-xs` (as `-x`, `-s`)."""
+    if not arg.startswith("-") or arg.startswith("--") or len(arg) < 3:
+        return set()
+    found = set()
+    for letter in arg[1:]:
+        if not letter.isalpha():
+            break
+        found.add("-" + letter)
+        if letter in _VALUE_LETTERS:
+            break
+    return found
+
+
 def pytest_arguments(given: list[str]) -> list[str]:
     """`given`, after -n N --dist loadgroup (tests/conftest.py hands each group of tests
     that share one resource to one worker) unless `given` decides how the tests run."""
     for i, arg in enumerate(given):
         if arg in SERIAL_OPTIONS or arg.split("=", 1)[0] in SERIAL_OPTIONS:
+            return given
+        if _short_flags(arg) & SERIAL_OPTIONS:
             return given
         if arg.startswith("-n") or arg == "-pno:xdist" or given[i:i + 2] == ["-p", "no:xdist"]:
             return given

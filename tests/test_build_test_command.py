@@ -22,10 +22,17 @@ def test_the_suite_runs_on_workers_grouped_by_the_suite_s_own_scheduler() -> Non
 @pytest.mark.parametrize("given", [
     ["-p", "no:xdist"], ["-pno:xdist"], ["-n", "0"], ["-n3"], ["--numprocesses=2"],
     ["--dist=load"], ["tests/cli", "--pdb"], ["-s"], ["--co", "-q"], ["--version"],
-    ["--sw"],
+    ["--sw"], ["-xs"], ["-sv"], ["-vxs"], ["-xh"],
 ])
 def test_arguments_that_decide_how_to_run_are_passed_as_they_are(given: list[str]) -> None:
     assert build.pytest_arguments(given) == given
+
+
+@pytest.mark.parametrize("given", [["-xv"], ["-ks"], ["-k", "s"], ["-vkslow"], ["-ms"],
+                                   ["-rs"], ["-Werror"], ["tests/s"]])
+def test_letters_that_are_a_value_or_a_path_do_not_turn_workers_off(given: list[str]) -> None:
+    # `-ks` is -k with the expression "s", not -k and -s; `-rs` asks for skip reasons.
+    assert build.pytest_arguments(given)[:1] == ["-n"], given
 
 
 @pytest.mark.parametrize(("cpus", "workers"), [(1, 2), (2, 4), (3, 6), (4, 8), (64, 8)])

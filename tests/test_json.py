@@ -165,6 +165,14 @@ def test_redact_removes_keys_bearer_tokens_and_known_secrets() -> None:
     assert redact("nothing secret") == "nothing secret"
 
 
+def test_a_short_secret_is_redacted_where_it_stands_alone_not_inside_words() -> None:
+    # `--api-key a` once turned "unauthenticated" into "un<redacted>uthentic<redacted>ted".
+    text = "api key a rejected: unauthenticated (key=a)"
+    assert redact(text, {"a"}) == "api key <redacted> rejected: unauthenticated (key=<redacted>)"
+    assert redact("pw x1! sent", {"x1!"}) == "pw <redacted> sent"
+    assert redact("abcd inside abcdef", {"abcd"}) == "<redacted> inside <redacted>ef"
+
+
 def test_scrub_replaces_secret_named_keys_and_redacts_every_string() -> None:
     assert scrub({"apiKey": "x", "nested": [{"password": "y"}]}) == {
         "apiKey": "<redacted>", "nested": [{"password": "<redacted>"}]}

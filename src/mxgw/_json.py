@@ -42,6 +42,7 @@ _KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
 _BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)\S+")
 # Keys whose values are secrets wherever they appear in a document.
 _SECRET_KEYS = ("password", "apikey", "api_key", "secret", "token")
+_SHORT_SECRET = 4  # characters; a shorter secret is redacted only where it stands alone
 
 
 # ---------------------------------------------------------------- secrets
@@ -51,8 +52,14 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with every known secret and anything shaped like an API key or a bearer
     token replaced by `<redacted>`."""
     for secret in secrets:
-        if secret:
+        if len(secret) >= _SHORT_SECRET:
             text = text.replace(secret, REDACTED)
+        elif secret:
+            # A secret of a few characters is found inside ordinary words ("a" in
+            # "failed"): replaced everywhere it would leave the message unreadable and
+            # tell which letters it has. Replaced where it stands alone.
+            text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])",
+                          REDACTED, text)
     text = _KEY_PATTERN.sub(REDACTED, text)
     return _BEARER_PATTERN.sub(r"\1" + REDACTED, text)
 
