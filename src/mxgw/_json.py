@@ -170,6 +170,37 @@ def record_plan(cls: type) -> list[tuple[str, str, bool]]:
     return plan
 
 
+# FieldDescriptor types that print alike as a record's value (the value as read) and in
+# the proto3 JSON mapping: strings, bools and 32-bit integers (64-bit ones are quoted
+# there), each alone or repeated (a record holds a tuple).
+_SAME_TYPES = frozenset({9, 8, 5, 13, 15, 17, 7})  # string bool int32 uint32 sfixed32 sint32 fixed32
+_MESSAGE_TYPE = 11
+
+
+def prints_as_message(cls: type, descriptor: Any, nested: Mapping[str, type] | None = None
+                      ) -> bool:
+    """Whether a record of `cls` made from a message of `descriptor` by reading each field
+    as it is (a repeated field as a tuple; a field named in `nested` as a tuple of records
+    of that class, made the same way) prints as that message prints (message_printer):
+    the same keys, and only values both print alike. Then the message may be printed for
+    the record (a lazy record: mxgw._galaxy_records)."""
+    plan = record_plan(cls)
+    fields = {f.name: f for f in descriptor.fields}
+    if len(plan) != len(fields):
+        return False
+    for key, name, inline in plan:
+        field = fields.get(name)
+        if inline or field is None or key != field.json_name or field.has_presence:
+            return False
+        if nested and name in nested:
+            if (field.type != _MESSAGE_TYPE or not field.is_repeated
+                    or not prints_as_message(nested[name], field.message_type)):
+                return False
+        elif field.type not in _SAME_TYPES:
+            return False
+    return True
+
+
 def to_jsonable(obj: Any) -> Any:
     """JSON types for library records (frozen dataclasses), protobuf messages, mappings,
     sequences, datetimes (ISO-8601, `Z`), timedeltas (seconds), bytes (base64), enums

@@ -15,7 +15,9 @@ from .._galaxy_records import (
     GalaxyAttribute,
     GalaxyConnection,
     GalaxyObject,
+    filled,
 )
+from .._json import prints_as_message
 from . import _galaxy_names as g
 from ._calls import Rpc
 from ._records import timestamp
@@ -52,17 +54,44 @@ def _apply(request: g.PagedRequest, f: GalaxyFilters, page_size: int, page_token
 
 
 def _attribute(a: g.GalaxyAttribute) -> GalaxyAttribute:
-    return GalaxyAttribute(a.attribute_name, a.full_tag_reference, a.mx_data_type,
-                           a.data_type_name, a.is_array, a.array_dimension,
-                           a.mx_attribute_category, a.security_classification, a.is_built_in,
-                           a.is_historized, a.is_alarm)
+    return filled(GalaxyAttribute, {
+        "attribute_name": a.attribute_name, "full_tag_reference": a.full_tag_reference,
+        "mx_data_type": a.mx_data_type, "data_type_name": a.data_type_name,
+        "is_array": a.is_array, "array_dimension": a.array_dimension,
+        "mx_attribute_category": a.mx_attribute_category,
+        "security_classification": a.security_classification,
+        "is_built_in": a.is_built_in, "is_historized": a.is_historized,
+        "is_alarm": a.is_alarm})
+
+
+def _object_fields(o: g.GalaxyObject) -> dict[str, Any]:
+    """A GalaxyObject's fields: each field of the message as it is, repeated ones as
+    tuples (what `prints_as_message` takes for granted)."""
+    return {
+        "gobject_id": o.gobject_id, "tag_name": o.tag_name,
+        "contained_name": o.contained_name, "browse_name": o.browse_name,
+        "parent_gobject_id": o.parent_gobject_id, "is_area": o.is_area,
+        "category_id": o.category_id, "template_chain": tuple(o.template_chain),
+        "attributes": tuple([_attribute(a) for a in o.attributes]),
+        "hierarchical_name": o.hierarchical_name,
+        "hosted_by_gobject_id": o.hosted_by_gobject_id}
+
+
+# Message descriptor -> whether its objects print as their records do (a contract loaded
+# at run time may add fields, or change their types).
+_PRINTS_ALIKE: dict[Any, bool] = {}
 
 
 def galaxy_object(o: g.GalaxyObject) -> GalaxyObject:
-    return GalaxyObject(o.gobject_id, o.tag_name, o.contained_name, o.browse_name,
-                        o.parent_gobject_id, o.is_area, o.category_id, tuple(o.template_chain),
-                        tuple(_attribute(a) for a in o.attributes), o.hierarchical_name,
-                        o.hosted_by_gobject_id)
+    """The record of an object: lazy (read on first use, printed as its message until
+    then) when the message prints as the record does, as the contract's own does."""
+    alike = _PRINTS_ALIKE.get(o.DESCRIPTOR)
+    if alike is None:
+        alike = _PRINTS_ALIKE[o.DESCRIPTOR] = prints_as_message(
+            GalaxyObject, o.DESCRIPTOR, {"attributes": GalaxyAttribute})
+    if alike:
+        return GalaxyObject.lazy(o, _object_fields)
+    return filled(GalaxyObject, _object_fields(o))
 
 
 async def test_connection(rpc: Rpc) -> GalaxyConnection:
@@ -114,9 +143,12 @@ def watch(rpc: Rpc) -> AsyncIterator[Any]:
 
 
 def deploy_event(message: g.DeployEvent, missed: int) -> DeployEvent:
-    return DeployEvent(int(message.sequence),
-                       timestamp(message.time_of_last_deploy, message, "time_of_last_deploy"),
-                       timestamp(message.observed_at, message, "observed_at"), missed)
+    return filled(DeployEvent, {
+        "sequence": int(message.sequence),
+        "time_of_last_deploy": timestamp(message.time_of_last_deploy, message,
+                                         "time_of_last_deploy"),
+        "observed_at": timestamp(message.observed_at, message, "observed_at"),
+        "missed": missed})
 
 
 def sequence(message: g.DeployEvent) -> int:
