@@ -151,8 +151,20 @@ _SHAPES = {
     "mxgw._values.DataChange": _Shape(inline=("value",)),
     "mxgw._results.BulkReadResult": _Shape(inline=("value",)),
     "mxgw._streams.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
-    "mxgw.cli.cmd_tasks.Reading": _Shape(inline=("value",)),  # a row of `mxgw get`
 }
+
+
+def shaped(*, inline: tuple[str, ...] = ()) -> Callable[[type], type]:
+    """A class decorator for a record of a layer above the library (`mxgw get`'s rows):
+    how it prints, kept beside it, as `_SHAPES` keeps the library's."""
+
+    def register(cls: type) -> type:
+        _SHAPES[f"{cls.__module__}.{cls.__qualname__}"] = _Shape(inline=inline)
+        return cls
+
+    return register
+
+
 # Class -> [(key, attribute, inline)], made once per record type.
 _PLANS: dict[type, list[tuple[str, str, bool]]] = {}
 
