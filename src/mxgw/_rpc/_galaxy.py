@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .._galaxy_records import (
@@ -77,21 +77,36 @@ def _object_fields(o: g.GalaxyObject) -> dict[str, Any]:
         "hosted_by_gobject_id": o.hosted_by_gobject_id}
 
 
-# Message descriptor -> whether its objects print as their records do (a contract loaded
-# at run time may add fields, or change their types).
-_PRINTS_ALIKE: dict[Any, bool] = {}
+def _read_now(o: g.GalaxyObject) -> GalaxyObject:
+    return filled(GalaxyObject, _object_fields(o))
+
+
+def _unread(o: g.GalaxyObject) -> GalaxyObject:
+    return GalaxyObject.lazy(o, _object_fields)
+
+
+# GalaxyObject message descriptor -> what makes its records (a contract loaded at run time
+# may add fields, or change their types, and then the message prints otherwise).
+_MAKERS: dict[Any, Callable[[g.GalaxyObject], GalaxyObject]] = {}
+
+
+def _maker(descriptor: Any) -> Callable[[g.GalaxyObject], GalaxyObject]:
+    """What makes the records of this message type: lazy ones (read on first use, printed
+    as their message until then) when the message prints as the record does, as the
+    contract's own does; else records read at once."""
+    found = _MAKERS.get(descriptor)
+    if found is None:
+        alike = prints_as_message(GalaxyObject, descriptor, {"attributes": GalaxyAttribute})
+        found = _MAKERS[descriptor] = _unread if alike else _read_now
+    return found
+
+
+def _descriptor(message: Any) -> Any:
+    return message.DESCRIPTOR  # the table's Protocols leave it out (the seam rarely needs it)
 
 
 def galaxy_object(o: g.GalaxyObject) -> GalaxyObject:
-    """The record of an object: lazy (read on first use, printed as its message until
-    then) when the message prints as the record does, as the contract's own does."""
-    alike = _PRINTS_ALIKE.get(o.DESCRIPTOR)
-    if alike is None:
-        alike = _PRINTS_ALIKE[o.DESCRIPTOR] = prints_as_message(
-            GalaxyObject, o.DESCRIPTOR, {"attributes": GalaxyAttribute})
-    if alike:
-        return GalaxyObject.lazy(o, _object_fields)
-    return filled(GalaxyObject, _object_fields(o))
+    return _maker(_descriptor(o))(o)
 
 
 async def test_connection(rpc: Rpc) -> GalaxyConnection:
@@ -111,7 +126,9 @@ async def last_deploy(rpc: Rpc) -> DeployInfo:
 
 async def discover(rpc: Rpc, page_size: int, page_token: str, root: RootSpec,
                    filters: GalaxyFilters, max_depth: int | None
-                   ) -> tuple[list[GalaxyObject], str, int]:
+                   ) -> tuple[Iterator[GalaxyObject], str, int]:
+    """A page of objects, made one by one as they are iterated: a record printed and let
+    go before the next is made never reaches the garbage collector."""
     operation = "galaxy discover hierarchy"
     with rpc.errors(operation):
         request = rpc.contract.new(g.DiscoverHierarchyRequest)
@@ -120,7 +137,8 @@ async def discover(rpc: Rpc, page_size: int, page_token: str, root: RootSpec,
             request.max_depth.value = max_depth
     reply: g.DiscoverHierarchyReply = await rpc.unary(
         g.DISCOVER_HIERARCHY, request, operation, session=False)
-    return ([galaxy_object(o) for o in reply.objects], str(reply.next_page_token),
+    objects = _descriptor(reply).fields_by_name["objects"].message_type
+    return (map(_maker(objects), reply.objects), str(reply.next_page_token),
             int(reply.total_object_count))
 
 
