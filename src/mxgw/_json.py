@@ -12,8 +12,11 @@ log alike.
     error_fields(exc, code)   the fields of the one-line JSON error; error_line(fields)
 
 Records (frozen dataclasses) print their fields camel-cased, as the proto3 JSON mapping
-names fields; the few that print otherwise are in `_SHAPES`. Messages use the proto3 JSON
-mapping with every field printed, so keys never come and go between runs.
+names fields; the few that print otherwise are in `_SHAPES` (the library's, by name) or
+say so beside their class (`@shaped`, a layer above: `mxgw get`'s rows). Messages use the
+proto3 JSON mapping with every field printed, so keys never come and go between runs.
+`prints_as_message(cls, descriptor)` tells when a record made from a message prints as
+that message does, so a lazy record may be printed as its message (mxgw._galaxy_records).
 
 Cheap to import (no grpc; protobuf only once a message is printed, dataclasses never):
 `mxgw version` prints through this module, and mxgw._errors redacts with it.
