@@ -192,6 +192,8 @@ def test_an_unread_galaxy_object_prints_what_the_record_prints(message: Any) -> 
     assert "_message" not in vars(read)
     assert dumps(unread) == expected == dumps(read)
     assert "_message" in vars(unread)  # printing did not read it
+    pretty = json.dumps(to_jsonable(read), sort_keys=True, ensure_ascii=True, indent=2)
+    assert dumps(galaxy_object(wire), pretty=True) == pretty  # reads it (to_jsonable)
     doc = {"children": [{"object": unread, "hasChildren": True}]}
     assert dumps(doc) == reference({"children": [{"object": read, "hasChildren": True}]})
 
