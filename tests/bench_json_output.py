@@ -368,7 +368,8 @@ def cli_in_process(endpoint: str, argv: list[str]) -> Timing:
     """`mxgw.cli.main(ARGV)` in this process, stdout to a file."""
     from mxgw.cli import main
 
-    with tempfile.TemporaryFile("w+") as out, contextlib.redirect_stdout(out):
+    # Write-only, as stdout is: a readable text file resets its decoder on every write.
+    with tempfile.TemporaryFile("w") as out, contextlib.redirect_stdout(out):
         cpu = time.process_time()
         start = time.perf_counter()
         code = main(_cli(endpoint, *argv))

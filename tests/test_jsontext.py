@@ -6,12 +6,16 @@ value a record can hold and the documents the CLI builds of them.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import enum
 import json
+import pickle
 from typing import Any
 
+import pytest
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sharedkit import modules_loaded
@@ -28,8 +32,10 @@ from mxgw import (
     SubscribeResult,
     TagValue,
 )
-from mxgw._json import dumps, to_jsonable
+from mxgw._json import dumps, prints_as_message, to_jsonable
+from mxgw._proto import galaxy_pb2 as gpb
 from mxgw._proto import gateway_pb2 as pb
+from mxgw._rpc._galaxy import galaxy_object
 from mxgw.cli.cmd_tasks import Reading
 
 
@@ -157,3 +163,101 @@ def test_the_printer_does_not_load_protobuf_for_records() -> None:
     probe = ("import mxgw._json as j, mxgw._values as v; "
              "j.dumps(v.TagValue(1.5, 'DOUBLE', 192, 'Good', None))")
     assert modules_loaded(probe, "google.protobuf", "grpc") == []
+
+
+# ---------------------------------------------------------------- lazy Galaxy objects
+
+int32s = st.integers(-(2**31), 2**31 - 1)
+galaxy_attributes = st.builds(
+    gpb.GalaxyAttribute, attribute_name=st.text(), full_tag_reference=st.text(),
+    mx_data_type=int32s, data_type_name=st.text(), is_array=st.booleans(),
+    array_dimension=int32s, mx_attribute_category=int32s, security_classification=int32s,
+    is_built_in=st.booleans(), is_historized=st.booleans(), is_alarm=st.booleans())
+galaxy_messages = st.builds(
+    gpb.GalaxyObject, gobject_id=int32s, tag_name=st.text(), contained_name=st.text(),
+    browse_name=st.text(), parent_gobject_id=int32s, is_area=st.booleans(),
+    category_id=int32s, template_chain=st.lists(st.text(), max_size=3),
+    attributes=st.lists(galaxy_attributes, max_size=3), hierarchical_name=st.text(),
+    hosted_by_gobject_id=int32s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(galaxy_messages)
+def test_an_unread_galaxy_object_prints_what_the_record_prints(message: Any) -> None:
+    # As from a reply: the seam's record holds the message until a field is read.
+    wire = gpb.GalaxyObject.FromString(message.SerializeToString())
+    unread, read = galaxy_object(wire), galaxy_object(wire)
+    assert "_message" in vars(unread)
+    expected = reference(read)  # reads its fields
+    assert "_message" not in vars(read)
+    assert dumps(unread) == expected == dumps(read)
+    assert "_message" in vars(unread)  # printing did not read it
+    pretty = json.dumps(to_jsonable(read), sort_keys=True, ensure_ascii=True, indent=2)
+    assert dumps(galaxy_object(wire), pretty=True) == pretty  # reads it (to_jsonable)
+    doc = {"children": [{"object": unread, "hasChildren": True}]}
+    assert dumps(doc) == reference({"children": [{"object": read, "hasChildren": True}]})
+
+
+def test_an_unread_galaxy_object_is_the_record_it_reads_to() -> None:
+    wire = gpb.GalaxyObject(gobject_id=7, tag_name="Pump001", template_chain=["$Pump"],
+                            attributes=[gpb.GalaxyAttribute(attribute_name="Speed")])
+    record = galaxy_object(wire)
+    made = GalaxyObject(7, "Pump001", "", "", 0, False, 0, ("$Pump",),
+                        (GalaxyAttribute("Speed", "", 0, "", False, 0, 0, 0, False, False,
+                                         False),), "", 0)
+    for unread in (lambda: galaxy_object(wire), lambda: record):
+        assert unread() == made
+        assert made == unread()
+        assert hash(unread()) == hash(made)
+        assert repr(unread()) == repr(made)
+        assert dataclasses.replace(unread(), tag_name="P") == dataclasses.replace(made,
+                                                                               tag_name="P")
+        assert vars(copy.copy(galaxy_object(wire))) == vars(made)  # fields, no message
+        assert pickle.loads(pickle.dumps(galaxy_object(wire))) == made
+    with pytest.raises(AttributeError, match="no attribute 'tag'"):
+        _ = galaxy_object(wire).tag  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        galaxy_object(wire).tag_name = "P"  # type: ignore[misc]
+
+
+def _galaxy_variant(change: Any) -> Any:
+    """The Galaxy file's GalaxyObject in a pool of its own, after `change(file)`."""
+    pool = descriptor_pool.DescriptorPool()
+    for dependency in gpb.DESCRIPTOR.dependencies:
+        pool.AddSerializedFile(dependency.serialized_pb)
+    file = descriptor_pb2.FileDescriptorProto()
+    gpb.DESCRIPTOR.CopyToProto(file)
+    change({m.name: m for m in file.message_type})
+    pool.Add(file)
+    return message_factory.GetMessageClass(
+        pool.FindMessageTypeByName("galaxy_repository.v1.GalaxyObject"))
+
+
+def _add_unit(messages: dict[str, Any]) -> None:
+    messages["GalaxyAttribute"].field.add(
+        name="unit", json_name="unit", number=99,
+        type=descriptor_pb2.FieldDescriptorProto.TYPE_STRING,
+        label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL)
+
+
+def _widen_id(messages: dict[str, Any]) -> None:
+    for field in messages["GalaxyObject"].field:
+        if field.name == "gobject_id":
+            field.type = descriptor_pb2.FieldDescriptorProto.TYPE_INT64
+
+
+def test_a_galaxy_object_whose_message_prints_otherwise_is_read_at_once() -> None:
+    # A contract loaded at run time may add a field (printed by the message, not by the
+    # record) or widen one (int64 prints quoted): then the record is read at once.
+    assert prints_as_message(GalaxyObject, gpb.GalaxyObject.DESCRIPTOR,
+                             {"attributes": GalaxyAttribute})
+    assert not prints_as_message(GalaxyObject, gpb.GalaxyObject.DESCRIPTOR)
+    assert not prints_as_message(DeployEvent, gpb.DeployEvent.DESCRIPTOR)
+    for change in (_add_unit, _widen_id):
+        cls = _galaxy_variant(change)
+        wire = cls(gobject_id=2**31 - 1, tag_name="T", attributes=[{"attribute_name": "A"}])
+        record = galaxy_object(wire)
+        assert "_message" not in vars(record)
+        assert record.gobject_id == 2**31 - 1
+        assert dumps(record) == reference(record)
+        assert '"unit"' not in dumps(record)

@@ -12,7 +12,7 @@ names). `iter_hierarchy` fetches one page at a time, so memory stays bounded by 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from . import _errors, _streams
@@ -33,8 +33,8 @@ def _root(gobject_id: int | None, tag_name: str | None,
     return _galaxy.RootSpec(*given[0]) if given else _galaxy.RootSpec(None, None)
 
 
-async def _pages(fetch: Callable[[str], Awaitable[tuple[list[T], str]]],
-                 operation: str) -> AsyncGenerator[list[T], None]:
+async def _pages(fetch: Callable[[str], Awaitable[tuple[Iterable[T], str]]],
+                 operation: str) -> AsyncGenerator[Iterable[T], None]:
     """Each page of a paged call, following next_page_token until it is empty. A token
     the gateway already gave is an error: following it would loop for ever."""
     token = ""
@@ -84,7 +84,7 @@ class GalaxyRepositoryClient:
         filters = _galaxy.GalaxyFilters(category_ids, template_chain_contains, tag_name_glob,
                                      include_attributes, alarm_bearing_only, historized_only)
 
-        async def fetch(token: str) -> tuple[list[GalaxyObject], str]:
+        async def fetch(token: str) -> tuple[Iterator[GalaxyObject], str]:
             objects, next_token, _ = await _galaxy.discover(self._rpc, page_size, token, root,
                                                             filters, max_depth)
             return objects, next_token

@@ -12,8 +12,11 @@ log alike.
     error_fields(exc, code)   the fields of the one-line JSON error; error_line(fields)
 
 Records (frozen dataclasses) print their fields camel-cased, as the proto3 JSON mapping
-names fields; the few that print otherwise are in `_SHAPES`. Messages use the proto3 JSON
-mapping with every field printed, so keys never come and go between runs.
+names fields; the few that print otherwise are in `_SHAPES` (the library's, by name) or
+say so beside their class (`@shaped`, a layer above: `mxgw get`'s rows). Messages use the
+proto3 JSON mapping with every field printed, so keys never come and go between runs.
+`prints_as_message(cls, descriptor)` tells when a record made from a message prints as
+that message does, so a lazy record may be printed as its message (mxgw._galaxy_records).
 
 Cheap to import (no grpc; protobuf only once a message is printed, dataclasses never):
 `mxgw version` prints through this module, and mxgw._errors redacts with it.
@@ -158,8 +161,20 @@ _SHAPES = {
     "mxgw._values.DataChange": _Shape(inline=("value",)),
     "mxgw._results.BulkReadResult": _Shape(inline=("value",)),
     "mxgw._streams.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
-    "mxgw.cli.cmd_tasks.Reading": _Shape(inline=("value",)),  # a row of `mxgw get`
 }
+
+
+def shaped(*, inline: tuple[str, ...] = ()) -> Callable[[type], type]:
+    """A class decorator for a record of a layer above the library (`mxgw get`'s rows):
+    how it prints, kept beside it, as `_SHAPES` keeps the library's."""
+
+    def register(cls: type) -> type:
+        _SHAPES[f"{cls.__module__}.{cls.__qualname__}"] = _Shape(inline=inline)
+        return cls
+
+    return register
+
+
 # Class -> [(key, attribute, inline)], made once per record type.
 _PLANS: dict[type, list[tuple[str, str, bool]]] = {}
 
@@ -175,6 +190,37 @@ def record_plan(cls: type) -> list[tuple[str, str, bool]]:
         plan += [(camel(name), name, False) for name in shape.properties]
         _PLANS[cls] = plan
     return plan
+
+
+# FieldDescriptor types that print alike as a record's value (the value as read) and in
+# the proto3 JSON mapping: strings, bools and 32-bit integers (64-bit ones are quoted
+# there), each alone or repeated (a record holds a tuple).
+_SAME_TYPES = frozenset({9, 8, 5, 13, 15, 17, 7})  # string bool int32 uint32 sfixed32 sint32 fixed32
+_MESSAGE_TYPE = 11
+
+
+def prints_as_message(cls: type, descriptor: Any, nested: Mapping[str, type] | None = None
+                      ) -> bool:
+    """Whether a record of `cls` made from a message of `descriptor` by reading each field
+    as it is (a repeated field as a tuple; a field named in `nested` as a tuple of records
+    of that class, made the same way) prints as that message prints (message_printer):
+    the same keys, and only values both print alike. Then the message may be printed for
+    the record (a lazy record: mxgw._galaxy_records)."""
+    plan = record_plan(cls)
+    fields = {f.name: f for f in descriptor.fields}
+    if len(plan) != len(fields):
+        return False
+    for key, name, inline in plan:
+        field = fields.get(name)
+        if inline or field is None or key != field.json_name or field.has_presence:
+            return False
+        if nested and name in nested:
+            if (field.type != _MESSAGE_TYPE or not field.is_repeated
+                    or not prints_as_message(nested[name], field.message_type)):
+                return False
+        elif field.type not in _SAME_TYPES:
+            return False
+    return True
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -15,7 +15,8 @@ found by the exact type (a subclass gets the fallback's, so nothing passes for w
 not): str, int, bool, None, float, datetime, timedelta, bytes, list, tuple and dict are
 written here; a message by the compiled encoders; a record (a dataclass) by an f-string
 made once per class from its plan (camel-cased keys, inlined fields, properties), keys
-sorted once; anything else by the fallback, which is by definition what it prints.
+sorted once (a lazy record not read yet by its message's encoder: the same text); anything
+else by the fallback, which is by definition what it prints.
 
 Imports no grpc and no protobuf (a message being printed has loaded protobuf already).
 """
@@ -77,8 +78,13 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
 
     def printer_of(cls: type) -> Callable[[Any], str]:
         if hasattr(cls, "__dataclass_fields__"):
-            return _Record(cls, plan, text, fallback,
-                           lambda layout: printers.__setitem__(cls, layout))
+            lazy = getattr(cls, "_lazy_record", False)
+
+            def install(layout: Callable[[Any], str]) -> None:
+                printers[cls] = _unless_lazy(layout, message_printer()) if lazy else layout
+
+            record = _Record(cls, plan, text, fallback, install)
+            return _unless_lazy(record, message_printer()) if lazy else record
         if is_message_type(cls):
             return message_printer()
         return fallback
@@ -110,12 +116,26 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
     return text
 
 
+def _unless_lazy(layout: Callable[[Any], str], message_text: Callable[[Any], str]
+                 ) -> Callable[[Any], str]:
+    """A lazy record's printer (mxgw._galaxy_records.FromMessage): one still holding its
+    message prints as the message, which the seam lent it only if both print the same
+    bytes (mxgw._json.prints_as_message); one read already prints by `layout`."""
+
+    def printer(record: Any) -> str:
+        message = record.__dict__.get("_message")
+        return layout(record) if message is None else message_text(message)
+
+    return printer
+
+
 class _Record:
     """The printer of one record class. Its keys depend on the types of its inlined
     fields (a DataChange's TagValue), so there is one layout per combination of them,
-    made on first sight (by mxgw._jsontext_gen): one f-string of the sorted keys and their values' printers.
-    Without inlined fields the layout replaces this object as the class's printer
-    (`install`).
+    made on first sight (by mxgw._jsontext_gen): one f-string of the sorted keys and their
+    values' printers. The first layout replaces this object as the class's printer
+    (`install`); it checks the types of the inlined fields it was made for and hands a
+    record with others back to this object.
 
     Each value is printed by the printer of the type the first record had there, inline
     and behind a check of the exact type (`_esc(v) if type(v) is str else text(v)`), so
@@ -132,14 +152,13 @@ class _Record:
         self.fields = plan(cls)
         self.inline = [attrgetter(name) for _, name, inline in self.fields if inline]
         self.layouts: dict[tuple[type, ...], Callable[[Any], str]] = {}
+        self.installed = False
 
     def __call__(self, obj: Any) -> str:
         kinds = tuple([type(get(obj)) for get in self.inline])
         layout = self.layouts.get(kinds)
         if layout is None:
             layout = self.layouts[kinds] = self._layout(kinds, obj)
-            if not self.inline:
-                self.install(layout)
         return layout(obj)
 
     def _layout(self, kinds: tuple[type, ...], sample: Any) -> Callable[[Any], str]:
@@ -148,8 +167,16 @@ class _Record:
             return self.fallback  # an inlined value that is not a record: to_jsonable decides
         from ._jsontext_gen import compile_layout  # ast: off `mxgw version`'s start-up path
 
-        return compile_layout(f"print_{self.name}", sorted(entries.items()), sample, self.text,
-                              {"_float": _float, "_datetime": _datetime})
+        # The layout checks the inlined fields' types itself and hands a record with
+        # others back here, so the first one replaces this object as the class's printer.
+        names = [name for _, name, inline in self.fields if inline]
+        layout = compile_layout(f"print_{self.name}", sorted(entries.items()), sample,
+                                self.text, {"_float": _float, "_datetime": _datetime},
+                                list(zip(names, kinds)), self)
+        if not self.installed:
+            self.installed = True
+            self.install(layout)
+        return layout
 
     def _entries(self, fields: list[tuple[str, str, bool]], path: tuple[str, ...],
                  kinds: list[type]) -> dict[str, tuple[str, ...]] | None:

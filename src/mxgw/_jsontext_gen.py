@@ -13,25 +13,43 @@ from operator import attrgetter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
 
 def compile_layout(name: str, entries: list[tuple[str, tuple[str, ...]]], sample: Any,
-                   text: Callable[[Any], str], scalars: Mapping[str, Callable[[Any], str]]
-                   ) -> Callable[[Any], str]:
+                   text: Callable[[Any], str], scalars: Mapping[str, Callable[[Any], str]],
+                   guards: Sequence[tuple[str, type]] = (),
+                   otherwise: Callable[[Any], str] | None = None) -> Callable[[Any], str]:
     """The printer of sorted (key, attribute path) entries, fast for the value types
     `sample` has there. `text` prints any value; `scalars` are mxgw._jsontext's `_float`
-    and `_datetime` (handed in: this module imports nothing of mxgw)."""
+    and `_datetime` (handed in: this module imports nothing of mxgw). With `guards`
+    (attribute, exact type), a record whose attributes are not of those types goes to
+    `otherwise` instead (the keys of an inlined field depend on its type)."""
     parts: list[str | ast.expr] = ["{"]
     for i, (key, path) in enumerate(entries):
         parts.append(("," if i else "") + _esc(key) + ":")
-        value: ast.expr = name_of("o")
-        for attribute in path:
-            value = ast.Attribute(value, attribute, ast.Load())
-        parts.append(_value(value, type(attrgetter(".".join(path))(sample))))
+        parts.append(_value(_path(path), type(attrgetter(".".join(path))(sample))))
     parts.append("}")
-    return _compile(name, parts, text, scalars)
+    body = fstring(parts)
+    extra: dict[str, Any] = {"_otherwise": otherwise}
+    if guards:
+        tests: list[ast.expr] = []
+        for i, (attribute, kind) in enumerate(guards):
+            extra[f"_guard{i}"] = kind
+            tests.append(ast.Compare(ast.Call(name_of("type"), [_path((attribute,))], []),
+                                     [ast.Is()], [name_of(f"_guard{i}")]))
+        test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
+        body = ast.IfExp(test, body, ast.Call(name_of("_otherwise"), [name_of("o")], []))
+    return _compile(name, body, text, {**scalars, **extra})
+
+
+def _path(path: Sequence[str]) -> ast.expr:
+    """`o.a.b` for the path ("a", "b")."""
+    value: ast.expr = name_of("o")
+    for attribute in path:
+        value = ast.Attribute(value, attribute, ast.Load())
+    return value
 
 
 # Printers inlined for a value of exactly this type (name in the compiled namespace).
@@ -83,11 +101,11 @@ def fstring(parts: list[str | ast.expr]) -> ast.expr:
     return ast.JoinedStr(values)
 
 
-def _compile(name: str, parts: list[str | ast.expr], text: Callable[[Any], str],
-             scalars: Mapping[str, Callable[[Any], str]]) -> Callable[[Any], str]:
-    """`def _(o): return f"..."` of `parts`, compiled with the printers it names."""
+def _compile(name: str, body: ast.expr, text: Callable[[Any], str],
+             scalars: Mapping[str, Any]) -> Callable[[Any], str]:
+    """`def _(o): return <body>`, compiled with the printers it names."""
     arguments = ast.arguments([], [ast.arg("o")], None, [], [], None, [])
-    function = ast.FunctionDef("_", arguments, [ast.Return(fstring(parts))], [], None)
+    function = ast.FunctionDef("_", arguments, [ast.Return(body)], [], None)
     module = ast.fix_missing_locations(ast.Module([function], []))
     namespace: dict[str, Any] = {
         "text": text, "_esc": _esc, "_int": int.__repr__, **scalars,

@@ -2,11 +2,17 @@
 
     objects, token, total = await discover(rpc, 0, "", RootSpec("tag_name", "Area_Tanks"),
                                            GalaxyFilters(), max_depth=None)
+
+GalaxyObjects are lazy records (mxgw._galaxy_records.FromMessage) when their message
+prints as the record does, as the built-in contract's does: `galaxy-discover` prints
+10,000 of them straight from their messages, none of their 60,000 records made. A page's
+objects are made as they are iterated. Records are made with `filled`, not the frozen
+`__init__`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .._galaxy_records import (
@@ -15,7 +21,9 @@ from .._galaxy_records import (
     GalaxyAttribute,
     GalaxyConnection,
     GalaxyObject,
+    filled,
 )
+from .._json import prints_as_message
 from . import _galaxy_names as g
 from ._calls import Rpc
 from ._records import timestamp
@@ -52,17 +60,59 @@ def _apply(request: g.PagedRequest, f: GalaxyFilters, page_size: int, page_token
 
 
 def _attribute(a: g.GalaxyAttribute) -> GalaxyAttribute:
-    return GalaxyAttribute(a.attribute_name, a.full_tag_reference, a.mx_data_type,
-                           a.data_type_name, a.is_array, a.array_dimension,
-                           a.mx_attribute_category, a.security_classification, a.is_built_in,
-                           a.is_historized, a.is_alarm)
+    return filled(GalaxyAttribute, {
+        "attribute_name": a.attribute_name, "full_tag_reference": a.full_tag_reference,
+        "mx_data_type": a.mx_data_type, "data_type_name": a.data_type_name,
+        "is_array": a.is_array, "array_dimension": a.array_dimension,
+        "mx_attribute_category": a.mx_attribute_category,
+        "security_classification": a.security_classification,
+        "is_built_in": a.is_built_in, "is_historized": a.is_historized,
+        "is_alarm": a.is_alarm})
+
+
+def _object_fields(o: g.GalaxyObject) -> dict[str, Any]:
+    """A GalaxyObject's fields: each field of the message as it is, repeated ones as
+    tuples (what `prints_as_message` takes for granted)."""
+    return {
+        "gobject_id": o.gobject_id, "tag_name": o.tag_name,
+        "contained_name": o.contained_name, "browse_name": o.browse_name,
+        "parent_gobject_id": o.parent_gobject_id, "is_area": o.is_area,
+        "category_id": o.category_id, "template_chain": tuple(o.template_chain),
+        "attributes": tuple([_attribute(a) for a in o.attributes]),
+        "hierarchical_name": o.hierarchical_name,
+        "hosted_by_gobject_id": o.hosted_by_gobject_id}
+
+
+def _read_now(o: g.GalaxyObject) -> GalaxyObject:
+    return filled(GalaxyObject, _object_fields(o))
+
+
+def _unread(o: g.GalaxyObject) -> GalaxyObject:
+    return GalaxyObject.lazy(o, _object_fields)
+
+
+# GalaxyObject message descriptor -> what makes its records (a contract loaded at run time
+# may add fields, or change their types, and then the message prints otherwise).
+_MAKERS: dict[Any, Callable[[g.GalaxyObject], GalaxyObject]] = {}
+
+
+def _maker(descriptor: Any) -> Callable[[g.GalaxyObject], GalaxyObject]:
+    """What makes the records of this message type: lazy ones (read on first use, printed
+    as their message until then) when the message prints as the record does, as the
+    contract's own does; else records read at once."""
+    found = _MAKERS.get(descriptor)
+    if found is None:
+        alike = prints_as_message(GalaxyObject, descriptor, {"attributes": GalaxyAttribute})
+        found = _MAKERS[descriptor] = _unread if alike else _read_now
+    return found
+
+
+def _descriptor(message: Any) -> Any:
+    return message.DESCRIPTOR  # the table's Protocols leave it out (the seam rarely needs it)
 
 
 def galaxy_object(o: g.GalaxyObject) -> GalaxyObject:
-    return GalaxyObject(o.gobject_id, o.tag_name, o.contained_name, o.browse_name,
-                        o.parent_gobject_id, o.is_area, o.category_id, tuple(o.template_chain),
-                        tuple(_attribute(a) for a in o.attributes), o.hierarchical_name,
-                        o.hosted_by_gobject_id)
+    return _maker(_descriptor(o))(o)
 
 
 async def test_connection(rpc: Rpc) -> GalaxyConnection:
@@ -82,7 +132,9 @@ async def last_deploy(rpc: Rpc) -> DeployInfo:
 
 async def discover(rpc: Rpc, page_size: int, page_token: str, root: RootSpec,
                    filters: GalaxyFilters, max_depth: int | None
-                   ) -> tuple[list[GalaxyObject], str, int]:
+                   ) -> tuple[Iterator[GalaxyObject], str, int]:
+    """A page of objects, made one by one as they are iterated: a record printed and let
+    go before the next is made never reaches the garbage collector."""
     operation = "galaxy discover hierarchy"
     with rpc.errors(operation):
         request = rpc.contract.new(g.DiscoverHierarchyRequest)
@@ -91,7 +143,8 @@ async def discover(rpc: Rpc, page_size: int, page_token: str, root: RootSpec,
             request.max_depth.value = max_depth
     reply: g.DiscoverHierarchyReply = await rpc.unary(
         g.DISCOVER_HIERARCHY, request, operation, session=False)
-    return ([galaxy_object(o) for o in reply.objects], str(reply.next_page_token),
+    objects = _descriptor(reply).fields_by_name["objects"].message_type
+    return (map(_maker(objects), reply.objects), str(reply.next_page_token),
             int(reply.total_object_count))
 
 
@@ -114,9 +167,12 @@ def watch(rpc: Rpc) -> AsyncIterator[Any]:
 
 
 def deploy_event(message: g.DeployEvent, missed: int) -> DeployEvent:
-    return DeployEvent(int(message.sequence),
-                       timestamp(message.time_of_last_deploy, message, "time_of_last_deploy"),
-                       timestamp(message.observed_at, message, "observed_at"), missed)
+    return filled(DeployEvent, {
+        "sequence": int(message.sequence),
+        "time_of_last_deploy": timestamp(message.time_of_last_deploy, message,
+                                         "time_of_last_deploy"),
+        "observed_at": timestamp(message.observed_at, message, "observed_at"),
+        "missed": missed})
 
 
 def sequence(message: g.DeployEvent) -> int:

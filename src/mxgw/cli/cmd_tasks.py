@@ -7,6 +7,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
+from .._json import shaped
 from .._values import TYPE_NAMES, TagValue, normalize_type, parse_value
 from ._common import (
     add_bounds,
@@ -33,6 +34,7 @@ def _tags_arguments(parser: argparse.ArgumentParser) -> None:
                         help="tags, @FILE (one per line) or - (stdin)")
 
 
+@shaped(inline=("value",))
 @dataclass(frozen=True)
 class Reading:
     """One row of `get`'s document: the tag, and its TagValue's keys beside it."""
