@@ -132,8 +132,8 @@ async def test_concurrent_first_calls_share_one_reflection_exchange(tmp_path: Pa
                 *(client.close_session(f"s{i}") for i in range(5)), return_exceptions=True)
             assert all(isinstance(r, mxgw.MxGatewayError) for r in results)
             assert client.contract_verification is not None
-    # v1 (UNIMPLEMENTED at grpcio-reflection), then v1alpha for each of the two services
-    assert half.reflection_calls == 3
+    # v1 for both services at once (UNIMPLEMENTED at grpcio-reflection), then v1alpha
+    assert half.reflection_calls == 4
     assert len(half.calls) == 5
 
 
