@@ -694,7 +694,7 @@ def make_pyz(python: Path, site: Path, out: Path, package: Path, build: dict[str
     raw = work / "shiv.pyz"
     env = {k: v for k, v in os.environ.items() if k != "PIP_REQUIRE_VIRTUALENV"}
     run([python, "-m", "shiv", "--site-packages", site, "--reproducible", "--uncompressed",
-         "--entry-point", "mxgw.cli:main", "--output-file", raw], env=env)
+         "--entry-point", "mxgw.cli:run", "--output-file", raw], env=env)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(f"{out}.{os.getpid()}.tmp")
     payload = work / PAYLOAD

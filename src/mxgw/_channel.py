@@ -26,14 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _errors, _known, _netprobe
+from . import _errors
 from ._endpoint import Endpoint, parse_endpoint
-from ._known import CertificateTrust
 from ._log import log
 from ._options import ClientOptions
 
+# _known (with _files: tempfile, shutil, random) and _netprobe serve TLS only and are
+# imported where used: a plaintext one-shot command starts without them.
 if TYPE_CHECKING:
     import grpc
+
+    from ._known import CertificateTrust
 
 
 _SERVER_AUTH = "1.3.6.1.5.5.7.3.1"  # extended key usage: TLS server authentication
@@ -167,6 +170,8 @@ def fingerprint(pem: bytes) -> str:
     `mxgw sim --tls` use."""
     import hashlib  # TLS pinning only
 
+    from . import _known
+
     # The first certificate of the PEM: a --cert-file may hold a chain or openssl's
     # "Bag Attributes" text around it; the server presents that first one.
     text = pem.decode("ascii", "replace")
@@ -182,6 +187,8 @@ def fingerprint(pem: bytes) -> str:
 def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
     # What ssl.get_server_certificate does, plus ALPN "h2" and the raw SSLError for the
     # hint; the probe only reads the certificate to pin it.
+    from . import _netprobe
+
     info = _netprobe.tls_handshake(endpoint.host, endpoint.port, timeout,
                                    _netprobe.unverified_context())
     return ssl.DER_cert_to_PEM_cert(info.der).encode("ascii")
@@ -254,13 +261,15 @@ async def trust_certificate(options: ClientOptions, endpoint: Endpoint, presente
                             ) -> CertificateTrust:
     """Accept the probed certificate (its fingerprint `presented`) or raise
     MxGatewayCertificateChangedError: `tls_pin` when given, else known_gateways.json."""
+    from . import _known
+
     key = endpoint.key
     if options.tls_pin is not None:
         if presented != options.tls_pin:
             raise _known.pin_error(key, options.tls_pin, presented)
-        return CertificateTrust(key, presented, "pinned")
+        return _known.CertificateTrust(key, presented, "pinned")
     if options.known_gateways is None:
-        return CertificateTrust(key, presented, "not-stored")
+        return _known.CertificateTrust(key, presented, "not-stored")
     store = _known.KnownGateways(options.known_gateways)
     # A thread: the lock may be held for a moment by another process.
     trust = await asyncio.to_thread(store.check, key, presented)
@@ -274,6 +283,8 @@ async def check_pinned(options: ClientOptions, trust: CertificateTrust) -> None:
     """Probe the gateway again and raise MxGatewayCertificateChangedError when it presents
     a certificate other than `trust.sha256`, the channel's only trust root. Nothing is
     stored or re-trusted here: the channel can never accept another certificate anyway."""
+    from . import _known
+
     presented = fingerprint(await probe_certificate(parse_endpoint(options.endpoint),
                                                     options.timeout))
     if presented == trust.sha256:

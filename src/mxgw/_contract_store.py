@@ -17,7 +17,6 @@ lock, like known_gateways.json. Nothing here imports grpc or protobuf: `version`
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -80,6 +79,7 @@ def lookup(endpoint: str, env: Mapping[str, str] | None = None) -> Stored | None
         return None  # nothing was ever fetched (and `version` imports nothing more)
     import base64
     import binascii
+    import json
 
     from . import _files
     from ._endpoint import parse_endpoint
@@ -110,6 +110,7 @@ def store(endpoint: str, data: bytes, *, services: Sequence[str], reflection: st
     """Store `data` (a serialized FileDescriptorSet) as `endpoint`'s contract."""
     import base64
     import hashlib
+    import json
 
     from . import _files
     from ._endpoint import parse_endpoint

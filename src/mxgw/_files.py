@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -113,6 +112,8 @@ def write_private(path: Path, text: str,
     rename is retried for half a second.
     """
     private_folder(path.parent)
+    import tempfile  # (with shutil and random) only when a file is written
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

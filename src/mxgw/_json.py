@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
-import json
 import math
 import re
 import sys
@@ -268,6 +267,8 @@ def _is_mapping(obj: object) -> bool:
 
 
 def _compact(obj: Any) -> str:
+    import json  # (json is imported where used: the compact printer writes most output)
+
     return json.dumps(to_jsonable(obj), sort_keys=True, ensure_ascii=True,
                       separators=(",", ":"))
 
@@ -280,6 +281,8 @@ def dumps(obj: Any, pretty: bool = False) -> str:
     """`obj` as JSON text: sorted keys, ASCII escapes, compact unless `pretty`."""
     if not pretty:
         return _text(obj)
+    import json
+
     return json.dumps(to_jsonable(obj), sort_keys=True, ensure_ascii=True, indent=2)
 
 
@@ -313,9 +316,13 @@ def error_fields(exc: BaseException, exit_code: int, *, message: str | None = No
 
 def error_line(fields: Mapping[str, Any]) -> str:
     """The JSON error line (stderr): `{"error": {...}}`."""
+    import json
+
     return json.dumps({"error": dict(fields)}, sort_keys=True, ensure_ascii=True)
 
 
 def warning_line(warning: str) -> str:
     """A JSON warning line (stderr): `{"warning": "..."}`."""
+    import json
+
     return json.dumps({"warning": warning}, sort_keys=True, ensure_ascii=True)

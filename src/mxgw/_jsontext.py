@@ -24,8 +24,8 @@ Imports no grpc and no protobuf (a message being printed has loaded protobuf alr
 from __future__ import annotations
 
 import datetime as _dt
+from _json import encode_basestring_ascii as _esc  # json.encoder's, without json's ~2 ms
 from binascii import b2a_base64
-from json.encoder import encode_basestring_ascii as _esc
 from operator import attrgetter
 
 from ._timefmt import iso_utc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
-from json.encoder import encode_basestring_ascii as _esc
+from _json import encode_basestring_ascii as _esc  # json.encoder's, without json's ~2 ms
 from operator import attrgetter
 
 TYPE_CHECKING = False

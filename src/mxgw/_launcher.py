@@ -15,7 +15,7 @@ In order, `main()`:
    when set, else `~/.shiv`, else (home not writable) a per-user folder in the temp folder;
 3. puts it first on `sys.path`, ahead of `PYTHONPATH` and site-packages;
 4. removes extractions of other mxgw builds that have not been started for a day;
-5. runs `mxgw.cli.main` (which keeps grpc's own log lines off stderr, on every path).
+5. runs `mxgw.cli.run` (which keeps grpc's own log lines off stderr, on every path).
 Any failure before step 5 prints the CLI's one-line JSON error on stderr and exits 9.
 
 An ordinary start (extraction already there) imports only os and sys; extraction and
@@ -194,7 +194,7 @@ def main(build: dict[str, Any]) -> NoReturn:
     try:
         folder = prepare(archive, build)
         try:
-            from mxgw.cli import main as cli_main
+            from mxgw.cli import run as cli_run
         except ImportError as exc:
             raise _slow().LauncherError(
                 "ExtractionError", f"the extraction in {folder} is damaged ({exc}); "
@@ -205,4 +205,4 @@ def main(build: dict[str, Any]) -> NoReturn:
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
         sys.exit(code)
-    sys.exit(cli_main())
+    cli_run()

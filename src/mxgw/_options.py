@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from . import _paths
 from ._endpoint import parse_endpoint
 from ._errors import MxGatewayConfigError
-from ._known import parse_fingerprint
 
 if TYPE_CHECKING:
     from ._rpc._contract import Contract
@@ -96,6 +95,8 @@ class ClientOptions:
             raise MxGatewayConfigError(
                 "plaintext cannot be combined with ca_file or certificate validation")
         if self.tls_pin is not None:
+            from ._known import parse_fingerprint  # with _files: TLS only, not every start
+
             object.__setattr__(self, "tls_pin", parse_fingerprint(self.tls_pin))
             if plaintext or tls_asked:
                 raise MxGatewayConfigError("tls_pin is for TLS without ca_file or certificate "

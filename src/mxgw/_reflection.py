@@ -122,24 +122,28 @@ async def _ask(channel: grpc.aio.Channel, service: str,
 
 
 async def _first_served(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
-                        timeout: float, errors: Errors, **request: str
-                        ) -> tuple[str, Any] | None:
-    """(the reflection service that answered, its answer: None for a NOT_FOUND
-    error_response), v1 first; None when neither is served (UNIMPLEMENTED). Both
-    attempts together take at most `timeout` seconds."""
+                        timeout: float, errors: Errors, requests: Sequence[dict[str, str]]
+                        ) -> tuple[str, list[Any]] | None:
+    """(the reflection service that answered, its answer to each request: None for a
+    NOT_FOUND error_response), v1 first; None when neither is served (UNIMPLEMENTED).
+    The requests go out together (one round trip, not one per request, when v1 is
+    served); both attempts together take at most `timeout` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     for service in SERVICES:
-        try:
-            return service, await _ask(channel, service, metadata,
-                                       max(0.001, deadline - loop.time()), errors, **request)
-        except ReflectionError as exc:
-            if exc.code != NOT_FOUND:
-                raise
-            return service, None
-        except _errors.MxGatewayError as exc:
-            if exc.grpc_code != "UNIMPLEMENTED":
-                raise
+        left = max(0.001, deadline - loop.time())
+        answers = await asyncio.gather(
+            *(_ask(channel, service, metadata, left, errors, **request)
+              for request in requests), return_exceptions=True)
+        failures = [a for a in answers if isinstance(a, BaseException)
+                    and not (isinstance(a, ReflectionError) and a.code == NOT_FOUND)]
+        unimplemented = [a for a in failures if isinstance(a, _errors.MxGatewayError)
+                         and not isinstance(a, ReflectionError)
+                         and a.grpc_code == "UNIMPLEMENTED"]
+        if len(unimplemented) < len(failures):
+            raise next(a for a in failures if a not in unimplemented)
+        if not unimplemented:
+            return service, [None if isinstance(a, BaseException) else a for a in answers]
     return None
 
 
@@ -148,10 +152,11 @@ async def list_services(channel: grpc.aio.Channel, metadata: Sequence[tuple[str,
     """(the reflection service that answered, the services the server lists), or None when
     it serves neither reflection version (UNIMPLEMENTED). Other failures raise the mapped
     MxGatewayError. Both attempts together take at most `timeout` seconds."""
-    found = await _first_served(channel, metadata, timeout, _own_errors, list_services="")
+    found = await _first_served(channel, metadata, timeout, _own_errors,
+                                [{"list_services": ""}])
     if found is None:
         return None
-    service, reply = found
+    service, [reply] = found
     if reply is None:
         raise _errors.MxGatewayCommandError("server reflection: list_services not found")
     return service, sorted(s.name for s in reply.list_services_response.service)
@@ -164,8 +169,8 @@ async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, s
     service that answered, the files as serialized FileDescriptorProtos, the services it
     does not know), or None when the gateway offers no reflection (UNIMPLEMENTED).
 
-    One request per service (the first also finds the reflection version), then one per
-    import the answers did not include; protobuf's own well-known files are not asked for.
+    One request per service, all at once (v1 first, then v1alpha), then one per import
+    the answers did not include; protobuf's own well-known files are not asked for.
     Other failures raise the mapped MxGatewayError (through `errors`; None: as "server
     reflection"), within `timeout` seconds in all."""
     report = errors or _own_errors
@@ -192,12 +197,10 @@ async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, s
             return None
 
     first = await _first_served(channel, metadata, timeout, report,
-                                file_containing_symbol=services[0])
+                                [{"file_containing_symbol": name} for name in services])
     if first is None:
         return None
-    reflection, reply = first
-    replies = [reply, *await asyncio.gather(
-        *(ask(reflection, file_containing_symbol=name) for name in services[1:]))]
+    reflection, replies = first
     for name, reply in zip(services, replies, strict=True):
         if reply is None:
             undescribed.append(name)

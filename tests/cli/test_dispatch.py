@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from cli_harness import SimThread
 
 from mxgw.cli import main
 from mxgw.cli._exit import CollectLimitError
@@ -47,6 +50,34 @@ def test_startup_does_not_import_heavy_modules(argv: list[str]) -> None:
 # and print no record (ast: what compiles a record's printer).
 EVENT_LOOP_PATH = ("asyncio", "logging", "dataclasses", "typing", "difflib", "mxgw.cli._context",
                    "ast")
+
+
+# What a one-shot `get` over plaintext does without (tests/bench_startup.py times it
+# against a floor script): TLS-only modules (known gateways, the probe, and with them the
+# atomic file writer's tempfile, shutil and random), shutil for argparse's terminal width,
+# the json package (the compact printer writes the output), and on top of HEAVY's the
+# simulator's, the REPL's and the other commands' modules.
+GET_SKIPS = ("shutil", "tempfile", "random", "json", "bz2", "lzma", "mxgw._known",
+             "mxgw._netprobe", "mxgw._files", "mxgw._x509", "mxgw._galaxy", "mxgw.repl",
+             "mxgw.sim", "mxgw.testing", "ptpython", "prompt_toolkit", "mxgw.cli._doctor",
+             "mxgw.cli.cmd_doctor", "mxgw.cli.cmd_contract", "mxgw.cli.cmd_bulk",
+             "mxgw._protojson_gen", "difflib", "tomllib")
+
+
+def test_a_plaintext_get_imports_only_what_it_uses(sim: SimThread, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from mxgw.cli import main\n"
+        f"rc = main(['get', 'TestChildObject.TestInt', '--endpoint', {sim.endpoint!r},"
+        " '--plaintext'])\n"
+        f"loaded = sorted(m for m in sys.modules if m.startswith({GET_SKIPS!r}))\n"
+        "print('LOADED', loaded, rc, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "MXGATEWAY_API_KEY": sim.api_key, "MXGW_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, env=env)
+    assert "LOADED [] 0" in done.stderr, done.stderr
+    assert '"ok":true' in done.stdout
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["version"], ["--version"]])

@@ -65,7 +65,7 @@ def test_wheel_metadata_and_entry_point(wheel: Path) -> None:
     for requirement in ("grpcio", "protobuf", "ptpython", "prompt-toolkit",
                         "grpcio-reflection"):
         assert f"Requires-Dist: {requirement}" in metadata
-    assert "mxgw = mxgw.cli:main" in entry_points
+    assert "mxgw = mxgw.cli:run" in entry_points
 
 
 def test_installed_wheel_runs_against_its_own_simulator(wheel: Path, tmp_path: Path) -> None:

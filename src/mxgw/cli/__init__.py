@@ -6,6 +6,6 @@ command that needs them runs.
 
 from __future__ import annotations
 
-from ._main import main
+from ._main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

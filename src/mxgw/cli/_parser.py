@@ -35,7 +35,26 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
+        self._checking_metavar = False
         super().__init__(*args, **kwargs)
+
+    # argparse makes a help formatter in every add_argument, only to check the metavar,
+    # and each formatter asks shutil for the terminal's width: importing shutil (with
+    # bz2, lzma and fnmatch) was ~3 ms of every command's start. The check gets a
+    # formatter of a fixed width (it lays nothing out); help still follows the terminal.
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        self._checking_metavar = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._checking_metavar = False
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        if self._checking_metavar:
+            make: Any = self.formatter_class  # (typeshed's protocol knows only prog)
+            formatter: argparse.HelpFormatter = make(prog=self.prog, width=80)
+            return formatter
+        return super()._get_formatter()
 
     def error(self, message: str) -> NoReturn:
         hint = ""
