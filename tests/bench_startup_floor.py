@@ -5,7 +5,9 @@
 SITE is a pyz extraction folder (so the floor uses the same grpc, protobuf and generated
 stubs as the pyz), ENDPOINT a plaintext simulator. It makes the same RPCs as `mxgw get`
 (OpenSession, Invoke REGISTER, Invoke READ_BULK, CloseSession) with the synchronous grpc
-API and no library, CLI, asyncio or JSON formatting beyond one line. tests/bench_startup.py
+API and no library, CLI, asyncio or JSON formatting beyond one line, and like the pyz
+it freezes the garbage collector before it exits (the last collection at shutdown would
+walk every object left; any script can skip it, so the floor does). tests/bench_startup.py
 times it against the pyz; it is not a test (pytest does not collect bench_*.py).
 """
 
@@ -49,4 +51,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    import gc
+
+    gc.freeze()
+    sys.exit(code)
