@@ -115,6 +115,32 @@ def test_every_record_prints_what_the_reference_prints(record: Any) -> None:
     assert dumps(record) == reference(record)
 
 
+def _fresh_printer() -> Any:
+    """A printer of its own: no record class printed by it before."""
+    from mxgw import _json, _jsontext
+
+    return _jsontext.compact_printer(_json.record_plan, _json.is_message_type,
+                                     _json.message_printer, _json._compact)
+
+
+@pytest.mark.parametrize("count", [0, 10**9], ids=["compiled", "walked"])
+def test_a_record_prints_the_same_by_its_compiled_layout_and_walked_key_by_key(
+        count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first records of a class are walked key by key (no layout compiled for a
+    # one-shot `get`), later ones print by the layout: both are the reference's bytes.
+    from mxgw import _jsontext
+
+    monkeypatch.setattr(_jsontext, "COMPILE_AFTER", count)
+    text = _fresh_printer()
+
+    @settings(max_examples=150, deadline=None)
+    @given(records)
+    def check(record: Any) -> None:
+        assert text(record) == reference(record)
+
+    check()
+
+
 @settings(max_examples=300, deadline=None)
 @given(values)
 def test_every_value_prints_what_the_reference_prints(value: Any) -> None:

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+# A record class's first records are printed by walking its keys: compiling its layout
+# (ast, compile) costs ~2-3 ms, more than a one-shot `get` spends printing all it prints.
+COMPILE_AFTER = 16
 _TIME_CACHE_LIMIT = 65536  # printed datetimes kept, then it starts again
 _times: dict[_dt.datetime, str] = {}
 
@@ -137,6 +140,9 @@ class _Record:
     (`install`); it checks the types of the inlined fields it was made for and hands a
     record with others back to this object.
 
+    The first COMPILE_AFTER records get no layout: they are printed key by key, each
+    value by `text`, which is what a layout's fast paths print too.
+
     Each value is printed by the printer of the type the first record had there, inline
     and behind a check of the exact type (`_esc(v) if type(v) is str else text(v)`), so
     a record of another mix of types prints right, only not as fast."""
@@ -153,13 +159,31 @@ class _Record:
         self.inline = [attrgetter(name) for _, name, inline in self.fields if inline]
         self.layouts: dict[tuple[type, ...], Callable[[Any], str]] = {}
         self.installed = False
+        self.seen = 0  # records printed without a layout
+        self.entries: dict[tuple[type, ...], list[tuple[str, Callable[[Any], Any]]] | None] = {}
 
     def __call__(self, obj: Any) -> str:
         kinds = tuple([type(get(obj)) for get in self.inline])
         layout = self.layouts.get(kinds)
         if layout is None:
+            self.seen += 1
+            if self.seen <= COMPILE_AFTER:
+                return self._interpreted(kinds, obj)
             layout = self.layouts[kinds] = self._layout(kinds, obj)
         return layout(obj)
+
+    def _interpreted(self, kinds: tuple[type, ...], obj: Any) -> str:
+        """The text the layout for `kinds` would print, without making the layout."""
+        if kinds not in self.entries:
+            found = self._entries(self.fields, (), list(kinds))
+            self.entries[kinds] = None if found is None else [
+                (_esc(key) + ":", attrgetter(".".join(path)))
+                for key, path in sorted(found.items())]
+        entries = self.entries[kinds]
+        if entries is None:
+            return self.fallback(obj)  # as the layout would: to_jsonable decides
+        text = self.text
+        return "{" + ",".join([key + text(get(obj)) for key, get in entries]) + "}"
 
     def _layout(self, kinds: tuple[type, ...], sample: Any) -> Callable[[Any], str]:
         entries = self._entries(self.fields, (), list(kinds))
