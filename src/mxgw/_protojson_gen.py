@@ -9,8 +9,13 @@ first always-printed field, so no piece needs to know which others were printed.
 
 Anything whose printed form is not obvious comes from json_format itself and is cached:
 enum names (an unknown number prints as the number), 32-bit floats (json_format rounds
-them to the shortest repr), timestamps and durations (their own ToJsonString, which is
-what json_format calls, per (seconds, nanos): the events of one tick share their times). The other well-known types json_format prints its own way
+them to the shortest repr), durations (their own ToJsonString, which is what json_format
+calls, per (seconds, nanos)) and timestamps: ToJsonString of the whole second, cached per
+second, then the fraction (0, 3, 6 or 9 digits, as ToJsonString writes them), cached per
+nanos value, so a new source timestamp in a second already seen costs two lookups; the
+(seconds, nanos) cache stays for `to_jsonable`, where the events of one tick share one
+string. Values out of range raise there, and json_format then gives its own answer.
+The other well-known types json_format prints its own way
 (Any, Struct, Value, ListValue, FieldMask) and messages with extensions go through
 json_format whole. Doubles, int64 (quoted), bytes (base64), strings (json's own C
 escaper), repeated and map fields are written here; the tests compare every message type
