@@ -16,7 +16,11 @@ threads, or the child), bare CPU / its CPU:
   library         session.stream_events() with and without resume, session.subscribe()
   cli streams     `mxgw stream-events`, `watch`, `alarms --follow`, `stream-alarms`,
                   `galaxy-watch`, each a child process writing to a file; "steady" takes
-                  out the start-up: (N - 1) / (time for N - time for 1)
+                  out the start-up: (N - 1) / (time for N - time for 1); quoted against
+                  the bare stream and against "bare+print", the bare loop printing each
+                  message with mxgw._protojson.to_json_text to a file (measured between
+                  the bare loop and the command, each round; its encoders' caches emptied
+                  first, as the command's are in its new process)
   cli one-shots   `galaxy-discover` (10,000 objects), `read-bulk` and `get` (1,000 tags),
                   run in this process (stdout to a file), so start-up is not counted;
                   besides the bare replay, a second floor: the same replay printing
@@ -267,18 +271,42 @@ def run(consumer: Coroutine[Any, Any, float]) -> Timing:
     return Timing(wall, time.process_time() - cpu)
 
 
-async def bare_stream(endpoint: str, route: str, request: bytes, count: int) -> float:
-    """Seconds for a bare grpc.aio loop to read and parse `count` messages of a stream."""
-    async with grpc.aio.insecure_channel(endpoint) as channel:
-        start = time.perf_counter()
-        call = channel.unary_stream(route, response_deserializer=_parser(route))(request)
-        seen = 0
-        async for _ in call:
-            seen += 1
-            if seen == count:
-                break
-        elapsed = time.perf_counter() - start
-        call.cancel()
+def _fresh_encoders() -> None:
+    """Forget mxgw._protojson's encoders and the printed values they cached, as in a new
+    process: the stream is replayed the same every time, and a command run as a child
+    process meets every value (a float, a second, a fraction) for the first time."""
+    from mxgw import _protojson_gen
+
+    _protojson._TEXT.clear()
+    _protojson._JSONABLE.clear()
+    _protojson_gen._GENERATOR = None
+
+
+async def bare_stream(endpoint: str, route: str, request: bytes, count: int,
+                      printed: bool = False) -> float:
+    """Seconds for a bare grpc.aio loop to read and parse `count` messages of a stream;
+    with `printed`, each message written to a file as compact JSON as well."""
+    with tempfile.TemporaryFile("w") as out:
+        async with grpc.aio.insecure_channel(endpoint) as channel:
+            start = time.perf_counter()
+            call = channel.unary_stream(route, response_deserializer=_parser(route))(request)
+            seen = 0
+            if printed:
+                _fresh_encoders()
+                write, text = out.write, _protojson.to_json_text
+                async for message in call:
+                    write(text(message) + "\n")
+                    seen += 1
+                    if seen == count:
+                        break
+                out.flush()
+            else:
+                async for _ in call:
+                    seen += 1
+                    if seen == count:
+                        break
+            elapsed = time.perf_counter() - start
+            call.cancel()
     if seen != count:
         raise RuntimeError(f"{route}: {seen} of {count} messages")
     return elapsed
@@ -445,16 +473,23 @@ def producer_cpu(gateway: ReplayGateway) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_bare(gateway: ReplayGateway, events: int, name: str) -> Row:
+def measure_bare(gateway: ReplayGateway, events: int, name: str,
+                 printed: Row | None = None) -> Row:
     """A bare stream consumer, noting how busy the producer was meanwhile: near 100%
-    would mean node, not the consumer, set the rate."""
+    would mean node, not the consumer, set the rate. With `printed` (the bare row just
+    measured), the "bare+print" floor: the same loop printing each message with
+    to_json_text to a file, quoted against that bare row."""
     route, request = BARE_STREAMS[name]
     before = producer_cpu(gateway)
-    timing = run(bare_stream(gateway.endpoint, route, request.SerializeToString(), events))
+    timing = run(bare_stream(gateway.endpoint, route, request.SerializeToString(), events,
+                             printed is not None))
     after = producer_cpu(gateway)
     busy = "" if before is None or after is None else (
         f"producer busy {(after - before) / timing.wall:.0%}")
-    return Row(name, events, timing, note=busy)
+    if printed is None:
+        return Row(name, events, timing, note=busy)
+    return Row(name.replace("bare", "bare+print", 1), events, timing, printed,
+               "to_json_text to a file; " + busy)
 
 
 def measure_library(gateway: ReplayGateway, events: int) -> list[Row]:
@@ -475,16 +510,20 @@ def measure_library(gateway: ReplayGateway, events: int) -> list[Row]:
 
 def measure_cli_streams(gateway: ReplayGateway, events: int) -> list[Row]:
     """Each streaming command as a child process writing to a file, after its own bare
-    consumer; and its steady rate: the same command for 1 item taken off (start-up,
-    connecting, the first reply)."""
+    consumer and that consumer printing ("bare+print", what any Python consumer printing
+    the messages as JSON pays at least); and its steady rate: the same command for 1 item
+    taken off (start-up, connecting, the first reply), quoted against both floors."""
     rows = []
     with _tag_file() as names:
         for name, (argv, bare_name) in _cli_streams(names).items():
             bare = measure_bare(gateway, events, bare_name)
+            printed = measure_bare(gateway, events, bare_name, bare)
             full = cli_child(gateway.endpoint, [*argv, str(events)], events)
             one = cli_child(gateway.endpoint, [*argv, "1"], 1)
-            rows += [bare, Row(name, events, full, bare, "child process > file"),
+            rows += [bare, printed, Row(name, events, full, bare, "child process > file"),
                      Row(name + " (steady)", events - 1, full - one, bare,
+                         "minus the same for 1 item"),
+                     Row(name + " (steady, to bare+print)", events - 1, full - one, printed,
                          "minus the same for 1 item")]
     return rows
 

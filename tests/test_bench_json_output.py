@@ -33,3 +33,13 @@ def test_every_sample_prints_as_json_format_does() -> None:
     for name, (parse, data) in bench.encoder_samples(200).items():
         for message in map(parse, data):
             assert bench._protojson.to_json_text(message) == bench._reference(message), name
+
+
+def test_the_bare_print_floor_reads_every_message() -> None:
+    peer_or_skip()
+    with bench.producer(EVENTS) as gateway:
+        rows = [bench.measure_bare(gateway, EVENTS, name, bench.measure_bare(
+            gateway, EVENTS, name)) for name in bench.BARE_STREAMS]
+    assert [r.name for r in rows] == [name.replace("bare", "bare+print")
+                                      for name in bench.BARE_STREAMS]
+    assert all(r.items == EVENTS and "wall" in r.ratios() for r in rows)

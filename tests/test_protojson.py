@@ -311,6 +311,29 @@ def test_a_bad_timestamp_raises_json_formats_error() -> None:
         _protojson.to_jsonable(event.source_timestamp)
 
 
+@settings(max_examples=300, deadline=None)
+@given(seconds=st.integers(MIN_TIMESTAMP, MAX_TIMESTAMP), nanos=_nanos())
+def test_a_timestamps_text_is_its_seconds_and_its_fractions(seconds: int, nanos: int) -> None:
+    # The text is put together from a cache by second and one by fraction: every width
+    # (0, 3, 6, 9 digits), each half met before with the other half new, as json_format.
+    for other in (0, nanos, 999_999_999, nanos // 1000 * 1000):
+        assert_same(timestamp_pb2.Timestamp(seconds=seconds, nanos=other))
+        assert_same(_stamped(seconds, other))
+    assert_same(_stamped(max(MIN_TIMESTAMP, seconds - 86_400), nanos))
+
+
+@pytest.mark.parametrize(("seconds", "nanos"), [
+    (MAX_TIMESTAMP + 1, 0), (MIN_TIMESTAMP - 1, 999_999_999), (0, -1), (0, 1_000_000_000),
+    (1_780_000_000, 2**31 - 1), (1_780_000_000, -(2**31)), (2**63 - 1, 0), (-(2**63), 5)])
+def test_an_out_of_range_timestamp_is_json_formats_and_is_not_kept(seconds: int,
+                                                                     nanos: int) -> None:
+    for _ in range(2):  # the second time, from the caches if the first had kept it
+        assert _outcome(_protojson.to_json_text, _stamped(seconds, nanos))[0] == "error"
+        assert_same(_stamped(seconds, nanos))
+        assert_same(timestamp_pb2.Timestamp(seconds=seconds, nanos=nanos))
+    assert_same(_stamped(1_780_000_000, 0))  # and the caches still serve valid ones
+
+
 def test_timestamps_of_one_tick_share_one_text() -> None:
     first, second = _stamped(1_780_000_000, 250_000_000), _stamped(1_780_000_000, 250_000_000)
     assert _protojson.to_json_text(first) == _protojson.to_json_text(second)

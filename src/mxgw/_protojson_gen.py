@@ -9,8 +9,13 @@ first always-printed field, so no piece needs to know which others were printed.
 
 Anything whose printed form is not obvious comes from json_format itself and is cached:
 enum names (an unknown number prints as the number), 32-bit floats (json_format rounds
-them to the shortest repr), timestamps and durations (their own ToJsonString, which is
-what json_format calls, per (seconds, nanos): the events of one tick share their times). The other well-known types json_format prints its own way
+them to the shortest repr), durations (their own ToJsonString, which is what json_format
+calls, per (seconds, nanos)) and timestamps: ToJsonString of the whole second, cached per
+second, then the fraction (0, 3, 6 or 9 digits, as ToJsonString writes them), cached per
+nanos value, so a new source timestamp in a second already seen costs two lookups; the
+(seconds, nanos) cache stays for `to_jsonable`, where the events of one tick share one
+string. Values out of range raise there, and json_format then gives its own answer.
+The other well-known types json_format prints its own way
 (Any, Struct, Value, ListValue, FieldMask) and messages with extensions go through
 json_format whole. Doubles, int64 (quoted), bytes (base64), strings (json's own C
 escaper), repeated and map fields are written here; the tests compare every message type
@@ -47,7 +52,8 @@ SPECIAL_TYPES = frozenset({
     "google.protobuf.ListValue", "google.protobuf.Struct", "google.protobuf.Timestamp",
     "google.protobuf.Value",
 })
-_TIME_TYPES = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration"})
+_TIMESTAMP = "google.protobuf.Timestamp"
+_TIME_TYPES = frozenset({_TIMESTAMP, "google.protobuf.Duration"})
 _WRAPPERS_FILE = "google/protobuf/wrappers.proto"  # json_format's test for a wrapper
 _CACHE_LIMIT = 65536  # entries per value cache, then it starts again
 
@@ -84,6 +90,12 @@ def _double_text(value: float) -> str:
 
 def _double_json(value: float) -> float | str:
     return value if value - value == 0.0 else _nonfinite_json(value)
+
+
+def _float_text(printed: Any) -> str:
+    """json_format's value of a 32-bit float (the shortest double that rounds to it, or
+    the name of a non-finite one) as JSON text: repr, as json.dumps writes a float."""
+    return float.__repr__(printed) if type(printed) is float else _dumps(printed)
 
 
 def _int64_text(value: int) -> str:
@@ -134,6 +146,28 @@ class _Rendered(dict[Any, Any]):
                 self.clear()
             self[key] = out
         return out
+
+
+def _stamp_seconds(text: str) -> str:
+    """The opening quote and the date and time of `text`, json_format's timestamp of a
+    whole second ("2026-05-28T12:00:00Z")."""
+    if len(text) != 20 or text[-1] != "Z":
+        raise ValueError(f"unexpected timestamp text {text!r}")  # json_format decides
+    return '"' + text[:-1]
+
+
+def _stamp_fraction(nanos: int) -> str:
+    """A timestamp's text after its seconds, to the closing quote: as json_format's
+    Timestamp.ToJsonString writes it, 0, 3, 6 or 9 digits, as few as are exact."""
+    if not 0 <= nanos < 1_000_000_000:
+        raise ValueError(f"nanos {nanos} out of range")  # json_format raises its own error
+    if not nanos:
+        return 'Z"'
+    if not nanos % 1_000_000:
+        return f'.{nanos // 1_000_000:03d}Z"'
+    if not nanos % 1000:
+        return f'.{nanos // 1000:06d}Z"'
+    return f'.{nanos:09d}Z"'
 
 
 def _never(key: Any) -> bool:
@@ -242,16 +276,25 @@ class _Generator:
 
         def render_json(key: tuple[int, int]) -> Any:
             # What json_format prints for both (its _GenericMessageToJsonObject), without
-            # its machinery around: a stream's source timestamps are mostly new.
+            # its machinery around.
             stamp: Any = cls(seconds=key[0], nanos=key[1])
             return stamp.ToJsonString()
 
-        text = _Rendered(lambda key: _dumps(render_json(key)), _always)
         as_json = _Rendered(render_json, _always)
-        self.ns["text_cache_" + suffix] = text
         self.ns["json_cache_" + suffix] = as_json
-        self.ns["text_" + suffix] = lambda m: text[(m.seconds, m.nanos)]
         self.ns["json_" + suffix] = lambda m: as_json[(m.seconds, m.nanos)]
+        if descriptor.full_name != _TIMESTAMP:
+            text = _Rendered(lambda key: _dumps(render_json(key)), _always)
+            self.ns["text_cache_" + suffix] = text
+            self.ns["text_" + suffix] = lambda m: text[(m.seconds, m.nanos)]
+            return
+        # A stream's source timestamps are mostly new, but their second is not: the text
+        # is the second's (json_format's own, cached) and the fraction's (cached too).
+        seconds = _Rendered(lambda key: _stamp_seconds(render_json((key, 0))), _always)
+        fraction = _Rendered(_stamp_fraction, _always)
+        self.ns["text_seconds_" + suffix] = seconds
+        self.ns["text_fraction_" + suffix] = fraction
+        self.ns["text_" + suffix] = lambda m: seconds[m.seconds] + fraction[m.nanos]
 
     def _exec(self, functions: list[ast.stmt]) -> None:
         module = ast.fix_missing_locations(ast.Module(functions, []))
@@ -330,6 +373,8 @@ class _Generator:
             if _fieldless(message):
                 return ["{}"]  # without reading the field: that costs more than the rest
             suffix = self._message(message)
+            if message.full_name == _TIMESTAMP:
+                return _stamp_parts(suffix, value)
             if message.full_name in _TIME_TYPES:
                 return [_time_key(name_of("text_cache_" + suffix), value)]
             return [_call(name_of("text_" + suffix), value)]
@@ -422,7 +467,7 @@ class _Generator:
                 return self.printer._FieldToJsonObject(field, value)
 
             self.ns["json_float_" + suffix] = _Rendered(render, _nonzero_number)
-            self.ns["text_float_" + suffix] = _Rendered(lambda v: _dumps(render(v)),
+            self.ns["text_float_" + suffix] = _Rendered(lambda v: _float_text(render(v)),
                                                         _nonzero_number)
         return f"{mode}_float_{suffix}"
 
@@ -467,6 +512,15 @@ def _time_key(cache: ast.expr, value: ast.expr) -> ast.expr:
     key = ast.Tuple([ast.Attribute(_walrus(value), "seconds", ast.Load()),
                      ast.Attribute(name_of("_v"), "nanos", ast.Load())], ast.Load())
     return ast.Subscript(cache, key, ast.Load())
+
+
+def _stamp_parts(suffix: str, value: ast.expr) -> list[str | ast.expr]:
+    """`{seconds[(_v := value).seconds]}{fraction[_v.nanos]}`: one read of the field, and
+    no (seconds, nanos) key to make."""
+    seconds = ast.Attribute(_walrus(value), "seconds", ast.Load())
+    nanos = ast.Attribute(name_of("_v"), "nanos", ast.Load())
+    return [ast.Subscript(name_of("text_seconds_" + suffix), seconds, ast.Load()),
+            ast.Subscript(name_of("text_fraction_" + suffix), nanos, ast.Load())]
 
 
 def _piece(gate: ast.expr | None, parts: list[str | ast.expr]) -> ast.expr:

@@ -129,11 +129,19 @@ class Output:
 
     def item(self, obj: Any) -> None:
         """One stream element: a JSON line (flushed soon), or kept for --collect."""
-        if not self.collect:
-            self._raise_flush_error()
-            self._write(dumps(obj, False))
-            self._flush_soon()
+        if self.collect:
+            self._keep(obj)
             return
+        # Per event of a stream: the checks are made here so that the calls, each a
+        # noticeable share of a line's cost, are made only when they have work to do.
+        if self._flush_error is not None:
+            self._raise_flush_error()
+        self._write(dumps(obj, False))
+        if self._flush_timer is None:
+            self._flush_soon()
+
+    def _keep(self, obj: Any) -> None:
+        """Keep a stream element for the --collect array."""
         if len(self._collected) >= self.collect_limit:
             narrow = f", or narrow it with {', '.join(self.bounds)}" if self.bounds else ""
             raise CollectLimitError(
