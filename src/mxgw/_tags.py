@@ -22,7 +22,7 @@ from ._rpc._errors import check_event, session_lost
 from ._rpc._events import EventInfo
 from ._rpc._records import tag_value
 from ._streams import Listener
-from ._values import DataChange, TagValue
+from ._values import DataChange, TagValue, new_data_change
 
 if TYPE_CHECKING:
     from ._until import Condition
@@ -127,6 +127,7 @@ class Tags:
                        if not r.was_successful]
             if refused:
                 raise _errors.MxGatewayCommandError("subscribe refused " + "; ".join(refused))
+            contract = self._contract
             while True:
                 got = await listener.get()
                 if got is None:
@@ -134,7 +135,7 @@ class Tags:
                 info, event = got
                 tag = handles.get(info.item_handle)
                 if tag is not None:
-                    yield DataChange(tag, tag_value(self._contract, event), info.sequence)
+                    yield new_data_change(tag, tag_value(contract, event), info.sequence)
         finally:
             session.unlisten(listener)
             if handles and not session.closed:

@@ -26,12 +26,17 @@ class EventInfo(NamedTuple):
     replay_gap: tuple[int, int] | None  # (requested_after_sequence, oldest_available_sequence)
 
 
+_new_info = tuple.__new__  # EventInfo(...) without the Python frame of its __new__
+
+
 def event_info(contract: Contract, event: n.MxEvent) -> EventInfo:
     """What listeners filter on (the hub builds it once per event)."""
-    return EventInfo(
-        int(event.worker_sequence), contract.short_name(n.EVENT_FAMILY, event.family),
-        int(event.server_handle), int(event.item_handle),
-        int(event.hresult) if event.HasField("hresult") else None, replay_gap(event))
+    families = contract.short_names(n.EVENT_FAMILY)
+    family = event.family
+    return _new_info(EventInfo, (
+        event.worker_sequence, families.get(family) or str(family), event.server_handle,
+        event.item_handle, event.hresult if event.HasField("hresult") else None,
+        replay_gap(event) if event.HasField("replay_gap") else None))
 
 
 def replay_gap(event: n.MxEvent) -> tuple[int, int] | None:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
 from .._status import StatusInfo, quality_text
-from .._values import TagValue
+from .._values import TagValue, new_tag_value
 from . import _names as n
 from ._contract import Contract
 from ._table import Message, Protocol, Repeated
@@ -22,6 +22,7 @@ from ._values import data_type_name, from_mx_value
 _CACHE_LIMIT = 65536
 _statuses: dict[tuple[str, str, int, str], StatusInfo] = {}
 _stamps: dict[tuple[int, int], datetime] = {}
+_quality_texts: dict[int, str] = {}
 
 
 def statuses(contract: Contract, proxies: Iterable[n.MxStatusProxy]) -> tuple[StatusInfo, ...]:
@@ -66,12 +67,16 @@ class Sampled(Message, Protocol):
 
 def tag_value(contract: Contract, message: Sampled, error: str | None = None) -> TagValue:
     """The value, quality, source timestamp and statuses of an MxEvent or a bulk read."""
-    quality = int(message.quality)
+    quality = message.quality
     value = message.value  # each read of a submessage makes its wrapper again
-    return TagValue(from_mx_value(value), data_type_name(contract, value),
-                    quality, quality_text(quality),
-                    timestamp(message.source_timestamp, message, "source_timestamp"),
-                    statuses(contract, message.statuses), error or None)
+    text = _quality_texts.get(quality)
+    if text is None:
+        if len(_quality_texts) >= _CACHE_LIMIT:
+            _quality_texts.clear()
+        text = _quality_texts[quality] = quality_text(quality)
+    return new_tag_value(from_mx_value(value), data_type_name(contract, value), quality, text,
+                         timestamp(message.source_timestamp, message, "source_timestamp"),
+                         statuses(contract, message.statuses), error or None)
 
 
 # ---------------------------------------------------------------- Invoke replies
