@@ -8,8 +8,7 @@ A GalaxyObject from the seam is lazy (`FromMessage`): it holds its message until
 is first read, and then reads them all at once; equality, repr, hash, copies and pickles
 read fields, so they never see the difference. `galaxy-discover` prints 10,000 objects
 without reading them: an unread object prints as its message (mxgw._jsontext), which is
-the same text. `filled(cls, fields)` makes a record without the frozen `__init__`'s
-object.__setattr__ per field.
+the same text (records are made by mxgw._frozen.filled, not the frozen `__init__`).
 """
 
 from __future__ import annotations
@@ -17,20 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-R = TypeVar("R")
+from typing import TYPE_CHECKING, Any, Self
+
 _new = object.__new__
 _set = object.__setattr__
-
-
-def filled(cls: type[R], fields: dict[str, Any]) -> R:
-    """`cls(**fields)` for a frozen dataclass without `__post_init__`, given every field:
-    the same record (equality, repr, hash), at a fraction of the frozen `__init__`'s
-    cost (one object.__setattr__ per field)."""
-    record = _new(cls)
-    _set(record, "__dict__", fields)
-    return record
 
 
 class FromMessage:
@@ -47,7 +37,7 @@ class FromMessage:
 
     @classmethod
     def lazy(cls, message: Any, read: Callable[[Any], dict[str, Any]]) -> Self:
-        record = _new(cls)  # filled(), inline: once per object of a 10,000-object discover
+        record = _new(cls)  # mxgw._frozen.filled, inline: once per object of a 10,000-object discover
         _set(record, "__dict__", {"_message": message, "_read": read})
         return record
 

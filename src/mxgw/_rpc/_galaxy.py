@@ -21,8 +21,8 @@ from .._galaxy_records import (
     GalaxyAttribute,
     GalaxyConnection,
     GalaxyObject,
-    filled,
 )
+from .._frozen import filled
 from .._json import prints_as_message
 from . import _galaxy_names as g
 from ._calls import Rpc
