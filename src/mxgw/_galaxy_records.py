@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import TYPE_CHECKING, Any, Self
 
 _new = object.__new__

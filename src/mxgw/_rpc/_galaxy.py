@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from .._frozen import filled
 from .._galaxy_records import (
     DeployEvent,
     DeployInfo,
@@ -22,7 +23,6 @@ from .._galaxy_records import (
     GalaxyConnection,
     GalaxyObject,
 )
-from .._frozen import filled
 from .._json import prints_as_message
 from . import _galaxy_names as g
 from ._calls import Rpc
