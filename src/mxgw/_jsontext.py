@@ -158,9 +158,8 @@ class _Record:
         self.fields = plan(cls)
         self.inline = [attrgetter(name) for _, name, inline in self.fields if inline]
         self.layouts: dict[tuple[type, ...], Callable[[Any], str]] = {}
-        self.installed = False
         self.seen = 0  # records printed without a layout
-        self.entries: dict[tuple[type, ...], list[tuple[str, Callable[[Any], Any]]] | None] = {}
+        self.entries: dict[tuple[type, ...], list[tuple[str, tuple[str, ...]]] | None] = {}
 
     def __call__(self, obj: Any) -> str:
         kinds = tuple([type(get(obj)) for get in self.inline])
@@ -174,19 +173,15 @@ class _Record:
 
     def _interpreted(self, kinds: tuple[type, ...], obj: Any) -> str:
         """The text the layout for `kinds` would print, without making the layout."""
-        if kinds not in self.entries:
-            found = self._entries(self.fields, (), list(kinds))
-            self.entries[kinds] = None if found is None else [
-                (_esc(key) + ":", attrgetter(".".join(path)))
-                for key, path in sorted(found.items())]
-        entries = self.entries[kinds]
+        entries = self._sorted_entries(kinds)
         if entries is None:
             return self.fallback(obj)  # as the layout would: to_jsonable decides
         text = self.text
-        return "{" + ",".join([key + text(get(obj)) for key, get in entries]) + "}"
+        return "{" + ",".join([_esc(key) + ":" + text(attrgetter(".".join(path))(obj))
+                               for key, path in entries]) + "}"
 
     def _layout(self, kinds: tuple[type, ...], sample: Any) -> Callable[[Any], str]:
-        entries = self._entries(self.fields, (), list(kinds))
+        entries = self._sorted_entries(kinds)
         if entries is None:
             return self.fallback  # an inlined value that is not a record: to_jsonable decides
         from ._jsontext_gen import compile_layout  # ast: off `mxgw version`'s start-up path
@@ -194,13 +189,20 @@ class _Record:
         # The layout checks the inlined fields' types itself and hands a record with
         # others back here, so the first one replaces this object as the class's printer.
         names = [name for _, name, inline in self.fields if inline]
-        layout = compile_layout(f"print_{self.name}", sorted(entries.items()), sample,
+        layout = compile_layout(f"print_{self.name}", entries, sample,
                                 self.text, {"_float": _float, "_datetime": _datetime},
                                 list(zip(names, kinds)), self)
-        if not self.installed:
-            self.installed = True
+        if not self.layouts:
             self.install(layout)
         return layout
+
+    def _sorted_entries(self, kinds: tuple[type, ...]) -> list[tuple[str, tuple[str, ...]]] | None:
+        """The sorted (key, attribute path) entries for these inlined types (see
+        `_entries`), worked out once."""
+        if kinds not in self.entries:
+            found = self._entries(self.fields, (), list(kinds))
+            self.entries[kinds] = None if found is None else sorted(found.items())
+        return self.entries[kinds]
 
     def _entries(self, fields: list[tuple[str, str, bool]], path: tuple[str, ...],
                  kinds: list[type]) -> dict[str, tuple[str, ...]] | None:
