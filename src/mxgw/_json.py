@@ -157,9 +157,9 @@ class _Shape:
 # (tests/test_json.py) hold every record's bytes.
 _SHAPES = {
     "mxgw._values.TagValue": _Shape(properties=("ok",)),
-    "mxgw._values.DataChange": _Shape(inline=("value",)),
+    "mxgw._changes.DataChange": _Shape(inline=("value",)),
     "mxgw._results.BulkReadResult": _Shape(inline=("value",)),
-    "mxgw._streams.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
+    "mxgw._resume.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
 }
 
 

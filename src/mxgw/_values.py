@@ -293,17 +293,8 @@ class TagValue:
         return self.error is None and is_good(self.quality) and not failures(self.statuses)
 
 
-@dataclass(frozen=True)
-class DataChange:
-    """One data change of a subscribed tag: `session.subscribe()` yields these."""
-
-    tag: str
-    value: TagValue
-    sequence: int
-
-
-# A stream makes a record per event: these skip the frozen __init__ (mxgw._frozen).
-# tests/client/test_values.py compares them with the constructors.
+# A stream makes a record per event: this skips the frozen __init__ (mxgw._frozen).
+# tests/client/test_values.py compares it with the constructor.
 def new_tag_value(value: Any, data_type: str, quality: int, quality_text: str,
                   timestamp: _dt.datetime | None, statuses: tuple[StatusInfo, ...],
                   error: str | None) -> TagValue:
@@ -311,8 +302,3 @@ def new_tag_value(value: Any, data_type: str, quality: int, quality_text: str,
     return filled(TagValue, {"value": value, "data_type": data_type, "quality": quality,
                              "quality_text": quality_text, "timestamp": timestamp,
                              "statuses": statuses, "error": error})
-
-
-def new_data_change(tag: str, value: TagValue, sequence: int) -> DataChange:
-    """DataChange(tag, value, sequence), made faster."""
-    return filled(DataChange, {"tag": tag, "value": value, "sequence": sequence})

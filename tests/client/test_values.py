@@ -12,12 +12,13 @@ import pytest
 
 import mxgw
 from mxgw import StatusInfo, from_mx_value, parse_value, quality_text, to_mx_value
+from mxgw._changes import DataChange, new_data_change
 from mxgw._json import to_jsonable
 from mxgw._proto import gateway_pb2 as pb
 from mxgw._rpc._contract import Contract
 from mxgw._rpc._records import tag_value
 from mxgw._rpc._values import data_type_name
-from mxgw._values import DataChange, TagValue, new_data_change, new_tag_value, normalize_type
+from mxgw._values import TagValue, new_tag_value, normalize_type
 
 
 def kind(mx: object) -> str:

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
+from .._results import BulkReadResult
 from .._status import StatusInfo, quality_text
 from .._values import TagValue, new_tag_value
 from . import _names as n
 from ._contract import Contract
 from ._table import Message, Protocol, Repeated
 from ._values import data_type_name, from_mx_value
+
+if TYPE_CHECKING:
+    from .._write_results import BulkWriteResult, SubscribeResult
 
 # Records are frozen, so equal ones are shared: a stream's events repeat a handful of
 # statuses and, within a tick, their timestamps. Bounded: cleared when full.
@@ -83,6 +86,8 @@ def tag_value(contract: Contract, message: Sampled, error: str | None = None) ->
 
 
 def subscribe_results(reply: n.MxCommandReply) -> list[SubscribeResult]:
+    from .._write_results import SubscribeResult  # not made by a read (`mxgw get`)
+
     return [SubscribeResult(r.server_handle, r.tag_address, r.item_handle, r.was_successful,
                             r.error_message) for r in reply.bulk_subscribe.results]
 
@@ -98,6 +103,8 @@ def read_result(contract: Contract, r: n.BulkReadResult) -> BulkReadResult:
 
 
 def write_results(contract: Contract, reply: n.MxCommandReply) -> list[BulkWriteResult]:
+    from .._write_results import BulkWriteResult
+
     return [BulkWriteResult(r.server_handle, r.item_handle, r.was_successful, r.error_message,
                             r.hresult, statuses(contract, r.statuses))
             for r in reply.bulk_write.results]
