@@ -214,7 +214,8 @@ def _number(value: Any, key: str) -> float:
 
 # ---------------------------------------------------------------- text
 
-_ELAPSED = re.compile(r"^(?:(?P<d>\d+)\.)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$")
+# Compiled on first use (re's cache), not at import: ~0.3 ms of every command's start.
+_ELAPSED = r"^(?:(?P<d>\d+)\.)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)$"
 
 
 def _parse_text(text: str, key: str) -> Any:
@@ -228,7 +229,7 @@ def _parse_text(text: str, key: str) -> Any:
         except ValueError as exc:
             raise MxGatewayConfigError(f"{text!r} is not a valid datetime: {exc}") from None
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=_dt.UTC)
-    if key == "elapsed" and (match := _ELAPSED.match(text)):
+    if key == "elapsed" and (match := re.match(_ELAPSED, text)):
         return _dt.timedelta(days=int(match["d"] or 0), hours=int(match["h"]),
                              minutes=int(match["m"]), seconds=float(match["s"]))
     if key == "bytes":
