@@ -307,7 +307,7 @@ class DataChange(FromMessage):
 
 
 # A stream makes a record per event: these skip the frozen __init__ (mxgw._frozen).
-# tests/client/test_values.py and test_event_hub.py compare them with the constructors.
+# tests/client/test_values.py and test_lazy_changes.py compare them with the constructors.
 def new_tag_value(value: Any, data_type: str, quality: int, quality_text: str,
                   timestamp: _dt.datetime | None, statuses: tuple[StatusInfo, ...],
                   error: str | None) -> TagValue:
