@@ -20,7 +20,7 @@ from ._log import log
 from ._rpc._calls import Rpc
 from ._rpc._contract import Contract
 from ._rpc._errors import RETRYABLE_STREAM_CODES
-from ._rpc._events import EventInfo, event_info, replay_gap
+from ._rpc._events import EventInfo, event_reader, replay_gap
 
 
 class CallRegistry:
@@ -136,7 +136,8 @@ async def events(
                 async for event in stream:
                     attempt = 0
                     sequence = event.worker_sequence
-                    sentinel = replay_gap(event)
+                    # replay_gap's own check inline: most events carry none.
+                    sentinel = replay_gap(event) if event.HasField("replay_gap") else None
                     gap: StreamGap | None = None
                     if sentinel is not None:
                         requested, oldest = sentinel
@@ -191,8 +192,12 @@ class Listener:
             waiter.set_result(None)
 
     def offer(self, info: EventInfo, event: Any) -> None:
+        # Per event and listener: _put's work inline (a call less).
         if self.accept(info):
-            self._put((info, event))
+            self._items.append((info, event))
+            waiter = self._waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
 
     def fail(self, error: BaseException) -> None:
         self._put(error)
@@ -222,25 +227,31 @@ class EventHub:
         self._open_events = open_events
         self._contract = contract
         self._listeners: set[Listener] = set()
+        # What the pump offers each event to: a copy made when listeners come and go,
+        # not per event.
+        self._offers: tuple[Callable[[EventInfo, Any], None], ...] = ()
         self._task: asyncio.Task[None] | None = None
 
     def listen(self, accept: Callable[[EventInfo], bool]) -> Listener:
         listener = Listener(accept)
         self._listeners.add(listener)
+        self._offers = tuple(each.offer for each in self._listeners)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._pump())
         return listener
 
     def remove(self, listener: Listener) -> None:
         self._listeners.discard(listener)
+        self._offers = tuple(each.offer for each in self._listeners)
 
     async def _pump(self) -> None:
         error: BaseException
+        info_of = event_reader(self._contract)
         try:
             async for event in self._open_events():
-                info = event_info(self._contract, event)
-                for listener in list(self._listeners):
-                    listener.offer(info, event)
+                info = info_of(event)
+                for offer in self._offers:
+                    offer(info, event)
             error = _errors.MxGatewaySessionError("the session's event stream ended")
         except Exception as exc:  # noqa: BLE001 - handed to every listener, which raises it
             error = exc
@@ -256,3 +267,4 @@ class EventHub:
         for listener in list(self._listeners):
             listener.end()
         self._listeners.clear()
+        self._offers = ()

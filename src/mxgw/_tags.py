@@ -20,9 +20,9 @@ from ._results import BulkReadResult, SubscribeResult
 from ._rpc._contract import Contract
 from ._rpc._errors import check_event, session_lost
 from ._rpc._events import EventInfo
-from ._rpc._records import tag_value
+from ._rpc._records import change_reader
 from ._streams import Listener
-from ._values import DataChange, TagValue, new_data_change
+from ._values import DataChange, TagValue, lazy_data_change
 
 if TYPE_CHECKING:
     from ._until import Condition
@@ -127,7 +127,9 @@ class Tags:
                        if not r.was_successful]
             if refused:
                 raise _errors.MxGatewayCommandError("subscribe refused " + "; ".join(refused))
-            contract = self._contract
+            # Per event only the handle's tag is looked up here; the value is read from
+            # the event when the consumer first reads it (a lazy DataChange).
+            read = change_reader(self._contract)
             while True:
                 got = await listener.get()
                 if got is None:
@@ -135,7 +137,7 @@ class Tags:
                 info, event = got
                 tag = handles.get(info.item_handle)
                 if tag is not None:
-                    yield new_data_change(tag, tag_value(contract, event), info.sequence)
+                    yield lazy_data_change(tag, info.sequence, event, read)
         finally:
             session.unlisten(listener)
             if handles and not session.closed:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ._errors import MxGatewayConfigError
-from ._frozen import filled
+from ._frozen import FromMessage, filled
 from ._status import StatusInfo, failures, is_good
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -294,8 +294,12 @@ class TagValue:
 
 
 @dataclass(frozen=True)
-class DataChange:
-    """One data change of a subscribed tag: `session.subscribe()` yields these."""
+class DataChange(FromMessage):
+    """One data change of a subscribed tag: `session.subscribe()` yields these.
+
+    `session.subscribe()`'s are lazy (mxgw._frozen.FromMessage): `tag` and `sequence` are
+    set, `value` is read from the event on first use (a stream consumer that skips most
+    changes does not pay for converting them)."""
 
     tag: str
     value: TagValue
@@ -303,7 +307,7 @@ class DataChange:
 
 
 # A stream makes a record per event: these skip the frozen __init__ (mxgw._frozen).
-# tests/client/test_values.py compares them with the constructors.
+# tests/client/test_values.py and test_lazy_changes.py compare them with the constructors.
 def new_tag_value(value: Any, data_type: str, quality: int, quality_text: str,
                   timestamp: _dt.datetime | None, statuses: tuple[StatusInfo, ...],
                   error: str | None) -> TagValue:
@@ -313,6 +317,8 @@ def new_tag_value(value: Any, data_type: str, quality: int, quality_text: str,
                              "statuses": statuses, "error": error})
 
 
-def new_data_change(tag: str, value: TagValue, sequence: int) -> DataChange:
-    """DataChange(tag, value, sequence), made faster."""
-    return filled(DataChange, {"tag": tag, "value": value, "sequence": sequence})
+def lazy_data_change(tag: str, sequence: int, event: Any,
+                     read: Callable[[Any], dict[str, Any]]) -> DataChange:
+    """DataChange(tag, value, sequence) whose `value` is `read(event)["value"]`, read
+    when first used (mxgw._rpc._records.change_reader makes `read`)."""
+    return DataChange.lazy(event, read, {"tag": tag, "sequence": sequence})
