@@ -14,6 +14,8 @@ threads, or the child), bare CPU / its CPU:
                   (messages parsed), the one-shot calls replayed from the producer's log
                   with the request bytes the command sent, on a fresh channel each time
   library         session.stream_events() with and without resume, session.subscribe()
+                  not reading its changes, and reading each one's value, quality and
+                  timestamp ("fields read": a change's value is converted on first read)
   cli streams     `mxgw stream-events`, `watch`, `alarms --follow`, `stream-alarms`,
                   `galaxy-watch`, each a child process writing to a file; "steady" takes
                   out the start-up: (N - 1) / (time for N - time for 1); quoted against
@@ -349,12 +351,17 @@ async def library_stream_events(endpoint: str, count: int, resume: bool) -> floa
         return time.perf_counter() - start
 
 
-async def library_subscribe(endpoint: str, count: int) -> float:
+async def library_subscribe(endpoint: str, count: int, read: bool = False) -> float:
+    """subscribe() taking `count` changes; with `read`, reading each one's value,
+    quality and timestamp (a change's value is converted when first read)."""
     async with await mxgw.GatewayClient.connect(endpoint, plaintext=True) as client:
         async with await client.open_session() as session:
             start = time.perf_counter()
             seen = 0
-            async for _ in session.subscribe(tags(1000)):
+            async for change in session.subscribe(tags(1000)):
+                if read:
+                    value = change.value
+                    _ = value.value, value.quality, value.timestamp
                 seen += 1
                 if seen == count:
                     break
@@ -500,6 +507,8 @@ def measure_library(gateway: ReplayGateway, events: int) -> list[Row]:
         "session.stream_events(resume=True)": lambda: library_stream_events(endpoint, events,
                                                                             True),
         "session.subscribe()": lambda: library_subscribe(endpoint, events),
+        "session.subscribe() (fields read)": lambda: library_subscribe(endpoint, events,
+                                                                       True),
     }
     rows = []
     for name, consumer in consumers.items():

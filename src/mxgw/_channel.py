@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import _errors
 from ._endpoint import Endpoint, parse_endpoint
 from ._log import log
-from ._options import ClientOptions
+from ._options import TIMEOUT_RANGE, ClientOptions, check_range
 
 # _known (with _files: tempfile, shutil, random) and _netprobe serve TLS only and are
 # imported where used: a plaintext one-shot command starts without them.
@@ -199,6 +199,7 @@ def _probe_certificate(endpoint: Endpoint, timeout: float) -> bytes:
 
 async def probe_certificate(endpoint: Endpoint, timeout: float | None) -> bytes:
     """Fetch the certificate the gateway presents (trust-on-first-use); map failures."""
+    check_range("timeout", timeout, TIMEOUT_RANGE, none="30 seconds")
     where = endpoint.target
     try:
         return await asyncio.to_thread(_probe_certificate, endpoint, timeout or 30.0)

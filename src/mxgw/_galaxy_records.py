@@ -4,64 +4,19 @@ fills them from the replies). Field names follow the contract.
     obj.tag_name, obj.is_area, obj.template_chain[0]        a GalaxyObject
     [a.full_tag_reference for a in obj.attributes]          its GalaxyAttributes
 
-A GalaxyObject from the seam is lazy (`FromMessage`): it holds its message until a field
-is first read, and then reads them all at once; equality, repr, hash, copies and pickles
-read fields, so they never see the difference. `galaxy-discover` prints 10,000 objects
+A GalaxyObject from the seam is lazy (mxgw._frozen.FromMessage): it holds its message
+until a field is first read, and then reads them all at once; equality, repr, hash, copies
+and pickles read fields, so they never see the difference. `galaxy-discover` prints 10,000 objects
 without reading them: an unread object prints as its message (mxgw._jsontext), which is
 the same text (records are made by mxgw._frozen.filled, not the frozen `__init__`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self
 
-from ._frozen import filled
-
-
-class FromMessage:
-    """A record that can be made lazily (`lazy(cls, message, read)`): until a field is
-    first read it holds only `_message` and `_read`; then `read(message)` gives every
-    field at once and the message is let go (its reply's memory with it).
-
-    The record printer (mxgw._jsontext) prints a record still holding its message as
-    that message: the seam makes one only when both print the same bytes
-    (mxgw._json.prints_as_message). `vars()` of an unread record shows the message."""
-
-    __slots__ = ()
-    _lazy_record = True  # what mxgw._jsontext looks for (it imports no records)
-
-    @classmethod
-    def lazy(cls, message: Any, read: Callable[[Any], dict[str, Any]]) -> Self:
-        return filled(cls, {"_message": message, "_read": read})
-
-    def _fill(self) -> bool:
-        """Read the fields from the message if not yet done; False if there was none."""
-        held = self.__dict__
-        message, read = held.get("_message"), held.get("_read")
-        if message is None or read is None:
-            return False
-        held.update(read(message))  # a failure leaves the record as it was
-        # Popped, not cleared: a second thread filling it meanwhile found the same fields.
-        held.pop("_message", None)
-        held.pop("_read", None)
-        return True
-
-    # Hidden from mypy: a class with __getattr__ would let any misspelt field pass.
-    if not TYPE_CHECKING:
-        def __getattr__(self, name: str) -> Any:
-            # Only reached for a name the record does not hold: a field of an unread one.
-            if name.startswith("__") or not self._fill():
-                raise AttributeError(
-                    f"{type(self).__name__!r} object has no attribute {name!r}")
-            return object.__getattribute__(self, name)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Copies and pickles carry the fields, never the message.
-        self._fill()
-        return dict(self.__dict__)
+from ._frozen import FromMessage
 
 
 @dataclass(frozen=True)
@@ -88,6 +43,9 @@ class GalaxyAttribute:
 class GalaxyObject(FromMessage):
     """An object or area of the Galaxy; `template_chain` nearest template first
     (`$Pump`, `$UserDefined`), `attributes` empty when they were not asked for."""
+
+    # The seam lends an unread one its message only when both print alike.
+    _unread_prints_as_message = True
 
     gobject_id: int
     tag_name: str

@@ -81,7 +81,7 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
 
     def printer_of(cls: type) -> Callable[[Any], str]:
         if hasattr(cls, "__dataclass_fields__"):
-            lazy = getattr(cls, "_lazy_record", False)
+            lazy = getattr(cls, "_unread_prints_as_message", False)
 
             def install(layout: Callable[[Any], str]) -> None:
                 printers[cls] = _unless_lazy(layout, message_printer()) if lazy else layout
@@ -121,9 +121,11 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
 
 def _unless_lazy(layout: Callable[[Any], str], message_text: Callable[[Any], str]
                  ) -> Callable[[Any], str]:
-    """A lazy record's printer (mxgw._galaxy_records.FromMessage): one still holding its
-    message prints as the message, which the seam lent it only if both print the same
-    bytes (mxgw._json.prints_as_message); one read already prints by `layout`."""
+    """The printer of a class whose unread records print as their message (a lazy
+    record, mxgw._frozen.FromMessage, with `_unread_prints_as_message`): one still holding
+    its message prints as the message, which the seam lent it only if both print the same
+    bytes (mxgw._json.prints_as_message); one read already prints by `layout`. Other lazy
+    records (a DataChange) are printed by `layout`, which reads them."""
 
     def printer(record: Any) -> str:
         message = record.__dict__.get("_message")

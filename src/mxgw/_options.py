@@ -112,10 +112,10 @@ class ClientOptions:
             object.__setattr__(self, "contract", str(self.contract))
         if self.plaintext and endpoint.scheme == "https":
             raise MxGatewayConfigError("an https:// endpoint cannot be plaintext")
-        _check_range("timeout", self.timeout, TIMEOUT_RANGE, none="no deadline")
+        check_range("timeout", self.timeout, TIMEOUT_RANGE, none="no deadline")
         if self.keepalive_seconds == 0:
             object.__setattr__(self, "keepalive_seconds", None)
-        _check_range("keepalive_seconds", self.keepalive_seconds, KEEPALIVE_RANGE,
+        check_range("keepalive_seconds", self.keepalive_seconds, KEEPALIVE_RANGE,
                      none="no keepalive pings", zero=True)
         if not 1024 <= self.max_message_bytes <= 2**31 - 1:
             raise MxGatewayConfigError("max_message_bytes must be 1024..2147483647")
@@ -201,8 +201,10 @@ class ClientOptions:
         return cls(**values)
 
 
-def _check_range(name: str, value: float | None, bounds: tuple[float, float], *, none: str,
-                 zero: bool = False) -> None:
+def check_range(name: str, value: float | None, bounds: tuple[float, float], *, none: str,
+                zero: bool = False) -> None:
+    """The one check of a seconds option's range (MxGatewayConfigError: exit 2 in the CLI);
+    None passes (it means `none`)."""
     low, high = bounds
     if value is None:
         return

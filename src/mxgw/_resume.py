@@ -83,7 +83,8 @@ async def events(
                 async for event in stream:
                     attempt = 0
                     sequence = event.worker_sequence
-                    sentinel = replay_gap(event)
+                    # replay_gap's own check inline: most events carry none.
+                    sentinel = replay_gap(event) if event.HasField("replay_gap") else None
                     gap: StreamGap | None = None
                     if sentinel is not None:
                         requested, oldest = sentinel

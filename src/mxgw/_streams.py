@@ -90,8 +90,12 @@ class Listener:
             waiter.set_result(None)
 
     def offer(self, info: EventInfo, event: Any) -> None:
+        # Per event and listener: _put's work inline (a call less).
         if self.accept(info):
-            self._put((info, event))
+            self._items.append((info, event))
+            waiter = self._waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
 
     def fail(self, error: BaseException) -> None:
         self._put(error)
@@ -121,27 +125,33 @@ class EventHub:
         self._open_events = open_events
         self._contract = contract
         self._listeners: set[Listener] = set()
+        # What the pump offers each event to: a copy made when listeners come and go,
+        # not per event.
+        self._offers: tuple[Callable[[EventInfo, Any], None], ...] = ()
         self._task: asyncio.Task[None] | None = None
 
     def listen(self, accept: Callable[[EventInfo], bool]) -> Listener:
         listener = Listener(accept)
         self._listeners.add(listener)
+        self._offers = tuple(each.offer for each in self._listeners)
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._pump())
         return listener
 
     def remove(self, listener: Listener) -> None:
         self._listeners.discard(listener)
+        self._offers = tuple(each.offer for each in self._listeners)
 
     async def _pump(self) -> None:
-        from ._rpc._events import event_info  # a session that only reads never pumps
+        from ._rpc._events import event_reader  # a session that only reads never pumps
 
         error: BaseException
+        info_of = event_reader(self._contract)
         try:
             async for event in self._open_events():
-                info = event_info(self._contract, event)
-                for listener in list(self._listeners):
-                    listener.offer(info, event)
+                info = info_of(event)
+                for offer in self._offers:
+                    offer(info, event)
             error = _errors.MxGatewaySessionError("the session's event stream ended")
         except Exception as exc:  # noqa: BLE001 - handed to every listener, which raises it
             error = exc
@@ -157,3 +167,4 @@ class EventHub:
         for listener in list(self._listeners):
             listener.end()
         self._listeners.clear()
+        self._offers = ()

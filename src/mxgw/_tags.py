@@ -18,7 +18,7 @@ from . import _errors
 from ._log import log
 from ._rpc._contract import Contract
 from ._rpc._errors import check_event, session_lost
-from ._rpc._records import tag_value
+from ._rpc._records import change_reader
 
 if TYPE_CHECKING:
     # Annotations only: a read (`mxgw get`) does not import the subscription's modules.
@@ -115,7 +115,7 @@ class Tags:
         return {r.tag_address or tag: r.value for tag, r in zip(tags, results)}
 
     async def subscribe(self, tags: list[str]) -> AsyncGenerator[DataChange, None]:
-        from ._changes import new_data_change  # once per subscription, not per event
+        from ._changes import lazy_data_change  # once per subscription, not per event
 
         session = self._session
         server = await self.server()
@@ -132,7 +132,9 @@ class Tags:
                        if not r.was_successful]
             if refused:
                 raise _errors.MxGatewayCommandError("subscribe refused " + "; ".join(refused))
-            contract = self._contract
+            # Per event only the handle's tag is looked up here; the value is read from
+            # the event when the consumer first reads it (a lazy DataChange).
+            read = change_reader(self._contract)
             while True:
                 got = await listener.get()
                 if got is None:
@@ -140,7 +142,7 @@ class Tags:
                 info, event = got
                 tag = handles.get(info.item_handle)
                 if tag is not None:
-                    yield new_data_change(tag, tag_value(contract, event), info.sequence)
+                    yield lazy_data_change(tag, info.sequence, event, read)
         finally:
             session.unlisten(listener)
             if handles and not session.closed:

@@ -363,3 +363,22 @@ def test_bench_refuses_unbounded_or_empty_runs(cli: Cli, option: tuple[str, str]
     result = cli("bench-read-bulk", *option)
     assert result.code == 2 and result.out == ""
     assert option[0] in result.error["message"]
+
+
+def test_watch_of_a_value_that_cannot_be_read_fails_as_it_did_when_records_were_eager(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The simulator stamps each change with a source timestamp beyond datetime's range.
+    # subscribe()'s changes are lazy: the value is converted where `watch` prints it, and
+    # the failure is the one the eager record raised from the stream: nothing printed,
+    # the same error line, the same exit code, with --until too.
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    from mxgw.sim import _events as sim_events
+
+    data = Timestamp(seconds=2**40).SerializeToString()
+    monkeypatch.setattr(sim_events, "_stamp", lambda when: bytes([len(data)]) + data)
+    for until in ((), ("--until", "value > 0")):
+        result = cli("watch", "TestChildObject.TestInt", "--count", "1", *until)
+        assert result.out == ""
+        assert result.error["type"] == "ValueError" and "Timestamp" in result.error["message"]
+        assert result.code == 1, result.error

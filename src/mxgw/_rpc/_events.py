@@ -9,6 +9,7 @@ Events themselves reach callers as messages (printed with the proto3 JSON mappin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -30,13 +31,24 @@ _new_info = tuple.__new__  # EventInfo(...) without the Python frame of its __ne
 
 
 def event_info(contract: Contract, event: n.MxEvent) -> EventInfo:
-    """What listeners filter on (the hub builds it once per event)."""
+    """What listeners filter on (the hub builds it once per event: `event_reader`)."""
+    return event_reader(contract)(event)
+
+
+def event_reader(contract: Contract) -> Callable[[n.MxEvent], EventInfo]:
+    """`event_info` for one contract, its family names looked up once."""
     families = contract.short_names(n.EVENT_FAMILY)
-    family = event.family
-    return _new_info(EventInfo, (
-        event.worker_sequence, families.get(family) or str(family), event.server_handle,
-        event.item_handle, event.hresult if event.HasField("hresult") else None,
-        replay_gap(event) if event.HasField("replay_gap") else None))
+
+    def info(event: n.MxEvent) -> EventInfo:
+        family = event.family
+        has = event.HasField
+        return _new_info(EventInfo, (
+            event.worker_sequence, families.get(family) or str(family),
+            event.server_handle, event.item_handle,
+            event.hresult if has("hresult") else None,
+            replay_gap(event) if has("replay_gap") else None))
+
+    return info
 
 
 def replay_gap(event: n.MxEvent) -> tuple[int, int] | None:

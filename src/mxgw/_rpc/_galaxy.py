@@ -3,7 +3,7 @@
     objects, token, total = await discover(rpc, 0, "", RootSpec("tag_name", "Area_Tanks"),
                                            GalaxyFilters(), max_depth=None)
 
-GalaxyObjects are lazy records (mxgw._galaxy_records.FromMessage) when their message
+GalaxyObjects are lazy records (mxgw._frozen.FromMessage) when their message
 prints as the record does, as the built-in contract's does: `galaxy-discover` prints
 10,000 of them straight from their messages, none of their 60,000 records made. A page's
 objects are made as they are iterated. Records are made with `filled`, not the frozen

@@ -5,7 +5,7 @@ Each builder makes the public dataclass straight from the message (no intermedia
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -80,6 +80,15 @@ def tag_value(contract: Contract, message: Sampled, error: str | None = None) ->
     return new_tag_value(from_mx_value(value), data_type_name(contract, value), quality, text,
                          timestamp(message.source_timestamp, message, "source_timestamp"),
                          statuses(contract, message.statuses), error or None)
+
+
+def change_reader(contract: Contract) -> Callable[[Sampled], dict[str, Any]]:
+    """What reads a lazy DataChange's value from its event (mxgw._changes.lazy_data_change)."""
+
+    def read(event: Sampled) -> dict[str, Any]:
+        return {"value": tag_value(contract, event)}
+
+    return read
 
 
 # ---------------------------------------------------------------- Invoke replies

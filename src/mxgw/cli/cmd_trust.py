@@ -21,7 +21,7 @@ from .._known import KnownGateway, KnownGateways, parse_fingerprint
 from .._options import TIMEOUT_RANGE
 from ._context import CommandContext
 from ._exit import UsageError
-from ._parser import positive_float
+from ._parser import number
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,18 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pin", metavar="SHA256",
                         help="add: store this SHA-256 (colon or plain hex) instead of fetching "
                              "the certificate; replaces a different stored one")
-    parser.add_argument("--timeout", metavar="SECONDS", type=_timeout, default=30.0,
+    parser.add_argument("--timeout", metavar="SECONDS", type=number, default=30.0,
                         help="add: how long to wait for the gateway's TLS handshake, "
                              f"{TIMEOUT_RANGE[0]:g} to {TIMEOUT_RANGE[1]:g} (default 30)")
-
-
-def _timeout(text: str) -> float:
-    """The range of the connection option --timeout (a socket refuses 1e10 s)."""
-    value = positive_float(text)
-    low, high = TIMEOUT_RANGE
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"must be {low:g} to {high:g} seconds: {text!r}")
-    return value
 
 
 def _endpoint(args: argparse.Namespace) -> Endpoint:
