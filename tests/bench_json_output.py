@@ -631,11 +631,11 @@ def measure_printed(count: int = 2000) -> dict[str, dict[str, float]]:
     library's part, in the seam; 0 where the message itself is printed) and
     `mxgw._json.dumps` (the CLI's part; read-bulk and get print one document of such
     items)."""
+    from mxgw._changes import DataChange
     from mxgw._json import dumps
     from mxgw._rpc._contract import Contract
     from mxgw._rpc._galaxy import deploy_event, galaxy_object
     from mxgw._rpc._records import read_result, tag_value
-    from mxgw._values import DataChange
     from mxgw.cli.cmd_tasks import Reading
 
     contract = Contract.builtin()

@@ -25,13 +25,13 @@ TYPE_CHECKING = False
 # __all__ and the TYPE_CHECKING imports in step.
 _EXPORTS: dict[str, str] = {
     "BulkReadResult": "._results",
-    "BulkWriteResult": "._results",
+    "BulkWriteResult": "._write_results",
     "CertificateTrust": "._known",
     "ClientOptions": "._options",
     "Condition": "._until",
     "ConditionError": "._until",
     "Contract": "._rpc._contract",
-    "DataChange": "._values",
+    "DataChange": "._changes",
     "DeployEvent": "._galaxy_records",
     "DeployInfo": "._galaxy_records",
     "GalaxyAttribute": "._galaxy_records",
@@ -53,11 +53,11 @@ _EXPORTS: dict[str, str] = {
     "MxGatewayStreamGapError": "._errors",
     "MxGatewayTransportError": "._errors",
     "MxGatewayWorkerError": "._errors",
-    "ResumePolicy": "._streams",
+    "ResumePolicy": "._resume",
     "Session": "._session",
     "StatusInfo": "._status",
-    "StreamGap": "._streams",
-    "SubscribeResult": "._results",
+    "StreamGap": "._resume",
+    "SubscribeResult": "._write_results",
     "TagValue": "._values",
     "alarm_feed_kind": "._rpc._alarms",
     "from_mx_value": "._rpc._values",
@@ -69,6 +69,9 @@ _EXPORTS: dict[str, str] = {
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._changes import (
+        DataChange,
+    )
     from ._client import (
         GatewayClient,
     )
@@ -106,8 +109,10 @@ if TYPE_CHECKING:
     )
     from ._results import (
         BulkReadResult,
-        BulkWriteResult,
-        SubscribeResult,
+    )
+    from ._resume import (
+        ResumePolicy,
+        StreamGap,
     )
     from ._rpc._alarms import (
         alarm_feed_kind,
@@ -126,18 +131,17 @@ if TYPE_CHECKING:
         StatusInfo,
         quality_text,
     )
-    from ._streams import (
-        ResumePolicy,
-        StreamGap,
-    )
     from ._until import (
         Condition,
         ConditionError,
     )
     from ._values import (
-        DataChange,
         TagValue,
         parse_value,
+    )
+    from ._write_results import (
+        BulkWriteResult,
+        SubscribeResult,
     )
 
 __all__ = [

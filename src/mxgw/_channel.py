@@ -23,7 +23,6 @@ import socket
 import ssl
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _errors
@@ -116,6 +115,8 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
 def read_ca_file(path: str) -> bytes:
     """The PEM bundle of `path`, checked now: grpc would only fail at the handshake, with
     C-level log lines and a message about plaintext gateways."""
+    from pathlib import Path  # TLS only (with urllib.parse and ipaddress: ~3.5 ms)
+
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -159,6 +160,8 @@ def system_root_pems(
     """The system's trust roots for grpc, or None to use grpc's own bundle."""
     if (os.name if os_name is None else os_name) == "nt":
         return windows_root_pems(enum_certificates) or None
+    from pathlib import Path
+
     cafile = ssl.get_default_verify_paths().cafile
     if cafile and Path(cafile).is_file():
         return Path(cafile).read_bytes()

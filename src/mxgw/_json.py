@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 REDACTED = "<redacted>"
 _KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
-_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)\S+")
+_BEARER_PATTERN = r"(?i)(bearer\s+)\S+"  # only errors need it: compiled then (re's cache)
 # Keys whose values are secrets wherever they appear in a document.
 _SECRET_KEYS = ("password", "apikey", "api_key", "secret", "token")
 _SHORT_SECRET = 4  # characters; a shorter secret is redacted only where it stands alone
@@ -63,7 +63,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
             text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])",
                           REDACTED, text)
     text = _KEY_PATTERN.sub(REDACTED, text)
-    return _BEARER_PATTERN.sub(r"\1" + REDACTED, text)
+    return re.sub(_BEARER_PATTERN, r"\1" + REDACTED, text)
 
 
 def secret_forms(value: str) -> set[str]:
@@ -157,9 +157,9 @@ class _Shape:
 # (tests/test_json.py) hold every record's bytes.
 _SHAPES = {
     "mxgw._values.TagValue": _Shape(properties=("ok",)),
-    "mxgw._values.DataChange": _Shape(inline=("value",)),
+    "mxgw._changes.DataChange": _Shape(inline=("value",)),
     "mxgw._results.BulkReadResult": _Shape(inline=("value",)),
-    "mxgw._streams.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
+    "mxgw._resume.StreamGap": _Shape(rename={"kind": "gap"}, properties=("lost",)),
 }
 
 

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 import grpc
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pool, message_factory
 
 from . import _errors
 from ._rpc._errors import map_errors
@@ -37,48 +37,49 @@ def _own_errors() -> contextlib.AbstractContextManager[None]:
     return map_errors("server reflection")
 
 
+# The messages of grpc/reflection/v1/reflection.proto this module uses (the fields used,
+# with their real numbers), in a file of their own (package mxgw.reflection_probe), and
+# FileHeader: the name (1) and imports (3) of a FileDescriptorProto, all this module
+# reads of the files it fetches. Serialized, as protoc's generated modules hold their
+# files: building it here would import descriptor_pb2, ~2 ms of every one-shot command's
+# contract check. tests/sim/test_sim_reflection.py checks each field against grpc's own
+# reflection.proto and protobuf's descriptor.proto.
+#   ServerReflectionRequest { host = 1; oneof message { file_by_filename = 3;
+#                             file_containing_symbol = 4; list_services = 7; } }
+#   ServerReflectionResponse { valid_host = 1; oneof message {
+#       FileDescriptorResponse file_descriptor_response = 4 { repeated bytes
+#           file_descriptor_proto = 1; }
+#       ListServiceResponse list_services_response = 6 { repeated ServiceResponse
+#           service = 1 { name = 1; } }
+#       ErrorResponse error_response = 7 { int32 error_code = 1; error_message = 2; } } }
+PROBE = (
+    b'\n\x1bmxgw_reflection_probe.proto\x12\x15mxgw.reflection_probe"\x89\x01\n\x17Ser'
+    b"verReflectionRequest\x12\x0c\n\x04host\x18\x01 \x01(\t\x12\x1a\n\x10file_by_file"
+    b"name\x18\x03 \x01(\tH\x00\x12 \n\x16file_containing_symbol\x18\x04 \x01(\tH\x00"
+    b'\x12\x17\n\rlist_services\x18\x07 \x01(\tH\x00B\t\n\x07message"7\n\x16FileDescri'
+    b'ptorResponse\x12\x1d\n\x15file_descriptor_proto\x18\x01 \x03(\x0c"\x1f\n\x0fServ'
+    b'iceResponse\x12\x0c\n\x04name\x18\x01 \x01(\t"N\n\x13ListServiceResponse\x127\n'
+    b'\x07service\x18\x01 \x03(\x0b2&.mxgw.reflection_probe.ServiceResponse":\n\rError'
+    b"Response\x12\x12\n\nerror_code\x18\x01 \x01(\x05\x12\x15\n\rerror_message\x18"
+    b'\x02 \x01(\t"\x9a\x02\n\x18ServerReflectionResponse\x12\x12\n\nvalid_host\x18'
+    b"\x01 \x01(\t\x12Q\n\x18file_descriptor_response\x18\x04 \x01(\x0b2-.mxgw.reflect"
+    b"ion_probe.FileDescriptorResponseH\x00\x12L\n\x16list_services_response\x18\x06 "
+    b"\x01(\x0b2*.mxgw.reflection_probe.ListServiceResponseH\x00\x12>\n\x0eerror_respo"
+    b"nse\x18\x07 \x01(\x0b2$.mxgw.reflection_probe.ErrorResponseH\x00B\t\n\x07message"
+    b'".\n\nFileHeader\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ndependency\x18\x03'
+    b" \x03(\tb\x06proto3"
+)
+
+
 @cache
-def _messages() -> tuple[Any, Any]:
-    """(ServerReflectionRequest, ServerReflectionResponse) classes, fields as in
-    grpc/reflection/v1/reflection.proto."""
-    f = descriptor_pb2.FieldDescriptorProto
-    file = descriptor_pb2.FileDescriptorProto(name="mxgw_reflection_probe.proto",
-                                              package="mxgw.reflection_probe", syntax="proto3")
-
-    def message(name: str, *fields: tuple[str, int, int, str, int | None, bool]) -> None:
-        msg = file.message_type.add(name=name)
-        if any(oneof is not None for *_, oneof, _ in fields):
-            msg.oneof_decl.add(name="message")
-        for field_name, number, kind, type_name, oneof, repeated in fields:
-            field = msg.field.add(name=field_name, number=number, type=kind,
-                                  label=f.LABEL_REPEATED if repeated else f.LABEL_OPTIONAL)
-            if type_name:
-                field.type_name = f".mxgw.reflection_probe.{type_name}"
-            if oneof is not None:
-                field.oneof_index = oneof
-
-    message("ServerReflectionRequest", ("host", 1, f.TYPE_STRING, "", None, False),
-            ("file_by_filename", 3, f.TYPE_STRING, "", 0, False),
-            ("file_containing_symbol", 4, f.TYPE_STRING, "", 0, False),
-            ("list_services", 7, f.TYPE_STRING, "", 0, False))
-    message("FileDescriptorResponse",
-            ("file_descriptor_proto", 1, f.TYPE_BYTES, "", None, True))
-    message("ServiceResponse", ("name", 1, f.TYPE_STRING, "", None, False))
-    message("ListServiceResponse",
-            ("service", 1, f.TYPE_MESSAGE, "ServiceResponse", None, True))
-    message("ErrorResponse", ("error_code", 1, f.TYPE_INT32, "", None, False),
-            ("error_message", 2, f.TYPE_STRING, "", None, False))
-    message("ServerReflectionResponse", ("valid_host", 1, f.TYPE_STRING, "", None, False),
-            ("file_descriptor_response", 4, f.TYPE_MESSAGE, "FileDescriptorResponse", 0,
-             False),
-            ("list_services_response", 6, f.TYPE_MESSAGE, "ListServiceResponse", 0, False),
-            ("error_response", 7, f.TYPE_MESSAGE, "ErrorResponse", 0, False))
+def _messages() -> tuple[Any, Any, Any]:
+    """(ServerReflectionRequest, ServerReflectionResponse, FileHeader) classes."""
     pool = descriptor_pool.DescriptorPool()
-    pool.Add(file)
+    pool.AddSerializedFile(PROBE)
     return tuple(  # type: ignore[return-value]
         message_factory.GetMessageClass(pool.FindMessageTypeByName(
             f"mxgw.reflection_probe.{name}"))
-        for name in ("ServerReflectionRequest", "ServerReflectionResponse"))
+        for name in ("ServerReflectionRequest", "ServerReflectionResponse", "FileHeader"))
 
 
 # grpc's NOT_FOUND in a reflection error_response: the server does not know the symbol.
@@ -97,7 +98,7 @@ async def _ask(channel: grpc.aio.Channel, service: str,
                metadata: Sequence[tuple[str, str]], timeout: float, errors: Errors,
                **request: str) -> Any:
     """One reflection request's answer (an error_response raises ReflectionError)."""
-    request_class, response_class = _messages()
+    request_class, response_class, _ = _messages()
     # ServerReflectionInfo is a bidi stream, called here as unary-stream: on the wire that
     # is one request and a half-close, which the server answers as usual. A bidi call's
     # separate write can race a server that answers UNIMPLEMENTED at once, and grpc then
@@ -181,12 +182,15 @@ async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, s
         return max(0.001, deadline - loop.time())
 
     files: dict[str, bytes] = {}
+    imports: dict[str, list[str]] = {}
     undescribed: list[str] = []
+    header = _messages()[2]
 
     def take(reply: Any) -> None:
         for data in reply.file_descriptor_response.file_descriptor_proto:
-            proto = descriptor_pb2.FileDescriptorProto.FromString(data)
-            files.setdefault(proto.name, data)
+            found = header.FromString(data)
+            if found.name not in files:
+                files[found.name], imports[found.name] = data, list(found.dependency)
 
     async def ask(service: str, **request: str) -> Any:
         try:
@@ -208,9 +212,7 @@ async def fetch_files(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, s
             take(reply)
     asked: set[str] = set()
     while True:
-        wanted = sorted({dependency for data in files.values()
-                         for dependency in descriptor_pb2.FileDescriptorProto.FromString(
-                             data).dependency
+        wanted = sorted({dependency for names in imports.values() for dependency in names
                          if dependency not in files
                          and not dependency.startswith("google/protobuf/")})
         if not wanted:

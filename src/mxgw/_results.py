@@ -1,13 +1,15 @@
 """Per-item results of bulk commands. Bulk commands never fail as a whole for one bad
 item: check `was_successful` (or `ok`) on each result. Field names follow the contract;
-the seam (mxgw._rpc._records) fills them from the replies."""
+the seam (mxgw._rpc._records) fills them from the replies.
+
+A read's results are here; those of the commands that subscribe and write are in
+mxgw._write_results, so that `mxgw get` does not make their classes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from . import _errors
-from ._status import StatusInfo, failures
 from ._values import TagValue
 
 MAX_BULK_ITEMS = 1000
@@ -25,19 +27,6 @@ def check_bulk_size(operation: str, count: int) -> None:
 
 
 @dataclass(frozen=True)
-class SubscribeResult:
-    server_handle: int
-    tag_address: str
-    item_handle: int
-    was_successful: bool
-    error_message: str
-
-    @property
-    def ok(self) -> bool:
-        return self.was_successful
-
-
-@dataclass(frozen=True)
 class BulkReadResult:
     server_handle: int
     tag_address: str
@@ -50,17 +39,3 @@ class BulkReadResult:
     @property
     def ok(self) -> bool:
         return self.was_successful and self.value.ok
-
-
-@dataclass(frozen=True)
-class BulkWriteResult:
-    server_handle: int
-    item_handle: int
-    was_successful: bool
-    error_message: str
-    hresult: int
-    statuses: tuple[StatusInfo, ...]
-
-    @property
-    def ok(self) -> bool:
-        return self.was_successful and self.hresult >= 0 and not failures(self.statuses)

@@ -18,23 +18,21 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, overload
 
 from . import _errors, _streams
 from ._log import log
-from ._results import (
-    MAX_BULK_ITEMS,
-    BulkReadResult,
-    BulkWriteResult,
-    SubscribeResult,
-    check_bulk_size,
-)
+from ._results import MAX_BULK_ITEMS, BulkReadResult, check_bulk_size
 from ._rpc import _commands, _records
 from ._rpc._calls import Rpc
-from ._rpc._events import EventInfo
 from ._rpc._values import encode
 from ._tags import Tags, flatten
-from ._values import DataChange, TagValue
+from ._values import TagValue
 
 if TYPE_CHECKING:
+    # Only annotations here: `mxgw get` (a read) does not import these modules.
+    from ._changes import DataChange
+    from ._resume import ResumePolicy, StreamGap
+    from ._rpc._events import EventInfo
     from ._rpc._types import MxCommandReply, MxCommandRequest, MxEvent
     from ._until import Condition
+    from ._write_results import BulkWriteResult, SubscribeResult
 
 T = TypeVar("T")
 WriteValues = Mapping[int, Any] | Sequence[tuple[int, Any]]
@@ -315,18 +313,18 @@ class Session:
     @overload
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
                       on_gap: Literal["raise"] = "raise",
-                      policy: _streams.ResumePolicy | None = None
+                      policy: ResumePolicy | None = None
                       ) -> AsyncGenerator[MxEvent, None]: ...
 
     @overload
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
                       on_gap: Literal["event"],
-                      policy: _streams.ResumePolicy | None = None
-                      ) -> AsyncGenerator[MxEvent | _streams.StreamGap, None]: ...
+                      policy: ResumePolicy | None = None
+                      ) -> AsyncGenerator[MxEvent | StreamGap, None]: ...
 
     def stream_events(self, after_sequence: int = 0, resume: bool = False, *,
                       on_gap: Literal["raise", "event"] = "raise",
-                      policy: _streams.ResumePolicy | None = None) -> AsyncGenerator[Any, None]:
+                      policy: ResumePolicy | None = None) -> AsyncGenerator[Any, None]:
         """The session's events as an async iterator (one stream per session).
 
         `after_sequence` asks the gateway to replay events after that worker_sequence.
@@ -336,11 +334,13 @@ class Session:
         Do not combine with `subscribe()`/`write_tag()` on the same session: those share
         the session's one stream.
         """
+        from ._resume import ResumePolicy, events
+
         self._check_open()
-        return _streams.events(
+        return events(
             lambda after: self._rpc.stream_events(self._id, after), self._rpc, self._calls,
             after_sequence=after_sequence, resume=resume, on_gap=on_gap,
-            policy=policy or _streams.ResumePolicy())
+            policy=policy or ResumePolicy())
 
     def _hub_events(self) -> AsyncGenerator[Any, None]:
         return self.stream_events(resume=True)

@@ -16,16 +16,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _errors
 from ._log import log
-from ._results import BulkReadResult, SubscribeResult
 from ._rpc._contract import Contract
 from ._rpc._errors import check_event, session_lost
-from ._rpc._events import EventInfo
 from ._rpc._records import change_reader
-from ._streams import Listener
-from ._values import DataChange, TagValue, lazy_data_change
 
 if TYPE_CHECKING:
+    # Annotations only: a read (`mxgw get`) does not import the subscription's modules.
+    from ._changes import DataChange
+    from ._results import BulkReadResult
+    from ._rpc._events import EventInfo
+    from ._streams import Listener
     from ._until import Condition
+    from ._values import TagValue
+    from ._write_results import SubscribeResult
 
 
 class TagSession(Protocol):
@@ -112,6 +115,8 @@ class Tags:
         return {r.tag_address or tag: r.value for tag, r in zip(tags, results)}
 
     async def subscribe(self, tags: list[str]) -> AsyncGenerator[DataChange, None]:
+        from ._changes import lazy_data_change  # once per subscription, not per event
+
         session = self._session
         server = await self.server()
         handles: dict[int, str] = {}

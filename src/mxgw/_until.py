@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._values import DataChange
+    from ._changes import DataChange
 
 _MAX_DEPTH = 100
 _FIELDS = ("value", "quality", "tag")

@@ -162,6 +162,27 @@ def test_identical_files_agree_at_once_only_for_a_contract_that_passed_the_check
         "mxaccess_gateway.v1.MxValue.int32_value: missing at the gateway"]
 
 
+def test_the_files_reflection_sends_are_taken_as_the_contract_only_when_they_are_its_own(
+        tmp_path: Path) -> None:
+    # What the check before the first call does without parsing: byte-identical files
+    # (protobuf's well-known ones may be left out) are the contract itself, as "gateway".
+    builtin = Contract.builtin()
+    files = builtin._serialized()
+    own = [data for name, data in files.items() if not name.startswith("google/")]
+    for sent in (list(files.values()), own):
+        gateway = builtin.serves_as(sent, source="gateway", details={"reflection": "v1"})
+        assert gateway is not None and gateway.describe() == {"source": "gateway",
+                                                              "reflection": "v1"}
+        assert builtin.disagreements(gateway) == []
+    renumbered_files = list(Contract.load(renumbered(tmp_path))._serialized().values())
+    unchecked = Contract.load(builtin_set(tmp_path), check=False)
+    for contract, sent in ((builtin, own[:1]),                           # one file missing
+                           (builtin, [*own, b"\n\x05x.proto"]),           # one more file
+                           (builtin, renumbered_files),                  # other numbers
+                           (unchecked, list(unchecked._serialized().values()))):  # no check
+        assert contract.serves_as(sent, source="gateway") is None
+
+
 @pytest.mark.asyncio
 async def test_the_doctor_contract_step_fails_naming_the_fields(tmp_path: Path) -> None:
     from mxgw._endpoint import parse_endpoint

@@ -17,11 +17,12 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 import mxgw
+from mxgw._changes import DataChange, lazy_data_change
 from mxgw._json import dumps, to_jsonable
 from mxgw._rpc._contract import Contract
 from mxgw._rpc._records import change_reader, tag_value
 from mxgw._until import Condition
-from mxgw._values import DataChange, TagValue, lazy_data_change
+from mxgw._values import TagValue
 from mxgw.repl._rows import format_row
 from mxgw.sim import _events as sim_events
 from mxgw.testing import RunningSimulator

@@ -13,7 +13,7 @@ import grpc
 import pytest
 
 import mxgw
-from mxgw import _streams
+from mxgw import _resume, _streams
 from mxgw._proto import gateway_pb2 as pb
 from mxgw._rpc._calls import Rpc
 from mxgw._rpc._contract import Contract
@@ -59,11 +59,11 @@ class Opener:
 
 RPC = Rpc.__new__(Rpc)  # only .errors() and .contract are used: no channel needed
 RPC._tls, RPC._endpoint, RPC.contract = False, "scripted", Contract.builtin()
-FAST = _streams.ResumePolicy(max_retries=2, initial_backoff=0.0, max_backoff=0.0)
+FAST = _resume.ResumePolicy(max_retries=2, initial_backoff=0.0, max_backoff=0.0)
 
 
 async def collect(opener: Opener, on_gap: Any, resume: bool = False) -> list[Any]:
-    stream = _streams.events(opener, RPC, _streams.CallRegistry(), after_sequence=0,
+    stream = _resume.events(opener, RPC, _streams.CallRegistry(), after_sequence=0,
                              resume=resume, on_gap=on_gap, policy=FAST)
     return [item async for item in stream]
 
@@ -92,7 +92,7 @@ async def test_resume_passes_last_sequence_and_drops_replayed_duplicates() -> No
     opener = Opener(ScriptedCall([1, 2, 3], rpc_error()), ScriptedCall([2, 3, 4]),
                     ScriptedCall([], final))
     items: list[Any] = []
-    stream = _streams.events(opener, RPC, _streams.CallRegistry(), after_sequence=0,
+    stream = _resume.events(opener, RPC, _streams.CallRegistry(), after_sequence=0,
                              resume=True, on_gap="raise", policy=FAST)
     with pytest.raises(mxgw.MxGatewaySessionError):
         async for item in stream:

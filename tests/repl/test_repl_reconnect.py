@@ -22,7 +22,7 @@ import pytest_asyncio
 
 import mxgw
 from mxgw import _paths
-from mxgw._streams import ResumePolicy
+from mxgw._resume import ResumePolicy
 from mxgw.repl._completion import TagCache
 from mxgw.repl._info import ConnectionMonitor, follow_link
 from mxgw.repl._main import Connected, ReplSettings, with_session

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -103,3 +104,35 @@ def test_the_reflection_package_loads_on_the_first_reflection_call() -> None:
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_the_probe_file_has_grpc_s_reflection_fields_and_the_file_header() -> None:
+    """_reflection.PROBE (serialized, so that the contract check needs no descriptor_pb2):
+    every field is the one of grpc's reflection.proto (v1alpha's: the same messages as
+    v1) or, for FileHeader, of protobuf's FileDescriptorProto, by name, number,
+    repetition, type, message type and membership of a oneof."""
+    from google.protobuf import descriptor_pb2, descriptor_pool
+    from grpc_reflection.v1alpha import reflection_pb2
+
+    pool = descriptor_pool.DescriptorPool()
+    probe = pool.AddSerializedFile(_reflection.PROBE)
+    originals = {name: reflection_pb2.DESCRIPTOR.message_types_by_name[name]
+                 for name in probe.message_types_by_name if name != "FileHeader"}
+    originals["FileHeader"] = descriptor_pb2.FileDescriptorProto.DESCRIPTOR
+    assert set(probe.message_types_by_name) == {
+        "ServerReflectionRequest", "ServerReflectionResponse", "FileDescriptorResponse",
+        "ListServiceResponse", "ServiceResponse", "ErrorResponse", "FileHeader"}
+
+    def shape(field: Any) -> tuple[object, ...]:
+        return (field.number, field.is_repeated, field.type,
+                field.message_type.name if field.message_type else None,
+                field.containing_oneof is not None)
+
+    for name, message in probe.message_types_by_name.items():
+        original = originals[name]
+        assert message.fields, name
+        for field in message.fields:
+            assert shape(field) == shape(original.fields_by_name[field.name]), (name, field.name)
+        # The probe's oneof (named "message": what _ask reads) is the original's one oneof.
+        assert len({original.fields_by_name[f.name].containing_oneof.name
+                    for f in message.fields if f.containing_oneof is not None}) <= 1, name

@@ -338,6 +338,24 @@ class Contract:
                                  f"{mine.number} here, {theirs_value.number} at the gateway")
         return found
 
+    def serves_as(self, files: Sequence[bytes], *, source: str,
+                  details: dict[str, str] | None = None) -> Contract | None:
+        """This contract again, as `source`, when `files` (serialized FileDescriptorProtos,
+        what server reflection sends) are its own files byte for byte: every one of them
+        but protobuf's well-known ones (which a gateway need not send) and nothing else,
+        and this contract passes the table's check. Then nothing can differ from it
+        (disagreements() would be []) and no file need be parsed: the contract check
+        before every one-shot command's first call, without descriptor_pb2 (~2 ms) or a
+        second descriptor pool. None when they are not (compare them, parsed)."""
+        ours = self._serialized()
+        sent = set(files)
+        if not self._agrees or not sent <= set(ours.values()) or any(
+                data not in sent for name, data in ours.items()
+                if not name.startswith("google/protobuf/")):
+            return None
+        return Contract(self._pool, self._files, source=source, details=details,
+                        agrees=True)
+
     def _serialized(self) -> dict[str, bytes]:
         """The contract's files and all they import, serialized, by name."""
         found: dict[str, bytes] = {}

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
+from .._results import BulkReadResult
 from .._status import StatusInfo, quality_text
 from .._values import TagValue, new_tag_value
 from . import _names as n
 from ._contract import Contract
 from ._table import Message, Protocol, Repeated
 from ._values import data_type_name, from_mx_value
+
+if TYPE_CHECKING:
+    from .._write_results import BulkWriteResult, SubscribeResult
 
 # Records are frozen, so equal ones are shared: a stream's events repeat a handful of
 # statuses and, within a tick, their timestamps. Bounded: cleared when full.
@@ -80,7 +83,7 @@ def tag_value(contract: Contract, message: Sampled, error: str | None = None) ->
 
 
 def change_reader(contract: Contract) -> Callable[[Sampled], dict[str, Any]]:
-    """What reads a lazy DataChange's value from its event (mxgw._values.lazy_data_change)."""
+    """What reads a lazy DataChange's value from its event (mxgw._changes.lazy_data_change)."""
 
     def read(event: Sampled) -> dict[str, Any]:
         return {"value": tag_value(contract, event)}
@@ -92,6 +95,8 @@ def change_reader(contract: Contract) -> Callable[[Sampled], dict[str, Any]]:
 
 
 def subscribe_results(reply: n.MxCommandReply) -> list[SubscribeResult]:
+    from .._write_results import SubscribeResult  # not made by a read (`mxgw get`)
+
     return [SubscribeResult(r.server_handle, r.tag_address, r.item_handle, r.was_successful,
                             r.error_message) for r in reply.bulk_subscribe.results]
 
@@ -107,6 +112,8 @@ def read_result(contract: Contract, r: n.BulkReadResult) -> BulkReadResult:
 
 
 def write_results(contract: Contract, reply: n.MxCommandReply) -> list[BulkWriteResult]:
+    from .._write_results import BulkWriteResult
+
     return [BulkWriteResult(r.server_handle, r.item_handle, r.was_successful, r.error_message,
                             r.hresult, statuses(contract, r.statuses))
             for r in reply.bulk_write.results]

@@ -54,26 +54,40 @@ class ContractVerification:
         return found
 
 
+async def _reflected(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
+                     timeout: float | None, errors: Errors | None
+                     ) -> tuple[str, list[bytes], list[str]] | None:
+    """The files of the services the tool calls, as `fetch_files` returns them."""
+    from .._reflection import fetch_files
+
+    limit = min(timeout or VERIFY_TIMEOUT, VERIFY_TIMEOUT)  # within the call's deadline
+    return await fetch_files(channel, metadata, limit, services(), errors)
+
+
 async def fetch(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
                 timeout: float | None, errors: Errors | None = None
                 ) -> tuple[Contract, bytes, str, list[str]] | None:
     """The gateway's contract by reflection: (the contract, its descriptor set
     serialized, the reflection service, the services it does not describe), or None
     when reflection is not offered."""
-    from google.protobuf import descriptor_pb2
-
-    from .._reflection import fetch_files
-
-    limit = min(timeout or VERIFY_TIMEOUT, VERIFY_TIMEOUT)  # within the call's deadline
-    found = await fetch_files(channel, metadata, limit, services(), errors)
+    found = await _reflected(channel, metadata, timeout, errors)
     if found is None:
         return None
     reflection, files, undescribed = found
+    gateway, data = _parsed(files, reflection)
+    return gateway, data, reflection, undescribed
+
+
+def _parsed(files: Sequence[bytes], reflection: str) -> tuple[Contract, bytes]:
+    """The gateway's contract from the files reflection sent, and them as a descriptor
+    set serialized."""
+    from google.protobuf import descriptor_pb2
+
     protos = [descriptor_pb2.FileDescriptorProto.FromString(data) for data in files]
     data = descriptor_pb2.FileDescriptorSet(file=protos).SerializeToString(deterministic=True)
     gateway = Contract.from_files(protos, source="gateway", details={"reflection": reflection},
                                   check=False)
-    return gateway, data, reflection, undescribed
+    return gateway, data
 
 
 async def verify(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
@@ -81,16 +95,20 @@ async def verify(channel: grpc.aio.Channel, metadata: Sequence[tuple[str, str]],
                  ) -> ContractVerification:
     """Compare `contract` with the gateway's; MxGatewayContractError on disagreement.
     A failed reflection call is reported through `errors` (as the call it precedes)."""
-    found = await fetch(channel, metadata, timeout, errors)
+    found = await _reflected(channel, metadata, timeout, errors)
     if found is None:
         return ContractVerification(False, "not offered")
-    gateway, _, reflection, undescribed = found
+    reflection, files, undescribed = found
     packages = [name.rsplit(".", 1)[0] for name in services() if name not in undescribed]
-    problems = contract.disagreements(gateway, packages) if packages else []
-    if problems:
-        raise refusal(
-            f"the contract in use ({contract.describe()['source']}) disagrees with the "
-            "gateway's", problems, then=", so nothing was sent",
-            hint="(speak the gateway's with `mxgw contract fetch`, or --contract FILE)")
+    # The gateway's own files (the usual case: built from the same proto/) need no parse.
+    gateway = contract.serves_as(files, source="gateway", details={"reflection": reflection})
+    if gateway is None:
+        gateway = _parsed(files, reflection)[0]
+        problems = contract.disagreements(gateway, packages) if packages else []
+        if problems:
+            raise refusal(
+                f"the contract in use ({contract.describe()['source']}) disagrees with the "
+                "gateway's", problems, then=", so nothing was sent",
+                hint="(speak the gateway's with `mxgw contract fetch`, or --contract FILE)")
     return ContractVerification(bool(packages), "reflection" if packages else "not described",
                                 reflection, tuple(undescribed), gateway)

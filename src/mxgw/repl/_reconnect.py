@@ -35,8 +35,8 @@ from typing import Any
 
 from .. import _errors
 from .._log import log
+from .._resume import ResumePolicy
 from .._rpc._errors import session_lost
-from .._streams import ResumePolicy
 from ._display import format_error
 from ._proxy import ReplSession
 

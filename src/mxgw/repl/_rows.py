@@ -22,11 +22,13 @@ import reprlib
 from collections.abc import Mapping
 from typing import Any
 
+from .._changes import DataChange
 from .._json import is_message, redact
-from .._results import BulkReadResult, BulkWriteResult, SubscribeResult
+from .._results import BulkReadResult
 from .._rpc._alarms import AlarmSummary, ProviderStatus, alarm_summary
 from .._status import failures
-from .._values import DataChange, TagValue
+from .._values import TagValue
+from .._write_results import BulkWriteResult, SubscribeResult
 
 Cells = list[str]
 
