@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from types import FrameType
@@ -80,26 +79,6 @@ def install_signal_handler(
     return lambda: _restore(signum, previous)
 
 
-@functools.cache
-def _valid_signals() -> set[signal.Signals]:
-    return signal.valid_signals()
-
-
-@contextlib.contextmanager
-def _valid_signals_listed_once() -> Iterator[None]:
-    """asyncio checks each signal it installs or removes a handler for against
-    signal.valid_signals(), which makes a set of ~65 Signals members anew every time
-    (~0.25 ms; a one-shot command installs and removes two handlers). Within the block
-    it gets the set made once: it cannot change while the process runs."""
-    listed = _valid_signals()  # (made before the patch below: it asks the original)
-    original = signal.valid_signals
-    signal.valid_signals = lambda: listed
-    try:
-        yield
-    finally:
-        signal.valid_signals = original
-
-
 @contextlib.contextmanager
 def signal_handlers(
     loop: asyncio.AbstractEventLoop, handlers: Mapping[int, Callback]
@@ -107,14 +86,12 @@ def signal_handlers(
     """Install several handlers for the duration of a `with` block."""
     undos: list[Undo] = []
     try:
-        with _valid_signals_listed_once():
-            for signum, callback in handlers.items():
-                undos.append(install_signal_handler(loop, signum, callback))
+        for signum, callback in handlers.items():
+            undos.append(install_signal_handler(loop, signum, callback))
         yield
     finally:
-        with _valid_signals_listed_once():
-            for undo in reversed(undos):
-                undo()
+        for undo in reversed(undos):
+            undo()
 
 
 def termination_signals() -> tuple[int, ...]:

@@ -303,24 +303,3 @@ def test_commands_stopped_midway_close_their_session(cli: Cli, guarded: list[int
     assert (result.code, result.out, result.err, guarded) == (130, "", "", [])
     assert cli.sim.open_sessions() == 0
 
-
-def test_handlers_go_through_the_loop_with_the_signal_list_made_once() -> None:
-    # asyncio's add_signal_handler asks signal.valid_signals(); mxgw._signals hands it
-    # one set for the install and the removal, and puts the function back after each.
-    from mxgw import _signals
-
-    original = signal.valid_signals
-    seen: list[set[Any]] = []
-
-    async def check() -> None:
-        loop: Any = asyncio.get_running_loop()
-        with _signals.signal_handlers(loop, dict.fromkeys(_signals.termination_signals(),
-                                                          lambda: None)):
-            assert signal.valid_signals is original
-            # The loop's own handlers (its wakeup fd), not the signal.signal() fallback.
-            assert set(loop._signal_handlers) == set(_signals.termination_signals())
-            seen.append(signal.valid_signals())
-        assert not loop._signal_handlers
-
-    asyncio.run(check())
-    assert signal.valid_signals is original and seen == [original()]
