@@ -64,7 +64,7 @@ class StatusInfo:
 
 def failures(statuses: tuple[StatusInfo, ...]) -> tuple[StatusInfo, ...]:
     """The entries that are real failures (placeholders and OK/PENDING dropped)."""
-    return tuple(s for s in statuses if s.is_failure)
+    return tuple([s for s in statuses if s.is_failure])  # (a list: faster than a generator)
 
 
 # OPC DA quality: the top two bits are Good/Uncertain/Bad, the next four the substatus,
