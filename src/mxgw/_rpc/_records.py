@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # statuses and, within a tick, their timestamps. Bounded: cleared when full.
 _CACHE_LIMIT = 65536
 _statuses: dict[tuple[str, str, int, str], StatusInfo] = {}
-_stamps: dict[tuple[int, int], datetime] = {}
+_stamps: dict[int, datetime] = {}  # by seconds * 10**9 + nanos
 _quality_texts: dict[int, str] = {}
 # Timestamp.ToDatetime(tzinfo=UTC), in range, is this sum; its Python code costs ~1 µs a
 # stamp more, which a stream of new source timestamps pays per event.
@@ -55,16 +55,17 @@ def timestamp(stamp: n.Timestamp, message: Message, name: str) -> datetime | Non
     """`stamp` (the field `name` of `message`) as an aware datetime; None when unset."""
     if not message.HasField(name):
         return None
-    key = (seconds, nanos) = (stamp.seconds, stamp.nanos)
+    seconds, nanos = stamp.seconds, stamp.nanos
+    if not (_FIRST_SECOND <= seconds <= _LAST_SECOND and 0 <= nanos < _NANOS):
+        return stamp.ToDatetime(tzinfo=UTC)  # out of range: its ValueError, nothing kept
+    # Keyed by one int, not a (seconds, nanos) tuple: a stream of new stamps keeps tens of
+    # thousands, and ints are not tracked by the garbage collector (tuples are).
+    key = seconds * _NANOS + nanos
     found = _stamps.get(key)
     if found is None:
-        if _FIRST_SECOND <= seconds <= _LAST_SECOND and 0 <= nanos < _NANOS:
-            found = _EPOCH + timedelta(0, seconds, nanos // 1000)
-        else:
-            found = stamp.ToDatetime(tzinfo=UTC)  # out of range: its ValueError, not cached
         if len(_stamps) >= _CACHE_LIMIT:
             _stamps.clear()
-        _stamps[key] = found
+        found = _stamps[key] = _EPOCH + timedelta(0, seconds, nanos // 1000)
     return found
 
 
