@@ -85,7 +85,10 @@ def _value(value: ast.expr, kind: type) -> ast.expr:
         return ast.Call(name_of("text"), [value], [])
     test = ast.Compare(ast.Call(name_of("type"), [held], []), [ast.Is()],
                        [name_of("_" + kind.__name__ + "_type")])
-    return ast.IfExp(test, ast.Call(name_of(printer), [name_of("_v")], []), other)
+    # An int is `{_v!s}` (its repr, without a call), as the message encoders write one.
+    fast: ast.expr = (ast.JoinedStr([ast.FormattedValue(name_of("_v"), ord("s"), None)])
+                      if kind is int else ast.Call(name_of(printer), [name_of("_v")], []))
+    return ast.IfExp(test, fast, other)
 
 
 def fstring(parts: list[str | ast.expr]) -> ast.expr:
