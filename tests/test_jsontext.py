@@ -287,3 +287,32 @@ def test_a_galaxy_object_whose_message_prints_otherwise_is_read_at_once() -> Non
         assert record.gobject_id == 2**31 - 1
         assert dumps(record) == reference(record)
         assert '"unit"' not in dumps(record)
+
+
+@pytest.mark.parametrize("count", [0, 10**9], ids=["compiled", "walked"])
+def test_a_shared_record_prints_its_kept_text_which_is_its_own(
+        count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # StatusInfo's text is kept by the record's id (the seam shares equal ones): each
+    # record, new or kept, made and let go by the thousand, prints its own bytes.
+    from mxgw import _jsontext
+
+    monkeypatch.setattr(_jsontext, "COMPILE_AFTER", count)
+    monkeypatch.setattr(_jsontext, "_KEPT_LIMIT", 7)
+    text = _fresh_printer()
+    shared = StatusInfo.from_parts("OK", "RESPONDING_LMX", 0, "")
+    rows = [TagValue(1, "INTEGER", 192, "Good", None, (shared, shared), None)] * 3
+    assert [text(row) for row in rows] == [reference(row) for row in rows]
+    for n in range(2000):
+        status = StatusInfo.from_parts("CONFIGURATION_ERROR", "RESPONDING_LMX", n,
+                                       "caf\u00e9" * (n % 3))
+        assert text(status) == reference(status)
+        assert text(status) == reference(status)  # kept by now
+        assert text((status, shared)) == reference((status, shared))
+    assert text(shared) == reference(shared)
+
+
+def test_only_a_shared_record_class_has_its_texts_kept() -> None:
+    assert getattr(StatusInfo, "_shared_record", False) is True
+    assert "_shared_record" not in {f.name for f in dataclasses.fields(StatusInfo)}
+    for cls in (TagValue, DataChange, BulkReadResult, DeployEvent, GalaxyObject, Reading):
+        assert not getattr(cls, "_shared_record", False)

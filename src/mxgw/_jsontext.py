@@ -15,8 +15,9 @@ found by the exact type (a subclass gets the fallback's, so nothing passes for w
 not): str, int, bool, None, float, datetime, timedelta, bytes, list, tuple and dict are
 written here; a message by the compiled encoders; a record (a dataclass) by an f-string
 made once per class from its plan (camel-cased keys, inlined fields, properties), keys
-sorted once (a lazy record not read yet by its message's encoder: the same text); anything
-else by the fallback, which is by definition what it prints.
+sorted once (a lazy record not read yet by its message's encoder: the same text; a shared
+record, StatusInfo, by the text kept for it); anything else by the fallback, which is by
+definition what it prints.
 
 Imports no grpc and no protobuf (a message being printed has loaded protobuf already).
 """
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 # (ast, compile) costs ~2-3 ms, more than a one-shot `get` spends printing all it prints.
 COMPILE_AFTER = 16
 _TIME_CACHE_LIMIT = 65536  # printed datetimes kept, then it starts again
+_KEPT_LIMIT = 4096  # texts of shared records kept, per class
 _times: dict[_dt.datetime, str] = {}
 
 
@@ -82,12 +84,17 @@ def compact_printer(plan: Callable[[type], list[tuple[str, str, bool]]],
     def printer_of(cls: type) -> Callable[[Any], str]:
         if hasattr(cls, "__dataclass_fields__"):
             lazy = getattr(cls, "_unread_prints_as_message", False)
+            shared = getattr(cls, "_shared_record", False)
+
+            def wrapped(layout: Callable[[Any], str]) -> Callable[[Any], str]:
+                if lazy:
+                    return _unless_lazy(layout, message_printer())
+                return _kept(layout) if shared else layout
 
             def install(layout: Callable[[Any], str]) -> None:
-                printers[cls] = _unless_lazy(layout, message_printer()) if lazy else layout
+                printers[cls] = wrapped(layout)
 
-            record = _Record(cls, plan, text, fallback, install)
-            return _unless_lazy(record, message_printer()) if lazy else record
+            return wrapped(_Record(cls, plan, text, fallback, install))
         if is_message_type(cls):
             return message_printer()
         return fallback
@@ -130,6 +137,26 @@ def _unless_lazy(layout: Callable[[Any], str], message_text: Callable[[Any], str
     def printer(record: Any) -> str:
         message = record.__dict__.get("_message")
         return layout(record) if message is None else message_text(message)
+
+    return printer
+
+
+def _kept(layout: Callable[[Any], str]) -> Callable[[Any], str]:
+    """The printer of a shared record class (`_shared_record`, mxgw._status.StatusInfo):
+    the seam hands out one record for equal ones, frozen and of immutable fields, so its
+    text never changes and is kept, by the record's id (bounded). The record is kept with
+    it: while it is, no other object can have its id."""
+    kept: dict[int, tuple[Any, str]] = {}
+
+    def printer(record: Any) -> str:
+        found = kept.get(id(record))
+        if found is not None:
+            return found[1]
+        printed = layout(record)
+        if len(kept) >= _KEPT_LIMIT:
+            kept.clear()
+        kept[id(record)] = (record, printed)
+        return printed
 
     return printer
 

@@ -26,10 +26,13 @@ def compile_layout(name: str, entries: list[tuple[str, tuple[str, ...]]], sample
     and `_datetime` (handed in: this module imports nothing of mxgw). With `guards`
     (attribute, exact type), a record whose attributes are not of those types goes to
     `otherwise` instead (the keys of an inlined field depend on its type)."""
+    # A guarded (inlined) record is read once, in its guard: its keys read `_r0.x`, not
+    # `o.value.x` (the guard is evaluated before the f-string).
+    held = {attribute: f"_r{i}" for i, (attribute, _) in enumerate(guards)}
     parts: list[str | ast.expr] = ["{"]
     for i, (key, path) in enumerate(entries):
         parts.append(("," if i else "") + _esc(key) + ":")
-        parts.append(_value(_path(path), type(attrgetter(".".join(path))(sample))))
+        parts.append(_value(_path(path, held), type(attrgetter(".".join(path))(sample))))
     parts.append("}")
     body = fstring(parts)
     extra: dict[str, Any] = {"_otherwise": otherwise}
@@ -37,16 +40,21 @@ def compile_layout(name: str, entries: list[tuple[str, tuple[str, ...]]], sample
         tests: list[ast.expr] = []
         for i, (attribute, kind) in enumerate(guards):
             extra[f"_guard{i}"] = kind
-            tests.append(ast.Compare(ast.Call(name_of("type"), [_path((attribute,))], []),
+            read = ast.NamedExpr(ast.Name(held[attribute], ast.Store()), _path((attribute,)))
+            tests.append(ast.Compare(ast.Call(name_of("type"), [read], []),
                                      [ast.Is()], [name_of(f"_guard{i}")]))
         test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.And(), tests)
         body = ast.IfExp(test, body, ast.Call(name_of("_otherwise"), [name_of("o")], []))
     return _compile(name, body, text, {**scalars, **extra})
 
 
-def _path(path: Sequence[str]) -> ast.expr:
-    """`o.a.b` for the path ("a", "b")."""
-    value: ast.expr = name_of("o")
+def _path(path: Sequence[str], held: Mapping[str, str] | None = None) -> ast.expr:
+    """`o.a.b` for the path ("a", "b"); `_r0.b` when `held` names `o.a` `_r0`."""
+    if held and len(path) > 1 and path[0] in held:
+        value: ast.expr = name_of(held[path[0]])
+        path = path[1:]
+    else:
+        value = name_of("o")
     for attribute in path:
         value = ast.Attribute(value, attribute, ast.Load())
     return value
@@ -77,7 +85,10 @@ def _value(value: ast.expr, kind: type) -> ast.expr:
         return ast.Call(name_of("text"), [value], [])
     test = ast.Compare(ast.Call(name_of("type"), [held], []), [ast.Is()],
                        [name_of("_" + kind.__name__ + "_type")])
-    return ast.IfExp(test, ast.Call(name_of(printer), [name_of("_v")], []), other)
+    # An int is `{_v!s}` (its repr, without a call), as the message encoders write one.
+    fast: ast.expr = (ast.JoinedStr([ast.FormattedValue(name_of("_v"), ord("s"), None)])
+                      if kind is int else ast.Call(name_of(printer), [name_of("_v")], []))
+    return ast.IfExp(test, fast, other)
 
 
 def fstring(parts: list[str | ast.expr]) -> ast.expr:

@@ -9,10 +9,29 @@ from __future__ import annotations
 
 import datetime as _dt
 
+# The text of a whole second, by its number from 0001-01-01: a stream's stamps are mostly
+# new, their second mostly not. Bounded: cleared when full.
+_SECONDS_LIMIT = 4096
+_seconds: dict[int, str] = {}
+
 
 def iso_utc(stamp: _dt.datetime) -> str:
     """ISO-8601 with `Z` for UTC; a naive datetime is taken as UTC (the gateway's clock)."""
-    if stamp.tzinfo is None:
+    tz = stamp.tzinfo
+    if (tz is _dt.UTC or tz is None) and type(stamp) is _dt.datetime:
+        # isoformat()'s text for less: its whole second (kept, by one int: a tuple would be
+        # one more object for the garbage collector) and its fraction as isoformat writes
+        # one, six digits, none for a whole second.
+        key = stamp.toordinal() * 86400 + stamp.hour * 3600 + stamp.minute * 60 + stamp.second
+        head = _seconds.get(key)
+        if head is None:
+            if len(_seconds) >= _SECONDS_LIMIT:
+                _seconds.clear()
+            head = _seconds[key] = _dt.datetime(stamp.year, stamp.month, stamp.day, stamp.hour,
+                                                stamp.minute, stamp.second).isoformat()
+        micro = stamp.microsecond
+        return f"{head}.{micro:06d}Z" if micro else head + "Z"
+    if tz is None:
         stamp = stamp.replace(tzinfo=_dt.UTC)
     text = stamp.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text

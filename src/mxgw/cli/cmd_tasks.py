@@ -7,6 +7,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
+from .._frozen import filled
 from .._json import shaped
 from .._values import TYPE_NAMES, TagValue, normalize_type, parse_value
 from ._common import (
@@ -66,7 +67,9 @@ async def get(ctx: CommandContext, args: argparse.Namespace) -> int:
     bad = {tag: tv for tag, tv in values.items() if not tv.ok}
     if bad and not args.allow_bad:
         raise _bad_tags_error(bad)
-    ctx.out.emit({"values": [Reading(tag, values[tag]) for tag in tags]})
+    # A row per tag (1,000 for a file of tags): filled, not the frozen __init__.
+    ctx.out.emit({"values": [filled(Reading, {"tag": tag, "value": values[tag]})
+                             for tag in tags]})
     return 0
 
 
