@@ -33,11 +33,14 @@ if TYPE_CHECKING:
     from ._rpc._contract import Contract
 
 
+_FOLDER = "contracts"
+
+
 def folder(env: Mapping[str, str] | None = None) -> Path:
     """`contracts/` in the user's config folder (MXGW_HOME when set)."""
     from pathlib import Path  # (urllib.parse and ipaddress: ~3.5 ms of every start)
 
-    return Path(_paths.config_dir(env)) / "contracts"
+    return Path(_paths.config_dir(env)) / _FOLDER
 
 
 def path_for(endpoint: str, env: Mapping[str, str] | None = None) -> Path:
@@ -77,7 +80,7 @@ class Stored:
 def lookup(endpoint: str, env: Mapping[str, str] | None = None) -> Stored | None:
     """The contract fetched for `endpoint`, or None. A damaged file is a config error
     naming it (fetch again, or delete it)."""
-    if not _paths.is_dir(_paths.text("config", "contracts", env=env)):  # folder(env), as text
+    if not _paths.is_dir(_paths.text("config", _FOLDER, env=env)):  # folder(env), as text
         return None  # nothing was ever fetched (and `version` imports nothing more)
     import base64
     import binascii

@@ -83,8 +83,7 @@ async def events(
                 async for event in stream:
                     attempt = 0
                     sequence = event.worker_sequence
-                    # replay_gap's own check inline: most events carry none.
-                    sentinel = replay_gap(event) if event.HasField("replay_gap") else None
+                    sentinel = replay_gap(event)
                     gap: StreamGap | None = None
                     if sentinel is not None:
                         requested, oldest = sentinel

@@ -90,12 +90,8 @@ class Listener:
             waiter.set_result(None)
 
     def offer(self, info: EventInfo, event: Any) -> None:
-        # Per event and listener: _put's work inline (a call less).
         if self.accept(info):
-            self._items.append((info, event))
-            waiter = self._waiter
-            if waiter is not None and not waiter.done():
-                waiter.set_result(None)
+            self._put((info, event))
 
     def fail(self, error: BaseException) -> None:
         self._put(error)
