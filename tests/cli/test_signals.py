@@ -302,4 +302,3 @@ def test_commands_stopped_midway_close_their_session(cli: Cli, guarded: list[int
     result = cli(*argv)
     assert (result.code, result.out, result.err, guarded) == (130, "", "", [])
     assert cli.sim.open_sessions() == 0
-
