@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "GalaxyObject": "._galaxy_records",
     "GalaxyRepositoryClient": "._galaxy",
     "GatewayClient": "._client",
+    "KnownGatewaysFileError": "._errors",
     "MxAccessError": "._errors",
     "MxGatewayAuthenticationError": "._errors",
     "MxGatewayAuthorizationError": "._errors",
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
         GatewayClient,
     )
     from ._errors import (
+        KnownGatewaysFileError,
         MxAccessError,
         MxGatewayAuthenticationError,
         MxGatewayAuthorizationError,
@@ -160,6 +162,7 @@ __all__ = [
     "GalaxyObject",
     "GalaxyRepositoryClient",
     "GatewayClient",
+    "KnownGatewaysFileError",
     "MxAccessError",
     "MxGatewayAuthenticationError",
     "MxGatewayAuthorizationError",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import mxgw
-from mxgw import _channel, _errors, _paths
+from mxgw import _channel, _paths
 from mxgw.testing import RunningSimulator, run_simulator
 
 
@@ -158,8 +158,10 @@ async def test_a_corrupt_file_is_an_error_naming_it_and_is_left_alone() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"version": 1, "gateways": {"gw:5120": {"sha256": "nope"')
     async with run_simulator(tick_interval=None, tls=True) as sim:
-        with pytest.raises(_errors.KnownGatewaysFileError) as info:
+        # The public name (README: `mxgw.KnownGatewaysFileError`), not only the module's.
+        with pytest.raises(mxgw.KnownGatewaysFileError) as info:
             await mxgw.GatewayClient.connect(options(sim))
+        assert isinstance(info.value, mxgw.MxGatewayConfigError)
         assert isinstance(info.value, ValueError)
         assert str(path) in str(info.value) and "not valid JSON" in str(info.value)
         assert sim.control.open_session_count == 0
