@@ -309,4 +309,4 @@ class GatewayClient:
                     log.warning("closing session %s failed: %s", session.session_id, exc)
             self._calls.close()
         finally:
-            await self._channel.close()
+            await self._rpc.close()

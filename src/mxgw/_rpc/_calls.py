@@ -4,6 +4,7 @@
     opened = await rpc.open_session("mxgw", "mxgw 1.0", lease=None)
     reply = await rpc.invoke(command(rpc.contract, opened.session_id, "register", "x"),
                              "register", strict=True)
+    await rpc.close()  # closes the channel too
 
 Stubs are made (on first use) from the table's rpc rows with the contract's message
 classes, so a contract loaded at run time needs no generated code. Every call carries
@@ -41,6 +42,9 @@ from ._verify import ContractVerification
 # expires after the gateway created the session, a CloseSession cut short).
 SESSION_CALL_FLOOR = 5.0
 CLOSE_DEADLINE_CAP = 30.0
+# How long a close waits for the connection watch to see the channel close (it takes
+# a loop turn or two; the bound only keeps a close from hanging on a grpc that never says).
+WATCH_CLOSE_BOUND = 1.0
 
 
 def close_deadline(timeout: float | None) -> float:
@@ -144,6 +148,27 @@ class Rpc:
         call (an idle channel too), so the next call must ask again."""
         if self._watcher is None or self._watcher.done():
             self._watcher = asyncio.get_running_loop().create_task(self._forget_on_change())
+
+    async def close(self) -> None:
+        """Close the channel, then let the connection watch see it close.
+
+        The watch is a grpc operation of its own: cancelling its task does not end it, and
+        one still pending when the loop ends completes on grpc's poller thread later, when
+        asyncio prints "Event loop is closed" tracebacks on stderr (a second asyncio.run in
+        the same process, pytest). Closing the channel ends it; waiting here lets it end
+        while the loop still runs."""
+        try:
+            await self._channel.close()
+        finally:
+            watcher, self._watcher = self._watcher, None
+            if watcher is not None and not watcher.done():
+                # wait(), not wait_for(): the watch's own end (or cancellation) is no error
+                # of the close, and a cancellation of the close itself still propagates.
+                await asyncio.wait({watcher}, timeout=WATCH_CLOSE_BOUND)
+                if not watcher.done():
+                    watcher.cancel()
+                elif not watcher.cancelled():
+                    watcher.exception()  # retrieved: asyncio would log one left unread
 
     async def _forget_on_change(self) -> None:
         state = self._channel.get_state()
