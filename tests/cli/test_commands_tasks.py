@@ -34,6 +34,19 @@ def test_get_unknown_tag_is_exit_7_unless_allowed(cli: Cli) -> None:
     assert doc["values"][0]["ok"] is False
 
 
+def test_get_error_line_names_the_first_bad_tags_and_counts_the_rest(cli: Cli,
+                                                                     tmp_path: Path) -> None:
+    tags = tmp_path / "tags.txt"
+    tags.write_text("".join(f"No.Such.Tag{n}\n" for n in range(25)))
+    result = cli("get", "TestChildObject.TestInt", f"@{tags}")
+    assert result.code == 7 and result.out == ""
+    message = result.error["message"]
+    assert message.startswith("25 tag(s) bad: No.Such.Tag0: ")
+    assert "No.Such.Tag9:" in message and "No.Such.Tag10:" not in message
+    assert "; and 15 more (--allow-bad prints them all)" in message
+    assert len(cli.ok("get", "--allow-bad", f"@{tags}").doc["values"]) == 25
+
+
 def test_put_types_from_current_value_and_audit(cli: Cli) -> None:
     doc = cli.ok("put", "TestChildObject.TestInt=17", "TestChildObject.TestBool=true",
                  "TestChildObject.TestIntArray[]=4,5,6").doc

@@ -51,12 +51,19 @@ def _get_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print bad values and exit 0 (default: exit 7 when any is bad)")
 
 
+BAD_TAGS_NAMED = 10  # how many bad tags get's error line names
+
+
 def _bad_tags_error(bad: dict[str, Any]) -> Exception:
     from .._errors import MxAccessError
 
-    detail = "; ".join(f"{tag}: {tv.error or tv.quality_text}" for tag, tv in bad.items())
+    # The first few, not all: a file of 5,000 tags with a wrong prefix made a 200 kB line.
+    named = list(bad.items())[:BAD_TAGS_NAMED]
+    detail = "; ".join(f"{tag}: {tv.error or tv.quality_text}" for tag, tv in named)
+    if len(bad) > len(named):
+        detail += f"; and {len(bad) - len(named)} more"
     statuses = [s for tv in bad.values() for s in tv.statuses]
-    return MxAccessError(f"{len(bad)} tag(s) bad: {detail} (--allow-bad prints them anyway)",
+    return MxAccessError(f"{len(bad)} tag(s) bad: {detail} (--allow-bad prints them all)",
                          statuses=statuses)
 
 
