@@ -115,6 +115,14 @@ def test_periods_must_be_finite(field: str, value: float) -> None:
         SimOptions(**{field: value})
 
 
+@pytest.mark.parametrize("word", ["none", "off", "0", "OFF", "None"])
+@pytest.mark.parametrize("flag", ["--tick-interval", "--deploy-period"])
+def test_the_words_for_never_that_the_readme_lists(flag: str, word: str) -> None:
+    args = build_parser().parse_args([flag, word])
+    assert getattr(args, flag[2:].replace("-", "_")) is None
+    assert getattr(build_parser().parse_args([flag, "2.5"]), flag[2:].replace("-", "_")) == 2.5
+
+
 @pytest.mark.parametrize("argv", [
     ["--tick-interval", "nan"],
     ["--lease-seconds", "inf"],

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--objects", type=int, default=d.objects, metavar="N",
         help=f"pumps + tanks in the demo galaxy (default {d.objects})")
     add("--tick-interval", type=_optional_seconds, default=d.tick_interval, metavar="SECONDS",
-        help="seconds between value changes, or 'none': values change only when set "
+        help="seconds between value changes, or none/off/0: values change only when set "
              f"(default {d.tick_interval:g})")
     add("--seed", type=int, default=d.seed, metavar="N",
         help=f"makes the moving values repeatable (default {d.seed})")
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="concurrent Invokes per session before RESOURCE_EXHAUSTED "
              f"(default {d.max_pending_commands})")
     add("--deploy-period", type=_optional_seconds, default=d.deploy_period, metavar="SECONDS",
-        help="simulate a galaxy deploy every SECONDS (default: never)")
+        help="simulate a galaxy deploy every SECONDS (default, or none/off/0: never)")
     add("--verbose", action="store_true",
         help="log one line per call to stderr (never a key, a password or a value)")
     add("--contract", metavar="FILE",
