@@ -191,6 +191,30 @@ def test_the_collect_cap_names_the_commands_own_flags(cli: Cli) -> None:
     assert "--count, --duration" in message
 
 
+@pytest.mark.parametrize("argv", [
+    ["watch", "TestMachine_001.TestChangingInt", "--count", "10001"],
+    ["stream-events", "--session-id", "s", "--max-events", "20000"],
+    ["stream-alarms", "--max-messages", "10001"],
+    ["alarms", "--follow", "--count", "50000"],
+    ["galaxy-watch", "--count", "10001"],
+])
+def test_a_count_over_the_collect_cap_is_refused_before_connecting(
+        cli: Cli, argv: list[str]) -> None:
+    # A gateway that is down would be exit 3: exit 2 shows nothing was dialled, so the
+    # engineer is told at once instead of after hours of a tag changing once a second.
+    result = cli(*argv, "--collect", "--endpoint", "http://127.0.0.1:1")
+    assert (result.code, result.out) == (2, "")
+    flag = argv[-2]
+    message = str(result.error["message"])
+    assert f"at most 10000 items and {flag} asks for {argv[-1]}" in message
+    assert f"lower {flag}" in message
+
+
+def test_a_count_at_the_collect_cap_still_runs(cli: Cli) -> None:
+    result = cli("stream-alarms", "--max-messages", "10000", "--duration", "0.2", "--collect")
+    assert result.code == 0 and isinstance(result.doc, list)
+
+
 # ------------------------------------------------------------------ one line on stderr
 
 

@@ -82,8 +82,10 @@ def _parse(spec: CommandSpec, rest: Sequence[str], in_batch: bool) -> tuple[Any,
     args = parser.parse_args(rest)
     pretty = False if in_batch and args.pretty is None else args.pretty
     known = {option for action in parser._actions for option in action.option_strings}
-    return entry, args, Output(pretty=pretty, collect=bool(getattr(args, "collect", False)),
-                               bounds=tuple(f for f in STREAM_BOUNDS if f in known))
+    out = Output(pretty=pretty, collect=bool(getattr(args, "collect", False)),
+                 bounds=tuple(f for f in STREAM_BOUNDS if f in known))
+    out.check_count(getattr(args, "count", 0) or 0)
+    return entry, args, out
 
 
 def _offline(spec: CommandSpec, entry: Any, args: argparse.Namespace) -> bool:
