@@ -208,8 +208,8 @@ def test_contents_are_pruned_and_complete(host_pyz: Path) -> None:
     assert f"'pythons': ['{PYTHON}']" in main
 
 
-def test_repl_completion_works_without_typeshed_stubs(host_pyz: Path,
-                                                      env: dict[str, str]) -> None:
+def test_repl_completion_works_without_typeshed_stubs(host_pyz: Path, env: dict[str, str],
+                                                      tmp_path: Path) -> None:
     """jedi (ptpython's completer) from the extraction still completes live objects,
     the standard library and builtins after build.py pruned its third-party stubs."""
     assert run_pyz(host_pyz, "version", env=env).returncode == 0
@@ -222,8 +222,11 @@ def test_repl_completion_works_without_typeshed_stubs(host_pyz: Path,
         "def names(src): return [c.name for c in jedi.Interpreter(src, [ns]).complete()]\n"
         "print(json.dumps([names(\"'abc'.upp\"), names('os.pa'), names('x = [1]\\nx.app'),"
         " names('json.du'), names('open(\"f\").rea')]))\n")
+    # Its own parso cache: parso writes the shared one (~/.cache/parso) in place, and a
+    # test worker completing at the same moment read a half-written pickle (EOFError).
     done = subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True,
-                          text=True, timeout=120, check=False)
+                          text=True, timeout=120, check=False,
+                          env={**env, "XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert done.returncode == 0, done.stderr
     upper, os_path, append, dumps, read = json.loads(done.stdout)
     assert "upper" in upper
