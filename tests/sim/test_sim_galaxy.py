@@ -86,6 +86,36 @@ async def test_page_tokens_are_bound_to_filters_and_sequence(big: Gw) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_page_token_of_one_rpc_is_refused_by_the_other(gw: Gw) -> None:
+    # Without filters both requests serialize to nothing: the token must still say which
+    # query it continues (a DiscoverHierarchy offset is not a BrowseChildren offset).
+    discovered = await _discover(gw, page_size=2)
+    browsed = await _browse(gw, page_size=2)
+    assert discovered.next_page_token and browsed.next_page_token
+    mixed = (_browse(gw, page_size=2, page_token=discovered.next_page_token),
+             _discover(gw, page_size=2, page_token=browsed.next_page_token))
+    for call in mixed:
+        assert await code_of(call) == grpc.StatusCode.INVALID_ARGUMENT
+    # Field 10 is include_attributes in one request and alarm_bearing_only in the other.
+    attributes = await _discover(gw, page_size=2, include_attributes=True)
+    alarms = _browse(gw, page_size=2, alarm_bearing_only=True,
+                     page_token=attributes.next_page_token)
+    assert await code_of(alarms) == grpc.StatusCode.INVALID_ARGUMENT
+    more = await _discover(gw, page_size=2, page_token=discovered.next_page_token)
+    assert [o.tag_name for o in more.objects] == ["Pump002", "Pump003"]
+
+
+@pytest.mark.asyncio
+async def test_unknown_gobject_id_zero_is_named_in_not_found(gw: Gw) -> None:
+    for call in (_browse, _discover):
+        field = "parent_gobject_id" if call is _browse else "root_gobject_id"
+        with pytest.raises(grpc.aio.AioRpcError) as raised:
+            await call(gw, **{field: 0})
+        assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+        assert raised.value.details() == "no galaxy object 0"
+
+
+@pytest.mark.asyncio
 async def test_unknown_root_or_parent_is_not_found(gw: Gw) -> None:
     for call in (_browse(gw, parent_gobject_id=99999), _browse(gw, parent_tag_name="Nope"),
                  _discover(gw, root_contained_path="Area_X.Nope"),

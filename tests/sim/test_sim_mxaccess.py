@@ -146,6 +146,34 @@ async def test_array_whole_and_element(gw: Gw) -> None:
 
 
 @pytest.mark.asyncio
+async def test_element_zero_and_brackets_on_a_scalar_are_out_of_range(gw: Gw) -> None:
+    # Elements are 1-based, so `[0]` is no element (not the whole array), and a scalar has
+    # no `[]`: reading, advising and writing them all say IndexOutOfRange (1003), as
+    # writing `TestInt[]` always did.
+    tags = ["TestChildObject.TestIntArray[0]", "TestChildObject.TestInt[]",
+            "TestChildObject.TestFloat[0]"]
+    session_id = await gw.open()
+    server = await gw.register(session_id)
+    items = [await gw.add(session_id, server, tag) for tag in tags]
+    for item in items:
+        await gw.advise(session_id, server, item)
+    firsts = await gw.drain_until(session_id, len(tags))
+    assert [(e.quality, e.statuses[0].detail) for e in firsts] == [(0, 1003)] * len(tags)
+    reply = await gw.invoke(session_id, read_bulk_command=pb.ReadBulkCommand(
+        server_handle=server, tag_addresses=tags))
+    results = reply.bulk_read.results
+    assert [(r.was_successful, r.quality, r.statuses[0].detail) for r in results] == [
+        (False, 0, 1003)] * len(tags)
+    for item in items:
+        await gw.write(session_id, server, item, mx(int32_value=7))
+    completes = await gw.drain_until(session_id, len(tags))
+    assert [e.family for e in completes] == [pb.MX_EVENT_FAMILY_ON_WRITE_COMPLETE] * len(tags)
+    assert [e.statuses[0].detail for e in completes] == [1003] * len(tags)
+    assert gw.control.get_value("TestChildObject.TestIntArray") == [10, 20, 30, 40, 50]
+    assert gw.control.get_value("TestChildObject.TestInt") == 0
+
+
+@pytest.mark.asyncio
 async def test_read_bulk_cache_semantics(gw: Gw) -> None:
     session_id, server, item = await gw.subscribe("TestChildObject.TestInt")
     gw.control.set_value("TestChildObject.TestString", "hello")

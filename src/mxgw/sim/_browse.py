@@ -37,7 +37,10 @@ def _fingerprint(request: Any) -> str:
     bare.CopyFrom(request)
     bare.ClearField("page_size")
     bare.ClearField("page_token")
-    return hashlib.sha256(bare.SerializeToString(deterministic=True)).hexdigest()[:16]
+    # The rpc's request type too: without filters a DiscoverHierarchyRequest and a
+    # BrowseChildrenRequest serialize alike, and fields of one number differ in meaning.
+    query = type(request).DESCRIPTOR.full_name.encode() + b"\0"
+    return hashlib.sha256(query + bare.SerializeToString(deterministic=True)).hexdigest()[:16]
 
 
 def make_token(request: Any, sequence: int, offset: int) -> str:
@@ -109,7 +112,9 @@ class Tree:
         else:
             obj = self._by_path.get((path or "").lower())
         if obj is None:
-            raise not_found(f"no galaxy object {gobject_id or tag_name or path!r}")
+            named = gobject_id if gobject_id is not None else repr(
+                tag_name if tag_name is not None else path)
+            raise not_found(f"no galaxy object {named}")
         return obj
 
     def walk(self, root: GObject | None, max_depth: int | None) -> Iterator[GObject]:

@@ -133,9 +133,11 @@ class EventCodec:
         if attr is None:
             return values.null_value(), BAD, [statuses.failure_status(INVALID_REFERENCE)]
         attr.refresh()
+        if index is not None and not attr.is_array:  # Attr[] or Attr[n] on a scalar
+            return values.null_value(), BAD, [statuses.failure_status(INDEX_OUT_OF_RANGE)]
         if index:  # Attr[n], 1-based
             items: Any = attr.value or []
-            if not attr.is_array or index > len(items):
+            if not 1 <= index <= len(items):
                 return (values.null_value(), BAD,
                         [statuses.failure_status(INDEX_OUT_OF_RANGE)])
             return (values.to_mx(items[index - 1], attr.dtype), attr.quality,
@@ -162,7 +164,7 @@ class EventCodec:
         """The shared part of an OnDataChange for this attribute and index, cached per
         change (`fresh`: not from the cache, stamped now, for the first value after an
         Advise)."""
-        if attr is None or index:
+        if attr is None or index or (index is not None and not attr.is_array):
             value, quality, statuses = self.value_of(attr, index)
             event = self._pb.MxEvent(value=value, quality=quality, statuses=statuses)
             now = utc_now()

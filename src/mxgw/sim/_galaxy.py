@@ -160,7 +160,9 @@ class GObject:
 
 @dataclass(frozen=True)
 class Address:
-    """A parsed tag address; `index` is None (scalar or whole array), 0 for `[]`, n for `[n]`."""
+    """A parsed tag address; `index` is None (scalar or whole array), 0 for `[]`, n for `[n]`
+    (1-based; `[0]` names no element and is kept as -1, which every check finds out of
+    range)."""
 
     text: str
     reference: str
@@ -176,7 +178,7 @@ def parse_address(text: str) -> Address | None:
     if bracket < 0:
         return Address(text, text, None)
     digits = match.group(1)
-    return Address(text, text[:bracket], int(digits) if digits else 0)
+    return Address(text, text[:bracket], (int(digits) or -1) if digits else 0)
 
 
 @dataclass(eq=False)
