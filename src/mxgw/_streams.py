@@ -70,6 +70,9 @@ async def iterate(
     finally:
         calls.discard(call)
         call.cancel()
+        # An error kept after the stream failed holds this frame: without the call in it,
+        # the channel can close at once (see map_errors).
+        del call
 
 
 class Listener:

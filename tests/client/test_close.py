@@ -121,3 +121,34 @@ async def test_channel_state_is_visible(client: mxgw.GatewayClient) -> None:
     async with await client.open_session():
         state = client.channel.get_state(try_to_connect=False)
     assert state == grpc.ChannelConnectivity.READY
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("fail", ["unary", "session", "stream"])
+async def test_close_does_not_wait_on_a_failed_call_still_held(
+        sim: RunningSimulator, options_for: Any, monkeypatch: pytest.MonkeyPatch,
+        fail: str) -> None:
+    # The error of a failed call is kept while the client closes (the CLI reports it after
+    # its `finally`; `except E as e: errors.append(e)`). Its grpc frames held the call, so
+    # the channel outlived close() and the connection watch waited out its bound: every
+    # failing mxgw command took a second longer. The bound is made long to show it.
+    from mxgw._rpc import _calls
+
+    monkeypatch.setattr(_calls, "WATCH_CLOSE_BOUND", 20.0)
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    try:
+        if fail == "unary":
+            await client.galaxy.browse_children(parent_tag_name="No_Such_Object")
+        elif fail == "session":
+            await client.close_session("session-" + "0" * 32)
+        else:
+            async for _ in client.attach_session("session-" + "0" * 32).stream_events():
+                pass
+    except mxgw.MxGatewayError as exc:
+        held = exc
+    else:
+        pytest.fail("the call did not fail")
+    started = asyncio.get_running_loop().time()
+    await client.close()
+    assert asyncio.get_running_loop().time() - started < 5.0
+    assert held.__cause__ is not None  # still chained: --debug tracebacks show the grpc error
