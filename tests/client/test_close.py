@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import grpc
@@ -152,3 +153,35 @@ async def test_close_does_not_wait_on_a_failed_call_still_held(
     await client.close()
     assert asyncio.get_running_loop().time() - started < 5.0
     assert held.__cause__ is not None  # still chained: --debug tracebacks show the grpc error
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("stream", ["alarms", "deploys", "events", "events before verify"])
+async def test_close_does_not_wait_on_a_stream_left_early(
+        sim: RunningSimulator, options_for: Any, monkeypatch: pytest.MonkeyPatch,
+        stream: str) -> None:
+    # A stream left after its first message (a --count/--max-messages reached) left grpc's
+    # message generator suspended, holding its call in a reference cycle: the channel
+    # outlived close() until a garbage collection, and `mxgw stream-alarms --max-messages 1`
+    # (galaxy-watch --count, stream-events --max-events, alarms --follow) took a second
+    # longer. The bound is made long to show it.
+    from mxgw._rpc import _calls
+
+    monkeypatch.setattr(_calls, "WATCH_CLOSE_BOUND", 20.0)
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    if stream != "events before verify":
+        await client.galaxy.test_connection()  # verified: the stream is grpc's own call
+    session = await client.open_session()
+    messages: Any = {"alarms": lambda: client.stream_alarms(),
+                     "deploys": lambda: client.galaxy.watch_deploy_events(),
+                     }.get(stream, lambda: session.stream_events())()
+    if stream.startswith("events"):
+        server = await session.register("close-test")  # advised: at least one event
+        await session.advise(server, await session.add_item(server, "TestChildObject.TestInt"))
+    async with contextlib.aclosing(messages):
+        async for _ in messages:
+            break
+    await session.close()
+    started = asyncio.get_running_loop().time()
+    await client.close()
+    assert asyncio.get_running_loop().time() - started < 5.0
