@@ -54,9 +54,10 @@ async def iterate(
 ) -> AsyncGenerator[Any, None]:
     """Yield a stream call's messages with errors mapped; always cancel the call on exit."""
     calls.add(call)
+    messages = call.__aiter__()
     try:
         with rpc.errors(operation, session=session):
-            async for message in call:
+            async for message in messages:
                 yield message
     except asyncio.CancelledError:
         task = asyncio.current_task()
@@ -70,6 +71,21 @@ async def iterate(
     finally:
         calls.discard(call)
         call.cancel()
+        # A stream left early (a count reached, a break) leaves grpc's own message
+        # generator suspended, holding its call in a cycle that only the garbage
+        # collector breaks: until then the channel outlives close(), which waited out the
+        # connection watch's bound. Closed here, the call goes when the stream does.
+        await close_messages(messages)
+        # An error kept after the stream failed holds this frame: without the call in it,
+        # the channel can close at once (see map_errors).
+        del call, messages
+
+
+async def close_messages(messages: Any) -> None:
+    """aclose() an async iterator that has one (grpc's and ours are async generators)."""
+    aclose = getattr(messages, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 class Listener:

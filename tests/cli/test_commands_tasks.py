@@ -351,6 +351,21 @@ def test_put_secured_and_verified_with_passwords_from_the_environment(cli: Cli) 
     assert [a["outcome"] for a in cli.audit()] == ["MxAccessError", "ok", "MxAccessError", "ok"]
 
 
+@pytest.mark.parametrize("extra", [(), ("--dry-run",), ("--type", "int32", "--dry-run")])
+def test_put_verifier_without_user_is_refused_before_connecting(cli: Cli,
+                                                                extra: tuple[str, ...]) -> None:
+    # Without --user the verifier was dropped: a plain write went out (no verification,
+    # and none in the audit log) or the gateway refused a VerifiedWrite the script asked for.
+    cli.monkeypatch.setenv("MXGW_VERIFIER_PASSWORD", "supervisor-pw")
+    result = cli("put", *extra, "--verifier", "supervisor", "TestChildObject.TestInt=5")
+    assert result.code == 2 and result.out == ""
+    error = result.error
+    assert error["type"] == "UsageError" and "--user" in str(error["message"])
+    assert cli.sim.control("get_value", "TestChildObject.TestInt") != 5
+    assert cli.audit() == []
+    assert "supervisor-pw" not in result.err
+
+
 def test_put_wrong_password_is_refused(cli: Cli) -> None:
     cli.monkeypatch.setenv("MXGW_PASSWORD", "not-the-password")
     result = cli("put", "--user", "operator", "Pump001.SetPoint=62")

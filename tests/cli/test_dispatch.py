@@ -140,9 +140,24 @@ def test_unknown_flag_suggests_and_hides_value(capsys: pytest.CaptureFixture[str
     assert "secretvalue" not in str(err["message"])
 
 
-def test_no_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("argv", [[], ["--endpoint", "x:1"], ["--api-key", "hunter2-key"],
+                                  ["--pretty", "--timeout", "5"]])
+def test_no_command_is_one_error_line(capsys: pytest.CaptureFixture[str],
+                                      argv: list[str]) -> None:
+    # A script whose command word came out empty (`mxgw $CMD --endpoint ...`) gets the one
+    # JSON line of every failure, not the command list in front of it.
+    assert main(argv) == 2
+    err = error_of(capsys)
+    assert err["exitCode"] == 2 and err["type"] == "UsageError"
+    assert "hunter2" not in str(err["message"])
+
+
+def test_no_command_on_a_terminal_also_lists_the_commands(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     assert main([]) == 2
     captured = capsys.readouterr()
+    assert captured.out == ""
     assert "usage: mxgw" in captured.err
     assert json.loads(captured.err.strip().splitlines()[-1])["error"]["exitCode"] == 2
 

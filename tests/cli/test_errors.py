@@ -110,6 +110,28 @@ def test_no_plaintext_without_asking(cli: Cli) -> None:
     assert_error(cli, 3, "ping", "--timeout", "5")
 
 
+@pytest.mark.parametrize("argv", [("ping", "--tls"), ("get", "TestChildObject.TestInt", "--tls"),
+                                  ("--tls", "doctor"), ("contract", "fetch", "--tls"),
+                                  ("ping", "--tls", "--profile", "plant")])
+def test_tls_flag_against_an_http_endpoint_from_the_environment_or_a_profile(
+        cli: Cli, argv: tuple[str, ...]) -> None:
+    # --tls was dropped when the http:// endpoint came from MXGATEWAY_ENDPOINT or the
+    # profile: the command went out in plaintext although TLS was asked for.
+    if "--profile" in argv:
+        cli.monkeypatch.delenv("MXGATEWAY_ENDPOINT")
+        (cli.home / "config.toml").write_text(
+            f'[profiles.plant]\nendpoint = "http://{cli.sim.endpoint}"\n')
+    error = assert_error(cli, 2, *argv, type_name="UsageError")
+    assert "--tls contradicts the http:// endpoint" in str(error["message"])
+
+
+def test_tls_flag_of_batch_against_an_http_endpoint(cli: Cli) -> None:
+    result = cli("--tls", "batch", stdin="ping\n")
+    assert result.code == 2
+    record = result.out.split("__MXGW_BATCH_EOR__")[0]
+    assert "--tls contradicts the http:// endpoint" in record
+
+
 # ------------------------------------------------------------------ every error class
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import grpc
@@ -121,3 +122,66 @@ async def test_channel_state_is_visible(client: mxgw.GatewayClient) -> None:
     async with await client.open_session():
         state = client.channel.get_state(try_to_connect=False)
     assert state == grpc.ChannelConnectivity.READY
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("fail", ["unary", "session", "stream"])
+async def test_close_does_not_wait_on_a_failed_call_still_held(
+        sim: RunningSimulator, options_for: Any, monkeypatch: pytest.MonkeyPatch,
+        fail: str) -> None:
+    # The error of a failed call is kept while the client closes (the CLI reports it after
+    # its `finally`; `except E as e: errors.append(e)`). Its grpc frames held the call, so
+    # the channel outlived close() and the connection watch waited out its bound: every
+    # failing mxgw command took a second longer. The bound is made long to show it.
+    from mxgw._rpc import _calls
+
+    monkeypatch.setattr(_calls, "WATCH_CLOSE_BOUND", 20.0)
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    try:
+        if fail == "unary":
+            await client.galaxy.browse_children(parent_tag_name="No_Such_Object")
+        elif fail == "session":
+            await client.close_session("session-" + "0" * 32)
+        else:
+            async for _ in client.attach_session("session-" + "0" * 32).stream_events():
+                pass
+    except mxgw.MxGatewayError as exc:
+        held = exc
+    else:
+        pytest.fail("the call did not fail")
+    started = asyncio.get_running_loop().time()
+    await client.close()
+    assert asyncio.get_running_loop().time() - started < 5.0
+    assert held.__cause__ is not None  # still chained: --debug tracebacks show the grpc error
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("stream", ["alarms", "deploys", "events", "events before verify"])
+async def test_close_does_not_wait_on_a_stream_left_early(
+        sim: RunningSimulator, options_for: Any, monkeypatch: pytest.MonkeyPatch,
+        stream: str) -> None:
+    # A stream left after its first message (a --count/--max-messages reached) left grpc's
+    # message generator suspended, holding its call in a reference cycle: the channel
+    # outlived close() until a garbage collection, and `mxgw stream-alarms --max-messages 1`
+    # (galaxy-watch --count, stream-events --max-events, alarms --follow) took a second
+    # longer. The bound is made long to show it.
+    from mxgw._rpc import _calls
+
+    monkeypatch.setattr(_calls, "WATCH_CLOSE_BOUND", 20.0)
+    client = await mxgw.GatewayClient.connect(options_for(sim))
+    if stream != "events before verify":
+        await client.galaxy.test_connection()  # verified: the stream is grpc's own call
+    session = await client.open_session()
+    messages: Any = {"alarms": lambda: client.stream_alarms(),
+                     "deploys": lambda: client.galaxy.watch_deploy_events(),
+                     }.get(stream, lambda: session.stream_events())()
+    if stream.startswith("events"):
+        server = await session.register("close-test")  # advised: at least one event
+        await session.advise(server, await session.add_item(server, "TestChildObject.TestInt"))
+    async with contextlib.aclosing(messages):
+        async for _ in messages:
+            break
+    await session.close()
+    started = asyncio.get_running_loop().time()
+    await client.close()
+    assert asyncio.get_running_loop().time() - started < 5.0

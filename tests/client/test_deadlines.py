@@ -163,6 +163,23 @@ async def test_keepalive_ends_an_endless_stream_when_the_network_goes_silent(
                     await anext(source)
 
 
+@pytest.mark.asyncio
+@pytest.mark.parametrize("stream", ["events", "alarms", "deploys"])
+async def test_the_simulator_accepts_keepalive_pings_on_an_idle_stream(
+        sim: RunningSimulator, options_for: Any, stream: str) -> None:
+    # The simulator's ping policy was set under a name grpc-core does not know, so its
+    # default (a ping every 5 minutes at most) held: the GOAWAY "Too many pings" ended an
+    # idle `mxgw stream-events` or quiet `mxgw watch` (exit 3) after 4 minutes of mxgw's
+    # 60 s pings. Pings every second, as the README promises, make that a few seconds.
+    async with await mxgw.GatewayClient.connect(
+            options_for(sim, keepalive_seconds=1, timeout=5)) as client:
+        source = await _first_of(client, stream)
+        with pytest.raises(TimeoutError):  # nothing to say, and still connected
+            async with asyncio.timeout(8):
+                await anext(source)
+        await source.aclose()
+
+
 def test_keepalive_channel_options() -> None:
     from mxgw import _channel
 

@@ -289,8 +289,16 @@ class _VerifiedStream:
         if self._cancelled:
             raise asyncio.CancelledError
         self._call = self._rpc.stream(self._method, self._request, self._timeout)
-        async for message in self._call:
-            yield message
+        messages = self._call.__aiter__()
+        try:
+            async for message in messages:
+                yield message
+        finally:
+            # grpc's generator, left suspended, would keep the call (and the channel)
+            # alive until a garbage collection: see _streams.iterate.
+            aclose = getattr(messages, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self._messages()

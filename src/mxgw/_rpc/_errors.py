@@ -11,6 +11,7 @@ Nothing else in mxgw turns a gRPC or protocol code into an exception class.
 from __future__ import annotations
 
 import contextlib
+import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -137,6 +138,11 @@ def map_errors(
             hint = _tls_hint(details, endpoint)
         message = f"{operation}: {code.name}: {_shorten(details)}" + (
             f" ({hint})" if hint else "")
+        # The finished frames of the failed call (grpc's own hold the call object) are
+        # cleared: an error kept while its client closes (the CLI reports after its
+        # `finally`) kept the call, and with it the channel, alive, so close() waited out
+        # the connection watch's bound. The traceback still names every line.
+        traceback.clear_frames(exc.__traceback__)
         raise cls(message, grpc_code=code.name) from exc
     except UnicodeEncodeError as exc:
         raise _errors.MxGatewayConfigError(

@@ -215,6 +215,10 @@ class CommandContext:
         # A bad value (timeout range, endpoint, key characters, profile) raises
         # MxGatewayConfigError: exit 2, with the library's own message.
         options = ClientOptions.resolve(flags, profile=args.profile, config_path=args.config)
+        if plaintext is not None and options.endpoint:
+            # The same check for an endpoint from MXGATEWAY_ENDPOINT or the profile: the
+            # library cannot tell --tls from its default, so an http:// one went plaintext.
+            check_scheme(options.endpoint, plaintext)
         self.profile = options.profile
         self.runtime.add_secret(options.api_key)
         self._options = options

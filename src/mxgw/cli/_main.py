@@ -286,7 +286,11 @@ def _main(argv: list[str], debug: bool, secrets: set[str]) -> int:
             if rest and rest[0] in ("-h", "--help"):
                 sys.stdout.write(top_level_help())
                 return 0
-            sys.stderr.write(top_level_help())
+            if sys.stderr.isatty():
+                # Someone typed `mxgw`: show the commands. A script (stderr captured) gets
+                # the one JSON line every failure gets, its command word having come out
+                # empty (`mxgw $CMD --endpoint ...`).
+                sys.stderr.write(top_level_help())
             raise UsageError("no command; `mxgw --help` lists the commands")
         if spec.kind == "raw":
             return _run_raw(spec, rest)

@@ -136,6 +136,11 @@ async def _authenticate(session: Any, logins: list[tuple[str, str, str]]) -> dic
 
 
 async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
+    if args.verifier and not args.user:
+        # Dropping it would send a plain write (or have a VerifiedWrite refused) while the
+        # script asked for a verified one.
+        raise UsageError("--verifier needs --user NAME: the verifier verifies that user's "
+                         "secured write")
     pairs = [split_assignment(w) for w in words(ctx, args.assignments)]
     tags = [tag for tag, _ in pairs]
     if args.dry_run and args.type:

@@ -92,7 +92,9 @@ class Simulator:
             # Allow clients' keepalive pings down to once a second (grpc-core's default
             # is once in 5 minutes, answered with GOAWAY too_many_pings), as an ASP.NET
             # Core gateway does: mxgw pings every 60 s, its tests every few seconds.
-            ("grpc.http2.min_recv_ping_interval_without_data_ms", 1000),
+            # (GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS is spelled
+            # "grpc.http2.min_ping_interval_without_data_ms"; grpc ignores unknown names.)
+            ("grpc.http2.min_ping_interval_without_data_ms", 1000),
             ("grpc.keepalive_permit_without_calls", 1),
         ])
         wire = self.wire
