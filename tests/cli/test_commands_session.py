@@ -37,6 +37,15 @@ def test_smoke(cli: Cli) -> None:
     assert doc["firstEvent"]["family"] == "MX_EVENT_FAMILY_ON_DATA_CHANGE"
 
 
+def test_smoke_of_a_bad_item_fails_as_get_does(cli: Cli) -> None:
+    # The path worked but the item did not: it said "ok": true and exited 0 before.
+    result = cli("smoke", "--item", "No.Such.Tag")
+    assert (result.code, result.out) == (7, "")
+    message = str(result.error["message"])
+    assert "No.Such.Tag is bad: MX_E_InvalidReference (quality 0 Bad)" in message
+    assert cli.sim.open_sessions() == 0
+
+
 def test_item_commands_on_an_open_session(cli: Cli) -> None:
     sid = open_session(cli)
     try:

@@ -72,6 +72,7 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
             from .._errors import MxGatewayTransportError
 
             raise MxGatewayTransportError(f"smoke: no event for {args.item} within {args.wait} s")
+        _check_first_event(client.contract, args.item, events[0])
         ctx.out.emit({
             "ok": True,
             "endpoint": ctx.options.endpoint,
@@ -82,6 +83,24 @@ async def smoke(ctx: CommandContext, args: argparse.Namespace) -> int:
             "firstEvent": events[0],
         })
     return 0
+
+
+def _check_first_event(contract: Any, item: str, event: Any) -> None:
+    """A first data change that is bad (an unknown tag, bad quality) fails the smoke test,
+    exit 7 as `get` does: the path worked, but the item did not."""
+    from .._errors import MxAccessError
+    from .._rpc._events import event_info
+    from .._rpc._records import tag_value
+
+    if event_info(contract, event).family != "ON_DATA_CHANGE":
+        return
+    value = tag_value(contract, event)
+    if not value.ok:
+        failing = [s for s in value.statuses if s.is_failure]
+        reason = failing[0].detail_name if failing else value.quality_text
+        raise MxAccessError(f"smoke: the first event for {item} is bad: {reason} "
+                            f"(quality {value.quality} {value.quality_text})",
+                            statuses=failing)
 
 
 COMMANDS = {
