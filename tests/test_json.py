@@ -161,8 +161,15 @@ def test_library_records_carry_no_json_of_their_own() -> None:
 def test_redact_removes_keys_bearer_tokens_and_known_secrets() -> None:
     text = "key mxgw_ab12_SECRETSECRET, Bearer abc.def, and hunter2"
     assert redact(text, {"hunter2"}) == (
-        "key <redacted>, Bearer <redacted> and <redacted>")
+        "key <redacted>, Bearer <redacted>, and <redacted>")
     assert redact("nothing secret") == "nothing secret"
+
+
+def test_a_bearer_token_ends_where_its_characters_do() -> None:
+    # RFC 6750's b64token: the punctuation after it is the message's, and stays.
+    assert redact("missing API key (authorization: Bearer ...)") == (
+        "missing API key (authorization: Bearer <redacted>)")
+    assert redact('bearer a-b.c_d~e+f/g== "rejected"') == 'bearer <redacted> "rejected"'
 
 
 def test_a_short_secret_is_redacted_where_it_stands_alone_not_inside_words() -> None:

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 REDACTED = "<redacted>"
 _KEY_PATTERN = re.compile(r"mxgw_[A-Za-z0-9]+_[A-Za-z0-9_\-]+")
-_BEARER_PATTERN = r"(?i)(bearer\s+)\S+"  # only errors need it: compiled then (re's cache)
+# RFC 6750's b64token, so that the punctuation after a token stays the message's.
+_BEARER_PATTERN = r"(?i)(bearer\s+)[A-Za-z0-9\-._~+/]+=*"  # compiled when first used
 # Keys whose values are secrets wherever they appear in a document.
 _SECRET_KEYS = ("password", "apikey", "api_key", "secret", "token")
 _SHORT_SECRET = 4  # characters; a shorter secret is redacted only where it stands alone
