@@ -116,6 +116,23 @@ def test_put_not_writeable_is_exit_7(cli: Cli) -> None:
     assert cli.audit()[0]["outcome"] == "MxAccessError"
 
 
+def test_a_put_that_fails_part_way_names_what_it_wrote(cli: Cli) -> None:
+    # The first write stays made; the error line said only why the second failed.
+    result = cli("put", "TestChildObject.TestInt=9", "Pump001.Model=X",
+                 "TestChildObject.TestString=never")
+    assert (result.code, result.out) == (7, "")
+    assert "NotWriteable" in result.error["message"]
+    assert result.error["warnings"] == [
+        "put stopped after 1 of 3 writes; written: TestChildObject.TestInt"]
+    assert cli.sim.control("get_value", "TestChildObject.TestInt") == 9
+    assert cli.sim.control("get_value", "TestChildObject.TestString") != "never"
+
+
+def test_a_put_that_fails_first_has_no_written_warning(cli: Cli) -> None:
+    result = cli("put", "Pump001.Model=X", "TestChildObject.TestInt=9")
+    assert result.code == 7 and "warnings" not in result.error
+
+
 def test_watch_counts(cli: Cli) -> None:
     lines = cli.ok("watch", "TestMachine_001.TestChangingInt", "--count", "3").lines
     assert len(lines) == 3

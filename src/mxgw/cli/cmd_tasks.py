@@ -54,6 +54,13 @@ def _get_arguments(parser: argparse.ArgumentParser) -> None:
 BAD_TAGS_NAMED = 10  # how many bad tags get's error line names
 
 
+def _named(tags: list[str]) -> str:
+    """The first few tags of a list, and how many more (one line, however long the list)."""
+    shown = ", ".join(tags[:BAD_TAGS_NAMED])
+    return shown + (f" and {len(tags) - BAD_TAGS_NAMED} more" if len(tags) > BAD_TAGS_NAMED
+                    else "")
+
+
 def _bad_tags_error(bad: dict[str, Any]) -> Exception:
     from .._errors import MxAccessError
 
@@ -154,12 +161,22 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
             return _emit_dry_run(ctx, writes)
         users = await _authenticate(session, logins) if logins else {}
         audited = {"user": args.user, "verifier": args.verifier} if args.user else {}
-        for write in writes:
-            async def send(write: dict[str, Any] = write) -> None:
-                await session.write_tag(write["tag"], write["value"],
-                                        data_type=write["type"], **users)
+        written: list[str] = []
+        try:
+            for write in writes:
+                async def send(write: dict[str, Any] = write) -> None:
+                    await session.write_tag(write["tag"], write["value"],
+                                            data_type=write["type"], **users)
 
-            await guarded_write(ctx, "put", {"command": "put", **write, **audited}, send)
+                await guarded_write(ctx, "put", {"command": "put", **write, **audited}, send)
+                written.append(write["tag"])
+        except BaseException:
+            # The writes already made stay made: the error line says which (the audit
+            # log has them too), so a script need not guess what to undo or resend.
+            if written:
+                ctx.runtime.warn(f"put stopped after {len(written)} of {len(writes)} "
+                                 f"writes; written: {_named(written)}")
+            raise
     ctx.out.emit({"ok": True, "writes": writes})
     return 0
 
