@@ -141,6 +141,14 @@ def test_every_bad_option_is_exit_2_with_one_line_and_no_value_echoed(
     assert "hunter2" not in captured.err
 
 
+def test_objects_beyond_the_cap_are_refused_before_building(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # `--objects 99999999999` built its galaxy until memory ran out, with no line at all.
+    assert main(["--port", "0", "--objects", "99999999999"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "mxgw sim: objects must be 0..100000, not 99999999999")
+
+
 def test_port_in_use_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from ._options import SimOptions
+from ._options import MAX_OBJECTS, SimOptions
 
 EXIT_OK, EXIT_USAGE, EXIT_LISTEN, EXIT_CONTRACT = 0, 2, 3, 6
 DEFAULT_PORT = 5120  # where deployed gateways listen
@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--host", default=d.host, help=f"address to listen on (default {d.host})")
     add("--port", type=int, default=DEFAULT_PORT, help="port, 0 for any (default 5120)")
     add("--objects", type=int, default=d.objects, metavar="N",
-        help=f"pumps + tanks in the demo galaxy (default {d.objects})")
+        help=f"pumps + tanks in the demo galaxy, at most {MAX_OBJECTS:,} "
+             f"(default {d.objects})")
     add("--tick-interval", type=_optional_seconds, default=d.tick_interval, metavar="SECONDS",
         help="seconds between value changes, or none/off/0: values change only when set "
              f"(default {d.tick_interval:g})")
