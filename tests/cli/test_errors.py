@@ -5,6 +5,8 @@ The `cli` fixture checks after each test that no session is left open in the sim
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import grpc
 import pytest
 from cli_harness import Cli
@@ -337,3 +339,20 @@ def test_every_field_of_the_error_line_is_scrubbed() -> None:
     assert "hunter2" not in repr(fields) and "N" * 43 not in repr(fields)
     assert fields["notices"] == [{"notice": "n", "file": "/home/<redacted>/known.json",
                                   "endpoint": "<redacted>"}]
+
+
+def test_an_entries_file_or_stdin_too_big_to_be_a_tag_list_is_refused(
+        cli: Cli, tmp_path: Path) -> None:
+    # `get @/dev/zero` (or a multi-GB log passed by mistake) was read until memory ran out.
+    from mxgw.cli._words import MAX_ENTRIES_BYTES
+
+    huge = tmp_path / "huge.log"
+    with huge.open("wb") as file:
+        file.truncate(MAX_ENTRIES_BYTES + 1)  # sparse: nothing written
+    result = cli("get", f"@{huge}")
+    assert (result.code, result.out) == (2, "")
+    assert result.error["message"] == (
+        f"{huge} holds more than 16 MB: give one entry per line")
+    result = cli("get", "-", stdin="T\n" * (MAX_ENTRIES_BYTES // 2 + 1))
+    assert (result.code, result.out) == (2, "")
+    assert result.error["message"] == "stdin holds more than 16 MB: give one entry per line"
