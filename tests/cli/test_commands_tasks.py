@@ -294,6 +294,16 @@ def test_bench_schema(cli: Cli, command: str) -> None:
     assert doc["totalCalls"] > 0
 
 
+def test_bench_tags_come_from_a_file_as_every_tag_list_does(cli: Cli, tmp_path: Path) -> None:
+    # "@tags.txt" was taken as a tag name, and the bench measured reads of a bad tag.
+    listing = tmp_path / "tags.txt"
+    listing.write_text("# two\nTestChildObject.TestInt\nPump001.Speed\n", encoding="utf-8")
+    doc = cli.ok("bench-read-bulk", "--tags", f"@{listing}", "--duration", "0.1",
+                 "--warmup", "0").doc
+    assert doc["tags"] == ["TestChildObject.TestInt", "Pump001.Speed"]
+    assert doc["totalReadResults"] == 2 * doc["successfulCalls"] > 0
+
+
 def test_an_unconfirmed_close_is_a_warning_and_a_short_lease_reclaims_the_session(
         cli: Cli) -> None:
     # The gateway does not confirm the close: the measurement is still the result (exit 0),

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .._log import log
+from ._common import words
 from ._context import Command, CommandContext
 from ._parser import non_negative_float, positive_float, positive_int
 
@@ -100,8 +101,8 @@ class Progress:
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tags", nargs="+", default=DEFAULT_TAGS, metavar="TAG",
-                        help="tags to read or advise (default TestMachine_001..006."
-                             "TestChangingInt)")
+                        help="tags to read or advise, @FILE or - (default "
+                             "TestMachine_001..006.TestChangingInt)")
     parser.add_argument("--bulk-size", type=positive_int, metavar="N",
                         help="tags per call: the tag list is repeated or cut to N")
     # --duration-seconds / --warmup-seconds: what the cross-language benchmark scripts pass
@@ -115,8 +116,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="bench-read-bulk: advise the tags first (cached reads)")
 
 
-def bench_tags(args: argparse.Namespace) -> list[str]:
-    tags = list(args.tags)
+def bench_tags(ctx: CommandContext, args: argparse.Namespace) -> list[str]:
+    tags = words(ctx, args.tags)  # @FILE and - as every other tag list
     size = args.bulk_size or len(tags)
     return [tags[i % len(tags)] for i in range(size)]
 
@@ -135,7 +136,7 @@ async def bench_session(ctx: CommandContext, args: argparse.Namespace, tags: lis
 
 
 async def read_bulk(ctx: CommandContext, args: argparse.Namespace) -> int:
-    tags = bench_tags(args)
+    tags = bench_tags(ctx, args)
     tally = Tally()
     progress = Progress(ctx.name)
     clock = time.perf_counter
@@ -178,7 +179,7 @@ def _received_at(event: Any) -> datetime | None:
 
 
 async def stream_events(ctx: CommandContext, args: argparse.Namespace) -> int:
-    tags = bench_tags(args)
+    tags = bench_tags(ctx, args)
     tally = Tally()
     progress = Progress(ctx.name)
     loop = asyncio.get_running_loop()
