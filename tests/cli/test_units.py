@@ -71,6 +71,8 @@ def test_expand_arguments(tmp_path: Path) -> None:
         "A", "Pump001.Speed", "Pump002.Speed", "B", "C"]
     with pytest.raises(UsageError, match="cannot read"):
         expand_arguments([f"@{tmp_path / 'missing.txt'}"])
+    with pytest.raises(UsageError, match="needs a file name after it"):
+        expand_arguments(["@", "tags.txt"])
 
 
 def test_percentile_rank_interpolation() -> None:

@@ -53,7 +53,10 @@ def expand_arguments(words: Iterable[str], *, stdin_text: str | None = None) -> 
             if len(text) > MAX_ENTRIES_BYTES:
                 raise _too_big("stdin")
             lines = text.splitlines()
-        elif word.startswith("@") and len(word) > 1:
+        elif word == "@":
+            # `@ tags.txt`: the file name came apart from it. As a tag it was sent on.
+            raise UsageError("`@` needs a file name after it, with no space: @FILE")
+        elif word.startswith("@"):
             try:
                 lines = _read_file(word[1:]).splitlines()
             except OSError as exc:
