@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from . import _errors
+from ._rpc._calls import close_messages
 
 if TYPE_CHECKING:
     from ._rpc._calls import Rpc
@@ -79,13 +80,6 @@ async def iterate(
         # An error kept after the stream failed holds this frame: without the call in it,
         # the channel can close at once (see map_errors).
         del call, messages
-
-
-async def close_messages(messages: Any) -> None:
-    """aclose() an async iterator that has one (grpc's and ours are async generators)."""
-    aclose = getattr(messages, "aclose", None)
-    if aclose is not None:
-        await aclose()
 
 
 class Listener:

@@ -269,6 +269,13 @@ class Rpc:
         return self.stream(n.QUERY_ACTIVE_ALARMS, request, self.timeout)
 
 
+async def close_messages(messages: Any) -> None:
+    """aclose() an async iterator that has one (grpc's and ours are async generators)."""
+    aclose = getattr(messages, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
 class _VerifiedStream:
     """A stream call made only once the contract is verified: what `_streams.iterate`
     needs of a grpc call (iteration, `cancel`)."""
@@ -296,9 +303,7 @@ class _VerifiedStream:
         finally:
             # grpc's generator, left suspended, would keep the call (and the channel)
             # alive until a garbage collection: see _streams.iterate.
-            aclose = getattr(messages, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            await close_messages(messages)
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self._messages()
