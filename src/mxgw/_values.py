@@ -230,8 +230,14 @@ def _parse_text(text: str, key: str) -> Any:
             raise MxGatewayConfigError(f"{text!r} is not a valid datetime: {exc}") from None
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=_dt.UTC)
     if key == "elapsed" and (match := re.match(_ELAPSED, text)):
-        return _dt.timedelta(days=int(match["d"] or 0), hours=int(match["h"]),
-                             minutes=int(match["m"]), seconds=float(match["s"]))
+        hours, minutes, seconds = int(match["h"]), int(match["m"]), float(match["s"])
+        # A typo such as 1:75:00 must not become another duration (2:15:00) in a plant.
+        if minutes >= 60 or seconds >= 60 or (match["d"] is not None and hours >= 24):
+            raise MxGatewayConfigError(
+                f"{text!r} is not an elapsed time: minutes and seconds run 0-59"
+                + (", and hours 0-23 after a day count" if match["d"] is not None else ""))
+        return _dt.timedelta(days=int(match["d"] or 0), hours=hours, minutes=minutes,
+                             seconds=seconds)
     if key == "bytes":
         import base64
         import binascii

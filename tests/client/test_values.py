@@ -221,6 +221,7 @@ def test_type_names_from_the_galaxy_the_proto_and_the_library(name: str,
     ("", "int32[]", []),
     ("2026-01-02T03:04:05", "time", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)),
     ("1.02:03:04", "elapsed", timedelta(days=1, hours=2, minutes=3, seconds=4)),
+    ("36:00:59.5", "elapsed", timedelta(hours=36, seconds=59.5)),  # no day count: any hours
     ("AAE=", "bytes", b"\x00\x01"),
     ("3.4e38", "float", 3.4e38),
 ])
@@ -238,6 +239,11 @@ def test_parse_value_now_is_the_current_utc_time() -> None:
 @pytest.mark.parametrize("text, type_name, match", [
     ("1e39", "float", "32-bit"), ("nan", "double", "NaN"), ("AA", "bytes", "base64"),
     ("yesterday", "datetime", "not a valid datetime"), ("1", "decimal", "unknown type"),
+    # A typo was another duration: 25:99:99 was 96,039 s, 1:75:00 was 2:15:00.
+    ("25:99:99", "elapsed", "minutes and seconds run 0-59"),
+    ("1:75:00", "elapsed", "minutes and seconds run 0-59"),
+    ("1:00:60", "elapsed", "minutes and seconds run 0-59"),
+    ("1.24:00:00", "elapsed", "hours 0-23 after a day count"),
 ])
 def test_parse_value_refuses_with_the_librarys_error(text: str, type_name: str,
                                                      match: str) -> None:
