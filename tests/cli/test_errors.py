@@ -356,3 +356,12 @@ def test_an_entries_file_or_stdin_too_big_to_be_a_tag_list_is_refused(
     result = cli("get", "-", stdin="T\n" * (MAX_ENTRIES_BYTES // 2 + 1))
     assert (result.code, result.out) == (2, "")
     assert result.error["message"] == "stdin holds more than 16 MB: give one entry per line"
+
+
+@pytest.mark.parametrize("argv", [["--api-key", ""], ["--api-key="]])
+def test_an_empty_api_key_is_refused_not_replaced_by_the_environments(
+        cli: Cli, argv: list[str]) -> None:
+    # The harness sets MXGATEWAY_API_KEY: the empty flag fell back to it and succeeded.
+    result = cli("get", "TestChildObject.TestInt", *argv)
+    assert (result.code, result.out) == (2, "")
+    assert result.error["message"].startswith("--api-key is empty (an unset variable?)")

@@ -192,6 +192,11 @@ class CommandContext:
             "contract": args.contract,
         }
         key_env = args.api_key_env or DEFAULT_KEY_ENV
+        if args.api_key == "":
+            # `--api-key "$KEY"` with KEY unset: another key (the environment's, the
+            # profile's) must not be used in its place without a word.
+            raise UsageError("--api-key is empty (an unset variable?): leave it out to use "
+                             f"{DEFAULT_KEY_ENV} or the profile's key")
         if args.api_key:
             self.runtime.add_secret(args.api_key)
             flags["api_key"] = args.api_key
