@@ -75,7 +75,8 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         raise _exit.UsageError(f"the script is not UTF-8 text ({exc.reason} at byte "
                                f"{exc.start})") from None
     try:
-        code = await scripted(await ctx.client(), settings, emit=ctx.out.line)
+        code = await scripted(await ctx.client(), settings, emit=ctx.out.line,
+                              secrets=ctx.runtime.secrets)
     except ScriptError as exc:
         return _report_script_error(ctx, exc)
     return _exit.INTERRUPTED if code is None else code
