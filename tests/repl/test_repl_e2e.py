@@ -387,3 +387,18 @@ async def test_the_bare_secret_of_the_key_in_use_is_never_displayed(sim: Running
         await _quit_closes(term, sim, session_id, last)
     finally:
         term.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("line", "code"), [("exit(3)", 3), ("quit(4)", 4), ("exit(0)", 0)])
+async def test_exit_with_a_code_at_the_prompt_closes_and_exits_with_it(
+        sim: RunningSimulator, tmp_path: Path, line: str, code: int) -> None:
+    # As at Python's own prompt; ptpython's `exit` took no argument (a TypeError traceback).
+    term, session_id = await _start(sim, tmp_path, "--no-history")
+    try:
+        term.type(line + "\r")
+        assert await term.wait_exit() == code
+        assert "Traceback" not in term.screen
+        _assert_closed(sim, session_id)
+    finally:
+        term.close()
