@@ -7,9 +7,8 @@ Both open the session through `_main.with_session` (always closed). `interactive
 why the prompt ended ("exit", "exit 3" for exit(3), "terminal closed", "SIGTERM", ...).
 `scripted` prints each top-level expression's value through `emit` as a JSON-ready
 document and returns the script's own exit code (`exit(n)`; 0 when it ran to its end),
-or None when a signal
-ended it; its first failing statement raises `_runner.ScriptError` once the session is
-closed. Exit codes and the JSON error line are the command line's business
+or None when a signal ended it; its first failing statement raises `_runner.ScriptError`
+once the session is closed. Exit codes and the JSON error line are the command line's business
 (mxgw.cli.cmd_repl); ptpython loads only for `interactive`.
 """
 
