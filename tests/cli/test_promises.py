@@ -325,6 +325,15 @@ def test_the_repl_history_file_leaves_out_the_bare_secret(tmp_path: Path) -> Non
     assert "1 + 1" in text and "T" * 43 not in text
 
 
+def test_a_repl_script_never_shows_the_bare_secret_of_the_key_in_use(cli: Cli) -> None:
+    # The history leaves it out, the error line redacts it: a result line must as well.
+    bare = cli.sim.api_key.split("_", 2)[2]
+    result = cli("repl", stdin=f"'{bare}'\n['x{bare}']\n")
+    assert result.code == 0, result.err
+    assert bare not in result.out
+    assert result.lines == ["<redacted>", ["x<redacted>"]]
+
+
 # ------------------------------------------------------------------ bench and batch
 
 

@@ -72,6 +72,28 @@ async def test_use_after_close_is_a_clear_error(client: mxgw.GatewayClient) -> N
 
 
 @pytest.mark.asyncio
+async def test_a_session_left_open_by_a_closed_client_is_a_clear_error(
+        client: mxgw.GatewayClient, sim: RunningSimulator) -> None:
+    # client.close() leaves the session open on the gateway (its id can be handed on);
+    # using the Session object then says why, as the client does (not grpc's UsageError).
+    session = await client.open_session()
+    await client.close()
+    assert sim.control.open_session_count == 1
+    with pytest.raises(mxgw.MxGatewayTransportError, match="client for .* is closed"):
+        await session.read("TestChildObject.TestInt")
+    with pytest.raises(mxgw.MxGatewayTransportError, match="client for .* is closed"):
+        await session.register("x")
+    with pytest.raises(mxgw.MxGatewayTransportError, match="client for .* is closed"):
+        async for _ in session.stream_events():
+            break
+    with pytest.raises(mxgw.MxGatewayTransportError, match="client for .* is closed"):
+        await session.close()
+    assert sim.control.open_session_count == 1
+    async with await mxgw.GatewayClient.connect(client.options) as other:
+        assert await other.close_session(session.session_id) == "CLOSED"
+
+
+@pytest.mark.asyncio
 async def test_closing_a_closed_session_by_id_is_idempotent(client: mxgw.GatewayClient) -> None:
     session = await client.open_session()
     assert await client.close_session(session.session_id) == "CLOSED"

@@ -365,3 +365,40 @@ async def test_first_contact_is_told_before_the_prompt(tmp_path: Path) -> None:
         finally:
             term.close()
         assert tls_sim.control.open_session_count == 0
+
+
+@pytest.mark.asyncio
+async def test_the_bare_secret_of_the_key_in_use_is_never_displayed(sim: RunningSimulator,
+                                                                    tmp_path: Path) -> None:
+    # Results and tracebacks at the prompt redact it, as the history and error lines do.
+    bare = sim.api_key.split("_", 2)[2]
+    term, session_id = await _start(sim, tmp_path, "--no-history")
+    try:
+        bare_name = "b" + "a" + "re"
+        term.type(f"{bare_name} = ''.join(reversed({bare[::-1]!r}))\r")
+        await term.expect(PROMPT, after=len(term.screen))
+        mark = len(term.screen)
+        term.type(f"{bare_name}\r")
+        await term.expect(r"'<redacted>'", after=mark)
+        mark = len(term.screen)
+        term.type(f"raise ValueError({bare_name})\r")
+        last = await term.expect(r"ValueError: <redacted>", after=mark)
+        assert bare not in term.screen
+        await _quit_closes(term, sim, session_id, last)
+    finally:
+        term.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("line", "code"), [("exit(3)", 3), ("quit(4)", 4), ("exit(0)", 0)])
+async def test_exit_with_a_code_at_the_prompt_closes_and_exits_with_it(
+        sim: RunningSimulator, tmp_path: Path, line: str, code: int) -> None:
+    # As at Python's own prompt; ptpython's `exit` took no argument (a TypeError traceback).
+    term, session_id = await _start(sim, tmp_path, "--no-history")
+    try:
+        term.type(line + "\r")
+        assert await term.wait_exit() == code
+        assert "Traceback" not in term.screen
+        _assert_closed(sim, session_id)
+    finally:
+        term.close()

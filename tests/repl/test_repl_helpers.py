@@ -122,6 +122,18 @@ async def test_browse_lists_children_and_attributes(env: Env) -> None:
 
 
 @pytest.mark.asyncio
+async def test_browse_shows_at_the_prompt_as_the_readme_says(env: Env) -> None:
+    # `Pump001  object  $Pump` one per line (`+`: has children), not Row{...} records.
+    from mxgw.repl._display import format_result
+
+    pumps = format_result(await env.helpers.browse("Area_Pumps")).splitlines()
+    assert pumps[0] == "Pump001  object  $Pump"
+    top = format_result(await env.helpers.browse())
+    assert top.splitlines()[0].split() == ["Area_Pumps", "area", "$Area", "+"]
+    assert "Row{" not in top
+
+
+@pytest.mark.asyncio
 async def test_alarms_snapshot_by_prefix(env: Env) -> None:
     env.sim.control.set_value("Tank001.Level", 99.0)
     found = await env.helpers.alarms("Galaxy!Area_Tanks.Tank001")

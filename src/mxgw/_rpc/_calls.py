@@ -87,9 +87,16 @@ class Rpc:
         self._verifying: asyncio.Lock | None = None
         self._refused: _errors.MxGatewayContractError | None = None
         self._watcher: asyncio.Task[None] | None = None
+        self._closed = False
 
     def __repr__(self) -> str:
         return f"<Rpc {self._endpoint}>"
+
+    def check_open(self) -> None:
+        """A session outliving its client (client.close() leaves sessions open) says so,
+        as the client does, instead of grpc's `UsageError: Channel is closed.`"""
+        if self._closed:
+            raise _errors.MxGatewayTransportError(f"the client for {self._endpoint} is closed")
 
     def errors(self, operation: str, *,
                session: bool = False) -> contextlib.AbstractContextManager[None]:
@@ -157,6 +164,7 @@ class Rpc:
         asyncio prints "Event loop is closed" tracebacks on stderr (a second asyncio.run in
         the same process, pytest). Closing the channel ends it; waiting here lets it end
         while the loop still runs."""
+        self._closed = True
         try:
             await self._channel.close()
         finally:
@@ -180,6 +188,7 @@ class Rpc:
 
     async def unary(self, rpc: Method[Any, Any], request: Message, operation: str, *,
                     session: bool, timeout: float | None = None) -> Any:
+        self.check_open()
         if self.verification is None:
             await self.verify(operation)
         deadline = self.timeout if timeout is None else timeout
@@ -192,6 +201,7 @@ class Rpc:
         that run until cancelled (keepalive pings watch their connection). Before the
         channel's contract is verified, the call starts when it is first iterated, after
         the check (grpc sends a stream's request as soon as the call is made)."""
+        self.check_open()
         if self.verification is None:
             return cast(AsyncIterator[Any], _VerifiedStream(self, rpc, request, timeout))
         call = self._stub(rpc)(request, metadata=self._metadata, timeout=timeout)

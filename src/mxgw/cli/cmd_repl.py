@@ -65,7 +65,11 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         flush_notices(ctx.out.pending)
         reason = await interactive(client, settings, stdout=lambda: ctx.out.stream,
                                    secrets=ctx.runtime.secrets)
-        return _exit.INTERRUPTED if reason.startswith("SIG") else _exit.OK
+        if reason.startswith("SIG"):
+            return _exit.INTERRUPTED
+        if reason.startswith("exit "):
+            return int(reason.split()[1])  # exit(n) at the prompt
+        return _exit.OK
     try:
         settings.script, settings.script_name = read_source(args.exec_file)
     except OSError as exc:
@@ -75,7 +79,8 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         raise _exit.UsageError(f"the script is not UTF-8 text ({exc.reason} at byte "
                                f"{exc.start})") from None
     try:
-        code = await scripted(await ctx.client(), settings, emit=ctx.out.line)
+        code = await scripted(await ctx.client(), settings, emit=ctx.out.line,
+                              secrets=ctx.runtime.secrets)
     except ScriptError as exc:
         return _report_script_error(ctx, exc)
     return _exit.INTERRUPTED if code is None else code

@@ -44,7 +44,12 @@ _MAX_PROMPT_FAILURES = 3
 
 
 class _Exit(Exception):
-    """The evaluated code asked to leave (exit(), quit(), SystemExit)."""
+    """The evaluated code asked to leave (exit(), quit(), SystemExit); `code` is the
+    exit code it gave (exit(3)), or None."""
+
+    def __init__(self, code: object = None) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class ReplConsole(PythonRepl):
@@ -77,6 +82,7 @@ class ReplConsole(PythonRepl):
         self._stopping = False
         self._leaver: asyncio.Task[None] | None = None
         self.exit_reason = "exit"
+        self.exit_code = 0  # exit(n) / quit(n) at the prompt
         if history is not None:
             # The buffer was built with ptpython's history in __init__; it loads
             # lazily when the first prompt starts, so swapping it here is complete.
@@ -135,7 +141,7 @@ class ReplConsole(PythonRepl):
         except (SystemExit, ReplExit) as exc:
             # SystemExit must not escape a task: asyncio would re-raise it out of
             # the event loop and skip closing the session.
-            raise _Exit() from exc
+            raise _Exit(exc.code if isinstance(exc, SystemExit) else None) from exc
 
     async def run_and_show_expression_async(self, text: str) -> Any:
         task = asyncio.get_running_loop().create_task(self._evaluate(text))
@@ -162,6 +168,15 @@ class ReplConsole(PythonRepl):
         self.current_statement_index += 1
         self.signatures = []
         return result
+
+    def _add_to_namespace(self) -> None:
+        # ptpython puts its own `exit` in, which takes no code: exit(3) was a TypeError.
+        # The namespace's exit (mxgw's, as `quit`) takes one, as at Python's prompt.
+        namespace = self.get_globals()
+        own = namespace.get("exit")
+        super()._add_to_namespace()
+        if own is not None:
+            namespace["exit"] = own
 
     async def run_async(self) -> None:
         loop = asyncio.get_running_loop()
@@ -190,7 +205,11 @@ class ReplConsole(PythonRepl):
                     return
                 try:
                     await self.run_and_show_expression_async(text)
-                except _Exit:
+                except _Exit as leaving:
+                    if isinstance(leaving.code, int) and not isinstance(leaving.code, bool):
+                        self.exit_code = leaving.code
+                    elif leaving.code is not None:
+                        self.exit_code = 1  # exit("message"), as Python does
                     return
         finally:
             if self._leaver is not None:
@@ -228,7 +247,8 @@ def _logs_above_prompt(original: TextIO) -> Iterator[None]:
 
 
 async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> str:
-    """Show the banner and run the prompt until the user leaves; return why.
+    """Show the banner and run the prompt until the user leaves; return why ("exit N"
+    for exit(N) with N not 0).
 
     Ctrl-C cancels the running call; SIGTERM and SIGHUP end the prompt so that the
     caller's `finally` closes the session.
@@ -246,6 +266,8 @@ async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> st
         else:
             console._write(banner(console.info))
             await console.run_async()
+    if console.exit_reason == "exit" and console.exit_code:
+        return f"exit {console.exit_code}"
     return console.exit_reason
 
 

@@ -34,9 +34,11 @@ def format_message(message: Any) -> str:
 
 
 def _is_record(obj: Any) -> bool:
-    """One of the library's records (a user's own dataclass keeps its repr)."""
+    """One of the library's records (a user's own dataclass keeps its repr, and so do
+    the REPL's own, `browse()`'s rows: they are written to be read at the prompt)."""
     cls = type(obj)
-    return hasattr(cls, "__dataclass_fields__") and cls.__module__.startswith("mxgw.")
+    return (hasattr(cls, "__dataclass_fields__") and cls.__module__.startswith("mxgw.")
+            and not cls.__module__.startswith("mxgw.repl."))
 
 
 def format_record(record: Any) -> str:

@@ -15,7 +15,7 @@ after a reconnect, the new one).
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO, TypeVar
 
@@ -100,13 +100,13 @@ async def with_session(
             await close_session(session, reason, notice, report=False)
 
 
-def json_ready(obj: Any) -> Any:
+def json_ready(obj: Any, secrets: Iterable[str] = ()) -> Any:
     """A script result as a JSON-friendly value, secrets scrubbed (its repr() text when it
-    has no JSON form)."""
+    has no JSON form); `secrets` are the ones this run knows (the key's bare secret)."""
     try:
-        return scrub(to_jsonable(obj))
+        return scrub(to_jsonable(obj), secrets)
     except TypeError:
-        return scrub(repr(obj))
+        return scrub(repr(obj), secrets)
 
 
 def read_source(path: str | None, stdin: TextIO | None = None) -> tuple[str, str]:

@@ -4,11 +4,11 @@
     code = await scripted(client, settings, emit=print_json_line)
 
 Both open the session through `_main.with_session` (always closed). `interactive` returns
-why the prompt ended ("exit", "terminal closed", "SIGTERM", ...). `scripted` prints each
-top-level expression's value through `emit` as a JSON-ready document and returns the
-script's own exit code (`exit(n)`; 0 when it ran to its end), or None when a signal
-ended it; its first failing statement raises `_runner.ScriptError` once the session is
-closed. Exit codes and the JSON error line are the command line's business
+why the prompt ended ("exit", "exit 3" for exit(3), "terminal closed", "SIGTERM", ...).
+`scripted` prints each top-level expression's value through `emit` as a JSON-ready
+document and returns the script's own exit code (`exit(n)`; 0 when it ran to its end),
+or None when a signal ended it; its first failing statement raises `_runner.ScriptError`
+once the session is closed. Exit codes and the JSON error line are the command line's business
 (mxgw.cli.cmd_repl); ptpython loads only for `interactive`.
 """
 
@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
+from .._json import redact
 from .._signals import until_terminated
 from ._main import Connected, ReplSettings, json_ready, with_session
 from ._runner import run_script
@@ -26,8 +27,11 @@ from ._watch import Watch
 Write = Callable[[str], None]
 
 
-def _terminal_writer(stdout: Callable[[], TextIO], above_prompt: bool) -> Write:
-    """A writer for the terminal that never raises once the terminal is gone.
+def _terminal_writer(stdout: Callable[[], TextIO], above_prompt: bool,
+                     secrets: Iterable[str] = ()) -> Write:
+    """A writer for the terminal that never raises once the terminal is gone, and that
+    redacts on the way every secret this run knows (`secrets`, a live set: the key in
+    use and its bare secret part, which nothing else recognises as a secret).
 
     Results are written straight to the terminal (`above_prompt=False`): the prompt is
     not running then, and the text is on screen before the next prompt starts. Watch
@@ -43,7 +47,7 @@ def _terminal_writer(stdout: Callable[[], TextIO], above_prompt: bool) -> Write:
             return
         stream = stdout() if above_prompt else real
         try:
-            stream.write(text)
+            stream.write(redact(text, secrets))
             stream.flush()
         except OSError:
             # EIO / EPIPE: the terminal was closed. Nobody can read this any more,
@@ -61,8 +65,8 @@ async def interactive(client: Any, settings: ReplSettings, *, stdout: Callable[[
     from ._info import connection_monitor, follow_link, repl_info
     from ._watch import print_change
 
-    write = _terminal_writer(stdout, above_prompt=False)
-    write_above = _terminal_writer(stdout, above_prompt=True)
+    write = _terminal_writer(stdout, above_prompt=False, secrets=secrets)
+    write_above = _terminal_writer(stdout, above_prompt=True, secrets=secrets)
 
     async def body(connected: Connected) -> str:
         cache = start_tag_cache(client, settings.debug)
@@ -95,17 +99,17 @@ def _notice(text: str) -> None:
 
 
 async def scripted(client: Any, settings: ReplSettings, *,
-                   emit: Callable[[Any], None]) -> int | None:
+                   emit: Callable[[Any], None], secrets: Iterable[str] = ()) -> int | None:
     """Run the script; its exit code, or None when a signal stopped it (ScriptError when
     a statement failed)."""
 
     def on_change(watch: Watch, change: Any) -> None:
-        emit({"watch": watch.id, "tag": change.tag, "value": json_ready(change.value)})
+        emit({"watch": watch.id, "tag": change.tag, "value": json_ready(change.value, secrets)})
 
     async def script(connected: Connected) -> int:
         try:
             await run_script(settings.script or "", settings.script_name, connected.namespace,
-                             emit=lambda result: emit(json_ready(result)))
+                             emit=lambda result: emit(json_ready(result, secrets)))
         except SystemExit as exc:
             # exit(n) / sys.exit(n) in a script: its code, after the session closes.
             return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
