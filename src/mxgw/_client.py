@@ -186,8 +186,7 @@ class GatewayClient:
 
     def _check_open(self) -> None:
         if self.closed:
-            raise _errors.MxGatewayTransportError(
-                f"the client for {self._options.endpoint} is closed")
+            raise self._rpc.closed_error()
 
     # ------------------------------------------------------------ sessions
 

@@ -92,11 +92,15 @@ class Rpc:
     def __repr__(self) -> str:
         return f"<Rpc {self._endpoint}>"
 
+    def closed_error(self) -> _errors.MxGatewayTransportError:
+        """What any call on a closed client raises (the client's own methods too)."""
+        return _errors.MxGatewayTransportError(f"the client for {self._endpoint} is closed")
+
     def check_open(self) -> None:
         """A session outliving its client (client.close() leaves sessions open) says so,
         as the client does, instead of grpc's `UsageError: Channel is closed.`"""
         if self._closed:
-            raise _errors.MxGatewayTransportError(f"the client for {self._endpoint} is closed")
+            raise self.closed_error()
 
     def errors(self, operation: str, *,
                session: bool = False) -> contextlib.AbstractContextManager[None]:
