@@ -231,3 +231,12 @@ def test_the_banner_line_of_each_contract_source() -> None:
                           "how": "reflection"}) == (
         "contract fetched from gw:5120 at 2026-12-01T10:00:00Z, verified against the "
         "gateway by reflection")
+
+
+@pytest.mark.parametrize("code, status", [(None, 0), (0, 0), (3, 3), (False, 0), (True, 1),
+                                          ("bye", 1)])
+def test_exit_codes_at_the_prompt_and_in_scripts_are_pythons(code: object, status: int) -> None:
+    # One rule for both: the prompt's copy made exit(False) status 1.
+    from mxgw.repl._main import exit_status
+
+    assert exit_status(code) == status

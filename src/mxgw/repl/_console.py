@@ -37,6 +37,7 @@ from ptpython.repl import PythonRepl, ReplExit
 from .._signals import signal_handlers, termination_signals
 from ._completion import TagCache, TagCompleter
 from ._display import format_error, format_result
+from ._main import exit_status
 from ._toolbar import ReplInfo, banner, toolbar_window
 
 Write = Callable[[str], None]
@@ -206,10 +207,7 @@ class ReplConsole(PythonRepl):
                 try:
                     await self.run_and_show_expression_async(text)
                 except _Exit as leaving:
-                    if isinstance(leaving.code, int) and not isinstance(leaving.code, bool):
-                        self.exit_code = leaving.code
-                    elif leaving.code is not None:
-                        self.exit_code = 1  # exit("message"), as Python does
+                    self.exit_code = exit_status(leaving.code)
                     return
         finally:
             if self._leaver is not None:

@@ -100,6 +100,14 @@ async def with_session(
             await close_session(session, reason, notice, report=False)
 
 
+def exit_status(code: object) -> int:
+    """The exit status of `exit(code)` / SystemExit, as Python gives it: None is 0, an int
+    (True and False too) itself, anything else (a message) 1."""
+    if code is None:
+        return 0
+    return int(code) if isinstance(code, int) else 1
+
+
 def json_ready(obj: Any, secrets: Iterable[str] = ()) -> Any:
     """A script result as a JSON-friendly value, secrets scrubbed (its repr() text when it
     has no JSON form); `secrets` are the ones this run knows (the key's bare secret)."""

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from .._json import redact
 from .._signals import until_terminated
-from ._main import Connected, ReplSettings, json_ready, with_session
+from ._main import Connected, ReplSettings, exit_status, json_ready, with_session
 from ._runner import run_script
 from ._watch import Watch
 
@@ -112,7 +112,7 @@ async def scripted(client: Any, settings: ReplSettings, *,
                              emit=lambda result: emit(json_ready(result, secrets)))
         except SystemExit as exc:
             # exit(n) / sys.exit(n) in a script: its code, after the session closes.
-            return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            return exit_status(exc.code)
         return 0
 
     async def body(connected: Connected) -> int | None:
