@@ -128,6 +128,15 @@ def test_a_put_that_fails_part_way_names_what_it_wrote(cli: Cli) -> None:
     assert cli.sim.control("get_value", "TestChildObject.TestString") != "never"
 
 
+def test_a_long_put_that_fails_names_the_first_ten_written(cli: Cli) -> None:
+    writes = [f"TestChildObject.TestInt={n}" for n in range(12)]
+    result = cli("put", *writes, "Pump001.Model=X")
+    assert result.code == 7
+    [warning] = result.error["warnings"]
+    assert warning == ("put stopped after 12 of 13 writes; written: "
+                       + ", ".join(["TestChildObject.TestInt"] * 10) + ", and 2 more")
+
+
 def test_a_put_that_fails_first_has_no_written_warning(cli: Cli) -> None:
     result = cli("put", "Pump001.Model=X", "TestChildObject.TestInt=9")
     assert result.code == 7 and "warnings" not in result.error

@@ -51,24 +51,21 @@ def _get_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print bad values and exit 0 (default: exit 7 when any is bad)")
 
 
-BAD_TAGS_NAMED = 10  # how many bad tags get's error line names
+NAMED = 10  # how many tags an error line or a warning names
 
 
-def _named(tags: list[str]) -> str:
-    """The first few tags of a list, and how many more (one line, however long the list)."""
-    shown = ", ".join(tags[:BAD_TAGS_NAMED])
-    return shown + (f" and {len(tags) - BAD_TAGS_NAMED} more" if len(tags) > BAD_TAGS_NAMED
-                    else "")
+def _first_few(texts: list[str], sep: str = ", ") -> str:
+    """The first NAMED texts of a list, and how many more: one line, however long the list
+    (a file of 5,000 tags with a wrong prefix made a 200 kB error line)."""
+    shown = sep.join(texts[:NAMED])
+    return shown + (f"{sep}and {len(texts) - NAMED} more" if len(texts) > NAMED else "")
 
 
 def _bad_tags_error(bad: dict[str, Any]) -> Exception:
     from .._errors import MxAccessError
 
-    # The first few, not all: a file of 5,000 tags with a wrong prefix made a 200 kB line.
-    named = list(bad.items())[:BAD_TAGS_NAMED]
-    detail = "; ".join(f"{tag}: {tv.error or tv.quality_text}" for tag, tv in named)
-    if len(bad) > len(named):
-        detail += f"; and {len(bad) - len(named)} more"
+    detail = _first_few([f"{tag}: {tv.error or tv.quality_text}" for tag, tv in bad.items()],
+                        "; ")
     statuses = [s for tv in bad.values() for s in tv.statuses]
     return MxAccessError(f"{len(bad)} tag(s) bad: {detail} (--allow-bad prints them all)",
                          statuses=statuses)
@@ -175,7 +172,7 @@ async def put(ctx: CommandContext, args: argparse.Namespace) -> int:
             # log has them too), so a script need not guess what to undo or resend.
             if written:
                 ctx.runtime.warn(f"put stopped after {len(written)} of {len(writes)} "
-                                 f"writes; written: {_named(written)}")
+                                 f"writes; written: {_first_few(written)}")
             raise
     ctx.out.emit({"ok": True, "writes": writes})
     return 0
