@@ -84,7 +84,10 @@ def _parse(spec: CommandSpec, rest: Sequence[str], in_batch: bool) -> tuple[Any,
     known = {option for action in parser._actions for option in action.option_strings}
     out = Output(pretty=pretty, collect=bool(getattr(args, "collect", False)),
                  bounds=tuple(f for f in STREAM_BOUNDS if f in known))
-    out.check_count(getattr(args, "count", 0) or 0)
+    # A streaming command's "stop after N" (--count, --max-events, ...) is `args.count`.
+    for action in parser._actions:
+        if action.dest == "count":
+            out.check_count(args.count, action.option_strings[0])
     return entry, args, out
 
 

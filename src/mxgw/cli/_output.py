@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 COLLECT_LIMIT = 10_000
 FLUSH_AFTER = 0.05  # seconds a stream line may wait in the buffer
-# The streaming commands' names for "stop after N items" (all parsed into `args.count`).
-_COUNT_FLAGS = ("--count", "--max-events", "--max-messages")
 
 
 def notice(doc: Any) -> None:
@@ -151,13 +149,13 @@ class Output:
                 f"stream JSON Lines{narrow}")
         self._collected.append(to_jsonable(obj))
 
-    def check_count(self, count: int) -> None:
-        """Refuse before connecting a count bound that the --collect cap would cut short.
+    def check_count(self, count: int, flag: str) -> None:
+        """Refuse before connecting a count bound (`flag`, the command's name for it) that
+        the --collect cap would cut short.
 
         Without this, `watch --collect --count 20000` streams for hours (a tag changes
         about once a second) before it is told exit 2."""
         if self.collect and count > self.collect_limit:
-            flag = next((f for f in self.bounds if f in _COUNT_FLAGS), "the count")
             raise CollectLimitError(
                 f"--collect holds at most {self.collect_limit} items and {flag} asks for "
                 f"{count}; drop --collect to stream JSON Lines, or lower {flag}")
