@@ -79,7 +79,7 @@ MAX_RECONNECT_BACKOFF_MS = 10_000
 
 def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
     """grpc channel arguments: message and metadata limits, keepalive, reconnect backoff,
-    the proxy switch.
+    no retries, the proxy switch.
 
     Keepalive pings are sent only while a call is open (a stream that runs until you stop
     it has no deadline; the ping is what notices a dead network under it), and without a
@@ -94,6 +94,11 @@ def channel_options(options: ClientOptions) -> list[tuple[str, Any]]:
         ("grpc.max_metadata_size", METADATA_BYTES),
         ("grpc.absolute_max_metadata_size", METADATA_BYTES),
         ("grpc.max_reconnect_backoff_ms", MAX_RECONNECT_BACKOFF_MS),
+        # No transparent retries: grpc re-sends a call caught by a closing connection on a
+        # new one, which may reach another gateway (restarted, upgraded, another node behind
+        # a balancer) whose contract was never checked. Such a call fails UNAVAILABLE
+        # instead, and the next call checks the contract again (_rpc/_calls.py).
+        ("grpc.enable_retries", 0),
     ]
     if options.keepalive_seconds:
         interval = int(options.keepalive_seconds * 1000)

@@ -28,6 +28,8 @@ def test_channel_options_limits_and_proxy_off_by_default() -> None:
     assert opts["grpc.enable_http_proxy"] == 0
     # A restarted gateway is found again within 10 s, not grpc's default of up to 120 s.
     assert opts["grpc.max_reconnect_backoff_ms"] == 10_000
+    # A call caught by a closing connection is not re-sent to a gateway never checked.
+    assert opts["grpc.enable_retries"] == 0
     with_proxy = dict(_channel.channel_options(mxgw.ClientOptions("gw:1", use_proxy=True)))
     assert "grpc.enable_http_proxy" not in with_proxy
 

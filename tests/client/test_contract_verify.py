@@ -11,6 +11,7 @@ import json
 import threading
 from pathlib import Path
 
+import grpc
 import pytest
 from contractkit import variant
 from gatewayhalf import serve
@@ -208,9 +209,20 @@ async def test_the_doctor_contract_step_fails_naming_the_fields(tmp_path: Path) 
 
 
 @pytest.mark.asyncio
-async def test_a_gateway_back_with_another_contract_is_checked_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("watch", ["on time", "late"])
+async def test_a_gateway_back_with_another_contract_is_checked_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watch: str) -> None:
     # Verified once, then the gateway restarts on the same port, upgraded: grpc reconnects
-    # by itself, so no call fails on the way, and the old check must not stand.
+    # by itself, so no call fails on the way, and the old check must not stand. Under load
+    # the connection watch's state change came after the next call (CI); "late" makes it
+    # never come, so the call itself must ask the channel.
+    if watch == "late":
+        from mxgw._rpc._calls import Rpc
+
+        async def never(self: Rpc) -> None:
+            return None
+
+        monkeypatch.setattr(Rpc, "_forget_on_change", never)
     async with serve(builtin_set(tmp_path)) as half:
         port = int(half.endpoint.rsplit(":", 1)[1])
         client = await GatewayClient.connect(options(half.endpoint))
@@ -219,10 +231,47 @@ async def test_a_gateway_back_with_another_contract_is_checked_again(tmp_path: P
         assert client.contract_verification is not None
     try:
         async with serve(renumbered(tmp_path), port=port) as upgraded:
+            try:
+                await client.open_session()
+            except mxgw.MxGatewayTransportError as exc:
+                # Caught by the old connection's close before grpc read it: no retry sends
+                # it on the new connection, and the next call checks again.
+                assert exc.grpc_code == "UNAVAILABLE", exc
+            except MxGatewayContractError as exc:
+                assert RENUMBERED[0] in exc.problems
             with pytest.raises(MxGatewayContractError) as caught:
                 await client.open_session()
             assert RENUMBERED[0] in caught.value.problems
             assert upgraded.calls == []
+    finally:
+        await client.close()
+
+
+@pytest.mark.asyncio
+async def test_a_call_that_lost_its_connection_drops_the_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The failed call itself must drop the check: grpc may reconnect (to whatever listens
+    # there now) before the next call asks the channel its state. The watch is made late
+    # and the channel made to say READY, as when grpc has not yet read the connection's
+    # end: the one case a real channel cannot be made to show on demand.
+    from mxgw._rpc._calls import Rpc
+
+    async def never(self: Rpc) -> None:
+        return None
+
+    monkeypatch.setattr(Rpc, "_forget_on_change", never)
+    async with serve(builtin_set(tmp_path)) as half:
+        client = await GatewayClient.connect(options(half.endpoint))
+        with pytest.raises(mxgw.MxGatewayError):
+            await client.open_session()
+        assert client.contract_verification is not None
+    try:
+        monkeypatch.setattr(client._rpc._channel, "get_state",
+                            lambda try_to_connect=False: grpc.ChannelConnectivity.READY)
+        with pytest.raises(mxgw.MxGatewayTransportError) as caught:
+            await client.open_session()
+        assert caught.value.grpc_code == "UNAVAILABLE"
+        assert client.contract_verification is None
     finally:
         await client.close()
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, cast
 
 import grpc
@@ -102,9 +102,17 @@ class Rpc:
         if self._closed:
             raise self.closed_error()
 
-    def errors(self, operation: str, *,
-               session: bool = False) -> contextlib.AbstractContextManager[None]:
-        return map_errors(operation, session=session, tls=self._tls, endpoint=self._endpoint)
+    @contextlib.contextmanager
+    def errors(self, operation: str, *, session: bool = False) -> Iterator[None]:
+        """map_errors for this channel. A call that failed UNAVAILABLE lost its connection
+        (or never had one), and the next one may reach another gateway: the check goes."""
+        with map_errors(operation, session=session, tls=self._tls, endpoint=self._endpoint):
+            try:
+                yield
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() == grpc.StatusCode.UNAVAILABLE:
+                    self._forget()
+                raise
 
     def check_writable(self, operation: str) -> None:
         """Refuse a write on read-only options (MxGatewayReadOnlyError), before sending."""
@@ -129,7 +137,8 @@ class Rpc:
         calls wait for the one exchange). A disagreement is remembered: every later call
         raises it again without asking. A failed reflection call is reported as a failure
         of `operation` (the call it precedes), and asked again by the next call."""
-        if self.verification is not None:
+        if self._check_stands():
+            assert self.verification is not None
             return self.verification
         if self._verifying is None:
             self._verifying = asyncio.Lock()
@@ -187,13 +196,27 @@ class Rpc:
         while state == grpc.ChannelConnectivity.READY:
             await self._channel.wait_for_state_change(state)
             state = self._channel.get_state()
+        self._forget()
+
+    def _forget(self) -> None:
         self.verification = None
         self._refused = None
+
+    def _check_stands(self) -> bool:
+        """Whether the check (or refusal) made on this connection still holds, asked of the
+        channel itself before each call. The watch alone came too late under load: its
+        state change arrives through the event loop, and a gateway restarted with another
+        contract got a call of the old check (seen in CI). What no client can see is a
+        gateway replaced between grpc's own GOAWAY and its reading of it."""
+        if (self.verification is not None or self._refused is not None) and (
+                self._channel.get_state() != grpc.ChannelConnectivity.READY):
+            self._forget()
+        return self.verification is not None
 
     async def unary(self, rpc: Method[Any, Any], request: Message, operation: str, *,
                     session: bool, timeout: float | None = None) -> Any:
         self.check_open()
-        if self.verification is None:
+        if not self._check_stands():
             await self.verify(operation)
         deadline = self.timeout if timeout is None else timeout
         with self.errors(operation, session=session):
@@ -206,7 +229,7 @@ class Rpc:
         channel's contract is verified, the call starts when it is first iterated, after
         the check (grpc sends a stream's request as soon as the call is made)."""
         self.check_open()
-        if self.verification is None:
+        if not self._check_stands():
             return cast(AsyncIterator[Any], _VerifiedStream(self, rpc, request, timeout))
         call = self._stub(rpc)(request, metadata=self._metadata, timeout=timeout)
         return cast(AsyncIterator[Any], call)
