@@ -63,13 +63,9 @@ async def run(ctx: CommandContext, args: argparse.Namespace) -> int:
         # The prompt writes to the terminal itself, not through ctx.out: its start is the
         # command going on, so the notices held back (a first contact) are told now.
         flush_notices(ctx.out.pending)
-        reason = await interactive(client, settings, stdout=lambda: ctx.out.stream,
+        status = await interactive(client, settings, stdout=lambda: ctx.out.stream,
                                    secrets=ctx.runtime.secrets)
-        if reason.startswith("SIG"):
-            return _exit.INTERRUPTED
-        if reason.startswith("exit "):
-            return int(reason.split()[1])  # exit(n) at the prompt
-        return _exit.OK
+        return _exit.INTERRUPTED if status is None else status
     try:
         settings.script, settings.script_name = read_source(args.exec_file)
     except OSError as exc:

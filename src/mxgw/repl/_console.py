@@ -245,8 +245,8 @@ def _logs_above_prompt(original: TextIO) -> Iterator[None]:
 
 
 async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> str:
-    """Show the banner and run the prompt until the user leaves; return why ("exit N"
-    for exit(N) with N not 0).
+    """Show the banner and run the prompt until the user leaves; return why ("exit",
+    "terminal closed", "SIGTERM", ...; an exit(n)'s status is `console.exit_code`).
 
     Ctrl-C cancels the running call; SIGTERM and SIGHUP end the prompt so that the
     caller's `finally` closes the session.
@@ -264,8 +264,6 @@ async def interact(console: ReplConsole, *, use_patch_stdout: bool = True) -> st
         else:
             console._write(banner(console.info))
             await console.run_async()
-    if console.exit_reason == "exit" and console.exit_code:
-        return f"exit {console.exit_code}"
     return console.exit_reason
 
 

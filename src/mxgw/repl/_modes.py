@@ -1,10 +1,10 @@
 """The REPL's two ways to run: at an interactive prompt, or a script to its end.
 
-    reason = await interactive(client, settings, stdout=lambda: sys.stdout, secrets=...)
+    code = await interactive(client, settings, stdout=lambda: sys.stdout, secrets=...)
     code = await scripted(client, settings, emit=print_json_line)
 
 Both open the session through `_main.with_session` (always closed). `interactive` returns
-why the prompt ended ("exit", "exit 3" for exit(3), "terminal closed", "SIGTERM", ...).
+the prompt's exit status (an `exit(n)`'s n, else 0), or None when a signal ended it.
 `scripted` prints each top-level expression's value through `emit` as a JSON-ready
 document and returns the script's own exit code (`exit(n)`; 0 when it ran to its end),
 or None when a signal ended it; its first failing statement raises `_runner.ScriptError`
@@ -58,8 +58,8 @@ def _terminal_writer(stdout: Callable[[], TextIO], above_prompt: bool,
 
 
 async def interactive(client: Any, settings: ReplSettings, *, stdout: Callable[[], TextIO],
-                      secrets: Iterable[str]) -> str:
-    """The prompt, until the user leaves; returns why it ended ("SIG..." for a signal)."""
+                      secrets: Iterable[str]) -> int | None:
+    """The prompt, until the user leaves; returns its exit status, None for a signal."""
     from ._console import ReplConsole, interact, start_tag_cache
     from ._history import open_history
     from ._info import connection_monitor, follow_link, repl_info
@@ -68,7 +68,7 @@ async def interactive(client: Any, settings: ReplSettings, *, stdout: Callable[[
     write = _terminal_writer(stdout, above_prompt=False, secrets=secrets)
     write_above = _terminal_writer(stdout, above_prompt=True, secrets=secrets)
 
-    async def body(connected: Connected) -> str:
+    async def body(connected: Connected) -> int | None:
         cache = start_tag_cache(client, settings.debug)
         monitor = connection_monitor(client)
         info = repl_info(connected, settings, monitor, cache)
@@ -82,7 +82,8 @@ async def interactive(client: Any, settings: ReplSettings, *, stdout: Callable[[
                               tag_cache=cache, history=history)
         follow_link(connected.link, info, monitor, cache, console.app.invalidate)
         try:
-            return await interact(console)
+            reason = await interact(console)
+            return None if reason.startswith("SIG") else console.exit_code
         finally:
             monitor.stop()
             await cache.stop()
