@@ -137,9 +137,9 @@ class Rpc:
         calls wait for the one exchange). A disagreement is remembered: every later call
         raises it again without asking. A failed reflection call is reported as a failure
         of `operation` (the call it precedes), and asked again by the next call."""
-        if self._check_stands():
-            assert self.verification is not None
-            return self.verification
+        standing = self._standing()
+        if standing is not None:
+            return standing
         if self._verifying is None:
             self._verifying = asyncio.Lock()
         async with self._verifying:
@@ -202,21 +202,21 @@ class Rpc:
         self.verification = None
         self._refused = None
 
-    def _check_stands(self) -> bool:
-        """Whether the check (or refusal) made on this connection still holds, asked of the
-        channel itself before each call. The watch alone came too late under load: its
+    def _standing(self) -> ContractVerification | None:
+        """The check made on this connection if it still holds (a refusal is kept the same
+        way), asked of the channel itself before each call. The watch alone came too late under load: its
         state change arrives through the event loop, and a gateway restarted with another
         contract got a call of the old check (seen in CI). What no client can see is a
         gateway replaced between grpc's own GOAWAY and its reading of it."""
         if (self.verification is not None or self._refused is not None) and (
                 self._channel.get_state() != grpc.ChannelConnectivity.READY):
             self._forget()
-        return self.verification is not None
+        return self.verification
 
     async def unary(self, rpc: Method[Any, Any], request: Message, operation: str, *,
                     session: bool, timeout: float | None = None) -> Any:
         self.check_open()
-        if not self._check_stands():
+        if self._standing() is None:
             await self.verify(operation)
         deadline = self.timeout if timeout is None else timeout
         with self.errors(operation, session=session):
@@ -229,7 +229,7 @@ class Rpc:
         channel's contract is verified, the call starts when it is first iterated, after
         the check (grpc sends a stream's request as soon as the call is made)."""
         self.check_open()
-        if not self._check_stands():
+        if self._standing() is None:
             return cast(AsyncIterator[Any], _VerifiedStream(self, rpc, request, timeout))
         call = self._stub(rpc)(request, metadata=self._metadata, timeout=timeout)
         return cast(AsyncIterator[Any], call)
