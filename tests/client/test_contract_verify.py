@@ -208,10 +208,19 @@ async def test_the_doctor_contract_step_fails_naming_the_fields(tmp_path: Path) 
     assert half.calls == []
 
 
+async def _first_call(client: GatewayClient, kind: str) -> None:
+    if kind == "unary":
+        await client.open_session()
+    else:  # a stream's check is made when it is first iterated
+        async for _ in client.stream_alarms():
+            pass
+
+
 @pytest.mark.asyncio
 @pytest.mark.parametrize("watch", ["on time", "late"])
+@pytest.mark.parametrize("kind", ["unary", "stream"])
 async def test_a_gateway_back_with_another_contract_is_checked_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watch: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watch: str, kind: str) -> None:
     # Verified once, then the gateway restarts on the same port, upgraded: grpc reconnects
     # by itself, so no call fails on the way, and the old check must not stand. Under load
     # the connection watch's state change came after the next call (CI); "late" makes it
@@ -232,7 +241,7 @@ async def test_a_gateway_back_with_another_contract_is_checked_again(
     try:
         async with serve(renumbered(tmp_path), port=port) as upgraded:
             try:
-                await client.open_session()
+                await _first_call(client, kind)
             except mxgw.MxGatewayTransportError as exc:
                 # Caught by the old connection's close before grpc read it: no retry sends
                 # it on the new connection, and the next call checks again.
@@ -240,7 +249,7 @@ async def test_a_gateway_back_with_another_contract_is_checked_again(
             except MxGatewayContractError as exc:
                 assert RENUMBERED[0] in exc.problems
             with pytest.raises(MxGatewayContractError) as caught:
-                await client.open_session()
+                await _first_call(client, kind)
             assert RENUMBERED[0] in caught.value.problems
             assert upgraded.calls == []
     finally:
